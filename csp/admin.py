@@ -1,0 +1,71 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from csp.models import (
+    Agency,
+    Area,
+    ComparatorGroup,
+    GroupMembership,
+    Partnership,
+    Population,
+    PopulationSeries,
+    Role,
+)
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    autocomplete_fields = ["area"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name"]
+    search_fields = ["code", "name", "short_name"]
+
+
+@admin.register(ComparatorGroup)
+class ComparatorGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    inlines = [GroupMembershipInline]
+
+
+@admin.register(PopulationSeries)
+class PopulationSeriesAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "name"]
+    list_filter = ["kind"]
+
+
+@admin.register(Population)
+class PopulationAdmin(SimpleHistoryAdmin):
+    list_display = ["area", "series", "value", "in_force_from", "source"]
+    list_filter = ["series"]
+    search_fields = ["area__name", "area__code"]
+    autocomplete_fields = ["area"]
+
+
+class AgencyInline(admin.TabularInline):
+    model = Agency
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "area"]
+    inlines = [AgencyInline]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "partnership", "email"]
+    list_filter = ["partnership"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "agency", "partnership"]
+    list_filter = ["kind", "partnership", "agency"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from csp import permissions
+
+
+class CspAdminSite(admin.AdminSite):
+    site_header = "CSP Performance administration"
+    site_title = "CSP Performance admin"
+    index_title = "Partnership, catalogue and data"
+
+    def has_permission(self, request):  # type: ignore[no-untyped-def]
+        return permissions.can_use_admin(request.user)
+
