@@ -10,4 +10,3 @@ class CspAdminSite(admin.AdminSite):
 
     def has_permission(self, request):  # type: ignore[no-untyped-def]
         return permissions.can_use_admin(request.user)
-

@@ -151,7 +151,9 @@ class RoleKind(models.TextChoices):
 class Role(models.Model):
     """A person's role within a partnership. An agency lead's role names the agency."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(max_length=20, choices=RoleKind.choices)
     agency = models.ForeignKey(

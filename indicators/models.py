@@ -66,7 +66,9 @@ class Indicator(models.Model):
     denominator_series = models.ForeignKey(
         PopulationSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    per_n = models.PositiveIntegerField(null=True, blank=True, help_text="Rate per 1,000 or 100,000.")
+    per_n = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rate per 1,000 or 100,000."
+    )
     change_basis = models.CharField(max_length=5, choices=ChangeBasis.choices, default="ytd")
     display_decimals = models.PositiveSmallIntegerField(default=0)
     suppression_threshold = models.PositiveIntegerField(null=True, blank=True)
@@ -154,7 +156,9 @@ class Target(models.Model):
         blank=True,
         help_text="Amber band: % for ceilings/minimum/range (default 10).",
     )
-    text = models.CharField(max_length=300, blank=True, help_text="The target line the pack prints.")
+    text = models.CharField(
+        max_length=300, blank=True, help_text="The target line the pack prints."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -324,7 +328,9 @@ class SuppliedBenchmark(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "area", "month", "group"], name="one_benchmark_per_group_month"
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="benchmark_month_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="benchmark_month_first_of_month"
+            ),
             models.CheckConstraint(
                 condition=Q(position__isnull=True)
                 | Q(size__isnull=True)

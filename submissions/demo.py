@@ -257,7 +257,9 @@ def _load_indicator(loader: _Loader, page: dict[str, Any], partnership: Partners
         portfolio = Portfolio.objects.get(name=page["portfolio"])
         owner = Agency.objects.get(partnership=partnership, code=page["owner"])
         series = (
-            PopulationSeries.objects.get(code=page["denominator"]) if page.get("denominator") else None
+            PopulationSeries.objects.get(code=page["denominator"])
+            if page.get("denominator")
+            else None
         )
     except (Portfolio.DoesNotExist, Agency.DoesNotExist, PopulationSeries.DoesNotExist) as exc:
         raise DemoDataError(f"{code}: {exc}") from None
@@ -302,7 +304,11 @@ def _load_indicator(loader: _Loader, page: dict[str, Any], partnership: Partners
         for cat_code in target_value:
             loader.sync(
                 Target,
-                {"indicator": indicator, "financial_year": DEMO_FY, "category": categories[cat_code]},
+                {
+                    "indicator": indicator,
+                    "financial_year": DEMO_FY,
+                    "category": categories[cat_code],
+                },
                 _target_values(page, cat_code),
             )
     else:
@@ -454,7 +460,9 @@ def _load_rounds(
                 Submission,
                 {"round": round_, "indicator": indicator},
                 {
-                    "status": SubmissionStatus.APPROVED if published else SubmissionStatus.NOT_STARTED,
+                    "status": SubmissionStatus.APPROVED
+                    if published
+                    else SubmissionStatus.NOT_STARTED,
                     "performance_overview": (commentary.get("performance_overview") or "").strip(),
                     "actions": (commentary.get("actions") or "").strip(),
                     "benchmarking": (commentary.get("benchmarking") or "").strip(),

@@ -66,7 +66,9 @@ class Submission(models.Model):
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="submissions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submissions")
-    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default="not_started")
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, default="not_started"
+    )
     performance_overview = models.TextField(blank=True)
     actions = models.TextField(blank=True)
     benchmarking = models.TextField(blank=True)

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         try:
             report = demo_load(password=settings.DEMO_PASSWORD)
         except DemoDataError as exc:
-            raise CommandError(f"The demo data could not be loaded, nothing was saved: {exc}") from exc
+            raise CommandError(
+                f"The demo data could not be loaded, nothing was saved: {exc}"
+            ) from exc
         for line in report.lines():
             self.stdout.write(line)
         if report.changed:

@@ -1,0 +1,19 @@
+"""Shared fixtures: the demo data is loaded once per test session, inside the test database."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from submissions.demo import demo_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        demo_load(password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return settings.DEMO_PASSWORD
