@@ -1,0 +1,100 @@
+"""The admin: every catalogue and partnership object is editable by an administrator only."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from csp.models import Area, Population, Role
+from indicators.models import Indicator, Target
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted((m._meta.app_label, m._meta.model_name) for m in admin.site._registry)
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.mark.parametrize(("app", "model"), REGISTERED)
+def test_administrator_can_open_every_admin_list_and_add_page(app: str, model: str) -> None:
+    client = _client("admin")
+    assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        lambda: Indicator.objects.get(code="tno"),
+        lambda: Area.objects.get(code="E09000002"),
+        lambda: Target.objects.get(indicator__code="arson"),
+        lambda: Population.objects.first(),
+    ],
+)
+def test_administrator_can_open_an_objects_change_page(obj) -> None:  # type: ignore[no-untyped-def]
+    instance = obj()
+    url = reverse(
+        f"admin:{instance._meta.app_label}_{instance._meta.model_name}_change", args=[instance.pk]
+    )
+    assert _client("admin").get(url).status_code == 200
+
+
+def test_administrator_can_edit_an_indicator_text() -> None:
+    tno = Indicator.objects.get(code="tno")
+    client = _client("admin")
+    url = reverse("admin:indicators_indicator_change", args=[tno.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(
+        {
+            "portfolio": tno.portfolio_id,
+            "owner": tno.owner_id,
+            "denominator_series": tno.denominator_series_id,
+            "source": "iQuanta (edited)",
+        }
+    )
+    # Leave the inlines (categories, targets, history) untouched.
+    for prefix in ("categories", "targets", "history"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    tno.refresh_from_db()
+    assert tno.source == "iQuanta (edited)"
+
+
+@pytest.mark.parametrize("username", ["coordinator", "board", "police", "fire"])
+def test_other_roles_are_refused_the_admin(username: str) -> None:
+    response = _client(username).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert (
+        _client(username).get(reverse("admin:indicators_indicator_changelist")).status_code == 302
+    )
+
+
+def test_staff_status_alone_does_not_open_the_admin() -> None:
+    user = get_user_model().objects.get(username="coordinator")
+    user.is_staff = True
+    user.save()
+    assert Role.objects.filter(user=user, kind="administrator").count() == 0
+    assert _client("coordinator").get(reverse("admin:index")).status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_sign_in() -> None:
+    response = Client().get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+def test_home_needs_sign_in_and_shows_the_rounds() -> None:
+    assert Client().get("/").status_code == 302
+    page = _client("coordinator").get("/")
+    assert page.status_code == 200
+    assert b"December 2016" in page.content and b"January 2017" in page.content
