@@ -1,0 +1,147 @@
+"""Targets to date and Red/Amber/Green ratings (DESIGN.md, "RAG rules")."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+RED, AMBER, GREEN = "R", "A", "G"
+NAMES = {RED: "Red", AMBER: "Amber", GREEN: "Green", None: "None"}
+DEFAULT_STRETCH = -5.0
+DEFAULT_TOLERANCE = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    kind: str  # reduce | percent_change | ceiling | minimum | range | monitoring
+    value: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    volume: int | None = None
+    tolerance: float | None = None  # % for the amber band; default 10
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    rag: str | None
+    reason: str
+
+
+def round_half_up(value: Fraction | int) -> int:
+    """Halves round away from zero (21.5 → 22), not to even as ``round`` does."""
+    value = Fraction(value)
+    half = Fraction(1, 2)
+    return math.floor(value + half) if value >= 0 else -math.floor(-value + half)
+
+
+def target_to_date(annual: float | int | Decimal, months_elapsed: int) -> int:
+    """round-half-up(annual × k / 12), k = months elapsed: 257 → 21, 43, 64, … 236, 257."""
+    if not 1 <= months_elapsed <= 12:
+        raise ValueError("months elapsed in a financial year run from 1 (April) to 12 (March)")
+    exact = Fraction(Decimal(str(annual))) * months_elapsed / 12
+    return round_half_up(exact)
+
+
+def fmt_pct(value: float, decimals: int = 0, signed: bool = True) -> str:
+    text = f"{value:+.{decimals}f}%" if signed else f"{value:.{decimals}f}%"
+    return text.replace("-", "−")
+
+
+def rate_change(
+    change_pct: float | None,
+    target: TargetSpec,
+    *,
+    basis: str,
+    decimals: int,
+    higher_is_better: bool = False,
+) -> Rating:
+    """Change on last year against a stretch (default −5%; +5% where higher is better).
+
+    Green at or beyond the stretch, amber between it and no change, red on the wrong side of 0.
+    """
+    if change_pct is None:
+        return Rating(None, f"No {basis} comparison with last year: not rated")
+    default = -DEFAULT_STRETCH if higher_is_better else DEFAULT_STRETCH
+    stretch = target.value if target.value is not None else default
+    sign = -1 if higher_is_better else 1  # compare as if lower were better
+    if sign * change_pct <= sign * stretch:
+        rag = GREEN
+    elif sign * change_pct <= 0:
+        rag = AMBER
+    else:
+        rag = RED
+    reason = (
+        f"{basis} {fmt_pct(change_pct, decimals)} against a target of "
+        f"{fmt_pct(stretch, 0)}: {NAMES[rag]}"
+    )
+    return Rating(rag, reason)
+
+
+def rate_ceiling(ytd: float | None, to_date: int | None, target: TargetSpec) -> Rating:
+    if ytd is None or to_date is None:
+        return Rating(None, "Year to date incomplete: not rated")
+    tolerance = target.tolerance if target.tolerance is not None else DEFAULT_TOLERANCE
+    if ytd <= to_date:
+        rag = GREEN
+    elif ytd <= to_date * (1 + tolerance / 100):
+        rag = AMBER
+    else:
+        rag = RED
+    return Rating(rag, f"YTD {ytd:,.0f} against a target to date of {to_date:,}: {NAMES[rag]}")
+
+
+def rate_minimum(
+    value: float | None,
+    target: TargetSpec,
+    *,
+    what: str,
+    decimals: int,
+    volume: float | None = None,
+    volume_to_date: int | None = None,
+) -> Rating:
+    if value is None or target.value is None:
+        return Rating(None, f"{what} not available: not rated")
+    tolerance = target.tolerance if target.tolerance is not None else DEFAULT_TOLERANCE
+    if value >= target.value:
+        rag = GREEN
+    elif value >= target.value * (1 - tolerance / 100):
+        rag = AMBER
+    else:
+        rag = RED
+    reason = (
+        f"{what} {fmt_pct(value, decimals, signed=False)} against a minimum of "
+        f"{fmt_pct(target.value, 0, signed=False)}"
+    )
+    if volume is not None and volume_to_date is not None:
+        # The volume target to date must be met as well: the rating is the worse of the two.
+        if volume >= volume_to_date:
+            volume_rag = GREEN
+        elif volume >= volume_to_date * (1 - tolerance / 100):
+            volume_rag = AMBER
+        else:
+            volume_rag = RED
+        order = {GREEN: 0, AMBER: 1, RED: 2}
+        rag = max(rag, volume_rag, key=order.__getitem__)
+        reason += f" and {volume:,.0f} against a volume to date of {volume_to_date:,}"
+    return Rating(rag, f"{reason}: {NAMES[rag]}")
+
+
+def rate_range(value: float | None, target: TargetSpec, *, what: str, decimals: int) -> Rating:
+    if value is None or target.lower is None or target.upper is None:
+        return Rating(None, f"{what} not available: not rated")
+    tolerance = target.tolerance if target.tolerance is not None else DEFAULT_TOLERANCE
+    low, high = target.lower, target.upper
+    if low <= value <= high:
+        rag = GREEN
+    elif low * (1 - tolerance / 100) <= value <= high * (1 + tolerance / 100):
+        rag = AMBER
+    else:
+        rag = RED
+    return Rating(
+        rag,
+        f"{what} {fmt_pct(value, decimals, signed=False)} against a range of "
+        f"{low:g}–{high:g}%: {NAMES[rag]}",
+    )
