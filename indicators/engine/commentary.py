@@ -1,0 +1,310 @@
+"""Commentary drafts written from the figures, and a check of human-written commentary.
+
+The drafts use the seed pack's register ("Year to date (YTD) Barking and Dagenham shows a 1%
+increase (up 132 offences) at December 2016 …") so the narrative cannot contradict the table. The
+check finds numbers in a person's text that disagree with the computed figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from indicators.engine.measures import MonthMetrics
+from indicators.engine.periods import MONTH_NAMES, add_months, month_label
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the sentences are written from: the area, the unit and one month's metrics."""
+
+    area: str
+    unit: str
+    kind: str
+    decimals: int
+    metrics: MonthMetrics
+    per_n: int | None = None
+    rate_unit: str = "residents"
+    target_to_date_label: str = "the target to date"
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return "n/a"
+    if decimals == 0:
+        return f"{round(value):,}"
+    return f"{value:,.{decimals}f}"
+
+
+def _pct_words(change_pct: float | None, change_abs: float | None, decimals: int) -> str:
+    """'a 1% increase (up 132 offences)' style, or 'no change'."""
+    if change_abs is None:
+        return ""
+    if change_abs == 0:
+        return "no change"
+    word = "increase" if change_abs > 0 else "decrease"
+    if change_pct is None:
+        return f"an {word}" if word == "increase" else f"a {word}"
+    pct = fmt_number(abs(change_pct), decimals)
+    article = "an" if re.match(r"8|11(?!\d)|18(?!\d)", pct) else "a"  # an 8%, an 11%
+    return f"{article} {pct}% {word}"
+
+
+def _up_down(change_abs: float, unit: str) -> str:
+    return f"{'up' if change_abs > 0 else 'down'} {fmt_number(abs(change_abs))} {unit}"
+
+
+def ytd_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    now, before = month_label(m.month), month_label(add_months(m.month, -12))
+    if m.ytd is None:
+        if m.missing:
+            names = "; ".join(x.describe() for x in m.missing)
+            return f"The year to date (YTD) figure for {f.area} at {now} is incomplete: {names}."
+        return None
+    if m.ytd_previous is None:
+        return (
+            f"Year to date (YTD) {f.area} shows {fmt_number(m.ytd)} {f.unit} at {now}; "
+            f"there is no figure for {before} to compare with."
+        )
+    words = _pct_words(m.ytd_change_pct, m.ytd_change_abs, f.decimals)
+    if m.ytd_change_abs == 0:
+        return (
+            f"Year to date (YTD) {f.area} shows no change at {now} ({fmt_number(m.ytd)} {f.unit}) "
+            f"when compared to {before} ({fmt_number(m.ytd_previous)})."
+        )
+    assert m.ytd_change_abs is not None
+    return (
+        f"Year to date (YTD) {f.area} shows {words} ({_up_down(m.ytd_change_abs, f.unit)}) "
+        f"at {now} ({fmt_number(m.ytd)} {f.unit}) when compared to {before} "
+        f"({fmt_number(m.ytd_previous)})."
+    )
+
+
+def r12_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    if m.r12 is None:
+        return None
+    start, end = month_label(add_months(m.month, -11)), month_label(m.month)
+    prev_start = month_label(add_months(m.month, -23))
+    prev_end = month_label(add_months(m.month, -12))
+    head = (
+        f"Using the latest rolling 12-month period ({start} to {end}) {fmt_number(m.r12)} {f.area}"
+    )
+    if m.r12_previous is None or m.r12_change_abs is None:
+        return f"{head} has no figure for the previous rolling 12 months to compare with."
+    if m.r12_change_abs == 0:
+        change = "shows no change"
+    else:
+        change = (
+            f"shows {_pct_words(m.r12_change_pct, m.r12_change_abs, f.decimals)} "
+            f"({_up_down(m.r12_change_abs, f.unit)})"
+        )
+    return (
+        f"{head} {change} compared to the previous rolling 12-month period ({prev_start} to "
+        f"{prev_end}) {fmt_number(m.r12_previous)}."
+    )
+
+
+def rate_sentence(f: Facts, ranks: list[dict[str, object]] | None = None) -> str | None:
+    m = f.metrics
+    if m.rate is None or not f.per_n:
+        return None
+    text = f"{f.area} has a rate of {m.rate:.2f} per {f.per_n:,} {f.rate_unit}"
+    parts = []
+    for r in ranks or []:
+        if r.get("position") is not None:
+            parts.append(f"ranked {r['position']} of {r['size']} in the {r['group']} group")
+    if parts:
+        text += " and is " + " and ".join(parts)
+    return text + "."
+
+
+def ratio_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    now = month_label(m.month)
+    if m.ytd_numerator is None:
+        if m.missing:
+            names = "; ".join(x.describe() for x in m.missing)
+            return f"The year to date (YTD) figure for {f.area} at {now} is incomplete: {names}."
+        return None
+    if m.ytd_denominator is None or m.ytd_pct is None:
+        return f"Year to date (YTD) at {now} there were {fmt_number(m.ytd_numerator)} {f.unit}."
+    return (
+        f"Year to date (YTD) at {now} {fmt_number(m.ytd_numerator)} of "
+        f"{fmt_number(m.ytd_denominator)} ({fmt_number(m.ytd_pct, 1)}%) {f.unit} were successful."
+    )
+
+
+def value_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    if m.month_value is None:
+        if m.missing:
+            return f"No figure for {month_label(m.month)}: {m.missing[0].describe()}."
+        return None
+    value = fmt_number(m.month_value, 0 if float(m.month_value).is_integer() else 1)
+    text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
+    if m.previous_value is not None and m.value_change_abs is not None:
+        before = month_label(add_months(m.month, -12))
+        prev = fmt_number(m.previous_value, 0 if float(m.previous_value).is_integer() else 1)
+        if m.value_change_abs == 0:
+            return f"{text}: no change on {before} ({prev})."
+        words = _pct_words(m.value_change_pct, m.value_change_abs, f.decimals)
+        return f"{text}, {words} on {before} ({prev})."
+    return text + "."
+
+
+def ceiling_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    if m.target_to_date is None or m.ytd is None or m.month_value is None:
+        return None
+    side = "below" if m.ytd <= m.target_to_date else "above"
+    return (
+        f"There were {fmt_number(m.month_value)} {f.unit} in {month_label(m.month)}, bringing the "
+        f"YTD to {fmt_number(m.ytd)}, {side} {f.target_to_date_label} ({m.target_to_date:,})."
+    )
+
+
+def breakdown_sentence(f: Facts) -> str | None:
+    m = f.metrics
+    if m.ytd is None:
+        if m.missing:
+            names = "; ".join(x.describe() for x in m.missing)
+            now = month_label(m.month)
+            return f"The year to date (YTD) figure for {f.area} at {now} is incomplete: {names}."
+        return None
+    text = f"Year to date (YTD) at {month_label(m.month)} there were {fmt_number(m.ytd)} {f.unit}"
+    if m.ytd_pct_satisfied is not None:
+        text += f", {fmt_number(m.ytd_pct_satisfied, f.decimals)}% of them satisfied"
+    return text + "."
+
+
+def draft_overview(f: Facts, ranks: list[dict[str, object]] | None = None) -> str:
+    """The performance overview draft for one indicator page."""
+    kind = f.kind
+    sentences: list[str | None]
+    if kind in {"count", "ceiling"}:
+        sentences = [ceiling_sentence(f), ytd_sentence(f), r12_sentence(f), rate_sentence(f, ranks)]
+    elif kind == "ratio":
+        sentences = [ratio_sentence(f)]
+    elif kind == "breakdown":
+        sentences = [breakdown_sentence(f)]
+    else:
+        sentences = [value_sentence(f), rate_sentence(f, ranks)]
+    return " ".join(s for s in sentences if s)
+
+
+# --- checking a person's commentary ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    quote: str
+    message: str
+
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(%?)")
+_MONTHS = "|".join(MONTH_NAMES)
+_PERIOD_END = re.compile(rf"\b(?:to|at|–|-)\s+({_MONTHS})\s+(\d{{4}})", re.IGNORECASE)
+_PREVIOUS = re.compile(r"compared|previous|last year|same time", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(])|\n+|•", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _measure(sentence: str) -> str | None:
+    lower = sentence.lower()
+    if "rolling 12" in lower or "rolling twelve" in lower:
+        return "r12"
+    if "year to date" in lower or "ytd" in lower:
+        return "ytd"
+    return None
+
+
+def _to_number(whole: str, frac: str | None) -> float:
+    return float(whole.replace(",", "") + (frac or ""))
+
+
+def check_commentary(text: str, f: Facts) -> list[Finding]:
+    """Numbers and periods in ``text`` that contradict the computed figures."""
+    m = f.metrics
+    findings: list[Finding] = []
+    for sentence in _sentences(text):
+        measure = _measure(sentence)
+        if measure is None or re.search(r"\baverage\b", sentence, re.IGNORECASE):
+            continue  # other areas' figures ("the MET average YTD is +3%") are not ours to check
+        current = m.r12 if measure == "r12" else m.ytd
+        previous = m.r12_previous if measure == "r12" else m.ytd_previous
+        change_abs = m.r12_change_abs if measure == "r12" else m.ytd_change_abs
+        change_pct = m.r12_change_pct if measure == "r12" else m.ytd_change_pct
+        label = "rolling 12 months" if measure == "r12" else "year to date"
+        findings += _check_periods(sentence, m.month, measure)
+        split = _PREVIOUS.search(sentence)
+        boundary = split.start() if split else len(sentence)
+        lower = sentence.lower()
+        says_up = re.search(r"\b(increase|up)\b", lower) is not None
+        says_down = re.search(r"\b(decrease|down|reduction|fall)\b", lower) is not None
+        if change_abs not in (None, 0) and says_up != says_down:
+            if says_up and change_abs < 0:
+                findings.append(Finding(sentence, f"says an increase, but the {label} fell"))
+            elif says_down and change_abs > 0:
+                findings.append(Finding(sentence, f"says a decrease, but the {label} rose"))
+        for match in _NUMBER.finditer(sentence):
+            whole, frac, pct = match.groups()
+            value = _to_number(whole, frac)
+            before_text = sentence[max(0, match.start() - 12) : match.start()].lower()
+            if pct:
+                if change_pct is not None and abs(abs(change_pct) - value) > 1.0:
+                    findings.append(
+                        Finding(
+                            sentence,
+                            f"says {whole}{frac or ''}% where the {label} change is "
+                            f"{abs(change_pct):.1f}%",
+                        )
+                    )
+                continue
+            if "," not in whole and 1900 <= value <= 2100:
+                continue  # a year
+            if re.search(r"\b(up|down)\s*$", before_text):
+                if change_abs is not None and value != abs(change_abs):
+                    findings.append(
+                        Finding(
+                            sentence,
+                            f"says {'up' if 'up' in before_text else 'down'} {whole} where the "
+                            f"{label} changed by {fmt_number(change_abs)}",
+                        )
+                    )
+                continue
+            expected = previous if match.start() > boundary else current
+            if expected is None or value < 10:
+                continue
+            if value != expected and abs(value - expected) <= 0.1 * expected:
+                which = "last year's " if match.start() > boundary else ""
+                findings.append(
+                    Finding(
+                        sentence,
+                        f"says {whole} where {which}{label} is {fmt_number(expected)}",
+                    )
+                )
+    return findings
+
+
+def _check_periods(sentence: str, month: dt.date, measure: str) -> list[Finding]:
+    out = []
+    expected_ends = {month, add_months(month, -12)}
+    for name, year in _PERIOD_END.findall(sentence):
+        referred = dt.date(int(year), MONTH_NAMES.index(name.capitalize()) + 1, 1)
+        if referred.year < month.year - 2:
+            continue
+        if referred not in expected_ends:
+            out.append(
+                Finding(
+                    sentence,
+                    f"refers to {name.capitalize()} {year}; "
+                    f"the figures are for {month_label(month)}",
+                )
+            )
+    return out

@@ -1,0 +1,104 @@
+"""Reads of the derived store: plain data for commands, pages and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from indicators.models import DerivedMetric, DerivedRank, Indicator
+
+RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
+WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
+
+
+def _whole_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """Counts print as 1386, not 1386.0; rates and percentages stay as they are."""
+    for key in WHOLE:
+        value = data.get(key)
+        if isinstance(value, float) and value.is_integer():
+            data[key] = int(value)
+    return data
+
+
+def metrics_for_month(
+    *, area_id: int, month: dt.date, indicator_codes: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The derived figures of one area and month, keyed by indicator code, in pack order.
+
+    Every indicator in scope appears; one without a derived row for the month has nulls.
+    Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
+    """
+    indicators = Indicator.objects.order_by("pack_order", "code")
+    if indicator_codes:
+        indicators = indicators.filter(code__in=indicator_codes)
+    indicators = list(indicators.values("id", "code", "kind"))
+    ids = [i["id"] for i in indicators]
+    rows = {
+        r.indicator_id: r
+        for r in DerivedMetric.objects.filter(area_id=area_id, month=month, indicator_id__in=ids)
+    }
+    ranks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for rank in (
+        DerivedRank.objects.filter(area_id=area_id, month=month, indicator_id__in=ids)
+        .select_related("group")
+        .order_by("group__code")
+    ):
+        ranks[rank.indicator_id].append(
+            {
+                "group": rank.group.code,
+                "position": rank.position,
+                "size": rank.size,
+                "average": rank.average,
+                "source": rank.source,
+            }
+        )
+    out: dict[str, dict[str, Any]] = {}
+    for ind in indicators:
+        row = rows.get(ind["id"])
+        data: dict[str, Any] = {
+            "kind": ind["kind"],
+            "status": row.status if row else "not_submitted",
+            "month_value": row.month_value if row else None,
+            "ytd": row.ytd if row else None,
+            "ytd_previous": row.ytd_previous if row else None,
+            "ytd_change_abs": row.ytd_change_abs if row else None,
+            "ytd_change_pct": row.ytd_change_pct if row else None,
+            "r12": row.r12 if row else None,
+            "r12_previous": row.r12_previous if row else None,
+            "r12_change_pct": row.r12_change_pct if row else None,
+            "rate": row.rate if row else None,
+            "ranks": ranks.get(ind["id"], []),
+            "target_to_date": row.target_to_date if row else None,
+            "variance": row.variance if row else None,
+            "rag": (row.rag or None) if row else None,
+            "rag_reason": row.rag_reason if row else "No figures computed for this month",
+            "direction": (row.direction or None) if row else None,
+            "variation": (row.variation or None) if row else None,
+            "assurance": (row.assurance or None) if row else None,
+            "spc": (
+                {
+                    "mean": row.spc_mean,
+                    "upper": row.spc_upper,
+                    "lower": row.spc_lower,
+                    "signal": row.spc_signal or None,
+                }
+                if row and row.spc_mean is not None
+                else None
+            ),
+            "missing_months": row.missing_months if row else [],
+            "computed_at": row.computed_at.isoformat() if row else None,
+        }
+        if ind["kind"] == "ratio":
+            data.update({k: (getattr(row, k) if row else None) for k in RATIO_EXTRA})
+            data["month_pct"] = row.month_pct if row else None
+        if ind["kind"] in {"snapshot", "rolling"}:
+            data["previous_value"] = row.previous_value if row else None
+            data["value_change_pct"] = row.value_change_pct if row else None
+        if ind["kind"] == "breakdown":
+            data["pct_satisfied"] = row.pct_satisfied if row else None
+            data["ytd_pct_satisfied"] = row.ytd_pct_satisfied if row else None
+        if row and row.categories:
+            data["categories"] = row.categories
+        out[ind["code"]] = _whole_numbers(data)
+    return out

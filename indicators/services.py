@@ -1,0 +1,448 @@
+"""Writes for the indicators app: the recompute bridge from the database to the pure engine.
+
+``metrics_recompute`` loads its inputs in a few set-based queries, calls the engine per series,
+and writes the derived store in bulk. Running it twice gives the same rows. It is called by the
+``recompute`` command, the Celery tasks and (through them) every path that changes an input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from csp.models import Area, GroupMembership, Population
+from indicators.engine import ranks as rankmod
+from indicators.engine.measures import MonthMetrics, Obs, SeriesSpec, compute_series
+from indicators.engine.periods import add_months
+from indicators.engine.rag import TargetSpec
+from indicators.models import (
+    DerivedMetric,
+    DerivedRank,
+    Indicator,
+    IndicatorCategory,
+    SuppliedBenchmark,
+    Target,
+)
+
+METRIC_FIELDS = [
+    "status",
+    "month_value",
+    "month_pct",
+    "ytd",
+    "ytd_previous",
+    "ytd_change_abs",
+    "ytd_change_pct",
+    "r12",
+    "r12_previous",
+    "r12_change_abs",
+    "r12_change_pct",
+    "rate",
+    "rate_denominator",
+    "previous_value",
+    "value_change_abs",
+    "value_change_pct",
+    "ytd_numerator",
+    "ytd_denominator",
+    "ytd_pct",
+    "ytd_pct_previous",
+    "pct_satisfied",
+    "ytd_pct_satisfied",
+    "target_to_date",
+    "variance",
+    "volume_to_date",
+    "rag",
+    "rag_reason",
+    "direction",
+    "spc_value",
+    "spc_mean",
+    "spc_upper",
+    "spc_lower",
+    "spc_upper_near",
+    "spc_lower_near",
+    "spc_signal",
+    "variation",
+    "assurance",
+    "missing_months",
+    "categories",
+]
+# How far back an output month's inputs reach: last year's YTD from April and R12 windows.
+LOOKBACK_MONTHS = 24
+
+
+@dataclass
+class RecomputeReport:
+    series: int = 0
+    rows: int = 0
+    ranks: int = 0
+    seconds: float = 0.0
+    queries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Recomputed {self.series:,} series: {self.rows:,} derived rows and {self.ranks:,} "
+            f"ranks in {self.seconds:.2f} s."
+        )
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def series_spec(indicator: Indicator, categories: Sequence[IndicatorCategory]) -> SeriesSpec:
+    total = next((c.code for c in categories if c.is_total), None)
+    return SeriesSpec(
+        kind=indicator.kind,
+        polarity=indicator.polarity,
+        change_basis=indicator.change_basis,
+        per_n=indicator.per_n,
+        frequency=indicator.frequency,
+        decimals=indicator.display_decimals,
+        total_category=total,
+        satisfied_categories=frozenset(c.code for c in categories if c.counts_as_satisfied),
+        category_order=tuple(c.code for c in categories if not c.is_total),
+    )
+
+
+def target_spec(target: Target) -> TargetSpec:
+    return TargetSpec(
+        kind=target.kind,
+        value=_f(target.value),
+        lower=_f(target.lower),
+        upper=_f(target.upper),
+        volume=target.volume,
+        tolerance=_f(target.tolerance),
+        text=target.text,
+    )
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    indicators: dict[int, Indicator]
+    specs: dict[int, SeriesSpec]
+    category_codes: dict[int, str]
+    targets: dict[int, dict[int, TargetSpec]]
+
+
+def _catalogue(indicator_ids: Iterable[int] | None) -> _Catalogue:
+    indicators = Indicator.objects.all()
+    if indicator_ids is not None:
+        indicators = indicators.filter(id__in=list(indicator_ids))
+    by_id = {i.id: i for i in indicators}
+    categories: dict[int, list[IndicatorCategory]] = defaultdict(list)
+    for c in IndicatorCategory.objects.filter(indicator_id__in=list(by_id)).order_by("order"):
+        categories[c.indicator_id].append(c)
+    targets: dict[int, dict[int, TargetSpec]] = defaultdict(dict)
+    # Per-category targets (PHOF 2.15's two ranges) are rated on their pages, not in the store.
+    for t in Target.objects.filter(indicator_id__in=list(by_id), category__isnull=True):
+        targets[t.indicator_id][t.financial_year] = target_spec(t)
+    return _Catalogue(
+        indicators=by_id,
+        specs={i: series_spec(ind, categories[i]) for i, ind in by_id.items()},
+        category_codes={c.id: c.code for cs in categories.values() for c in cs},
+        targets=targets,
+    )
+
+
+_VALUES_SQL = """
+SELECT indicator_id, area_id, month, category_id, status, value, numerator, denominator,
+       decimal_value, reason
+FROM indicators_monthvalue
+WHERE {where}
+ORDER BY indicator_id, area_id, month
+"""
+
+
+def _load_values(
+    where: str, params: list[object], category_codes: dict[int, str]
+) -> Iterator[tuple[tuple[int, int], dict[dt.date, Obs]]]:
+    """Stream month values grouped by (indicator, area), each as {month: Obs}."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VALUES_SQL.format(where=where), params)
+        current: tuple[int, int] | None = None
+        series: dict[dt.date, Obs] = {}
+        parts: dict[dt.date, dict[str, Obs]] = {}
+        whole: dict[dt.date, Obs] = {}
+        while True:
+            rows = cursor.fetchmany(20_000)
+            if not rows:
+                break
+            for ind, area, month, cat, status, value, num, den, dec, reason in rows:
+                key = (ind, area)
+                if key != current:
+                    if current is not None:
+                        yield current, _assemble(series, parts, whole)
+                    current, series, parts, whole = key, {}, {}, {}
+                if isinstance(month, str):  # SQLite returns text dates
+                    month = dt.date.fromisoformat(month)
+                figure = value if value is not None else (float(dec) if dec is not None else None)
+                obs = Obs(status, figure, num, den, reason)
+                if cat is None:
+                    whole[month] = obs
+                else:
+                    parts.setdefault(month, {})[category_codes[cat]] = obs
+        if current is not None:
+            yield current, _assemble(series, parts, whole)
+
+
+def _assemble(
+    series: dict[dt.date, Obs], parts: dict[dt.date, dict[str, Obs]], whole: dict[dt.date, Obs]
+) -> dict[dt.date, Obs]:
+    series.update(whole)
+    for month, cats in parts.items():
+        status_row = whole.get(month)
+        if status_row is not None and status_row.status != "reported":
+            continue  # a whole-month status (e.g. TBC) stands for every category
+        reference = next(iter(cats.values()))
+        series[month] = Obs(status="reported", categories=cats, reason=reference.reason)
+    return series
+
+
+def _denominators(
+    area_ids: Iterable[int] | None,
+) -> dict[tuple[int, int], list[tuple[dt.date, int]]]:
+    qs = Population.objects.order_by("in_force_from")
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    out: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
+    for area_id, series_id, start, value in qs.values_list(
+        "area_id", "series_id", "in_force_from", "value"
+    ):
+        out[(area_id, series_id)].append((start, value))
+    return out
+
+
+def _row(metrics: MonthMetrics) -> dict[str, object]:
+    row = {name: getattr(metrics, name) for name in METRIC_FIELDS if name != "missing_months"}
+    row["missing_months"] = metrics.missing_months
+    row["rag"] = metrics.rag or ""
+    for name in ("direction", "spc_signal", "variation", "assurance"):
+        row[name] = row[name] or ""
+    return row
+
+
+def metrics_recompute(
+    *,
+    now: dt.datetime,
+    area_ids: Iterable[int] | None = None,
+    indicator_ids: Iterable[int] | None = None,
+    from_month: dt.date | None = None,
+) -> RecomputeReport:
+    """Recompute the derived store for the given areas, indicators and months (None = all).
+
+    Months before ``from_month`` are read as inputs but not rewritten. Ranks are then recomputed
+    for every member of the affected areas' comparator groups, for the rewritten months.
+    """
+    started = time.perf_counter()
+    queries_before = len(connection.queries)
+    report = RecomputeReport()
+    area_ids = None if area_ids is None else sorted(set(area_ids))
+    catalogue = _catalogue(indicator_ids)
+    if not catalogue.indicators:
+        report.notes.append("No indicators in scope.")
+        return report
+    where, params = _scope_sql(catalogue, area_ids, from_month)
+    denominators = _denominators(area_ids)
+
+    rows: list[tuple[int, int, dt.date, dict[str, object]]] = []
+    touched: set[tuple[int, int]] = set()
+    for (indicator_id, area_id), values in _load_values(where, params, catalogue.category_codes):
+        indicator = catalogue.indicators[indicator_id]
+        months = _output_months(values, from_month)
+        if not months:
+            continue
+        dens = (
+            denominators.get((area_id, indicator.denominator_series_id), [])
+            if indicator.denominator_series_id
+            else []
+        )
+        results = compute_series(
+            catalogue.specs[indicator_id],
+            values,
+            months=months,
+            denominators=dens,
+            targets=catalogue.targets.get(indicator_id, {}),
+        )
+        touched.add((indicator_id, area_id))
+        report.series += 1
+        for metrics in results:
+            rows.append((indicator_id, area_id, metrics.month, _row(metrics)))
+
+    with transaction.atomic():
+        report.rows = _write_metrics(rows, now=now, scope=(catalogue, area_ids, from_month))
+        report.ranks = ranks_recompute(
+            indicator_ids=list(catalogue.indicators), area_ids=area_ids, from_month=from_month
+        )
+    report.seconds = time.perf_counter() - started
+    report.queries = len(connection.queries) - queries_before
+    return report
+
+
+def _scope_sql(
+    catalogue: _Catalogue, area_ids: Sequence[int] | None, from_month: dt.date | None
+) -> tuple[str, list[object]]:
+    clauses, params = [], []
+    if len(catalogue.indicators) < Indicator.objects.count():
+        ids = sorted(catalogue.indicators)
+        clauses.append(f"indicator_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    if area_ids is not None:
+        clauses.append(f"area_id IN ({', '.join(['%s'] * len(area_ids))})")
+        params += list(area_ids)
+    if from_month is not None:
+        clauses.append("month >= %s")
+        params.append(add_months(from_month, -LOOKBACK_MONTHS))
+    return (" AND ".join(clauses) or "1=1"), params
+
+
+def _output_months(values: dict[dt.date, Obs], from_month: dt.date | None) -> list[dt.date]:
+    """Every month from the series' first figure to its last (gaps included), from from_month."""
+    if not values:
+        return []
+    first, last = min(values), max(values)
+    if from_month is not None and from_month > first:
+        first = from_month
+    out = []
+    m = first
+    while m <= last:
+        out.append(m)
+        m = add_months(m, 1)
+    return out
+
+
+def _write_metrics(
+    rows: list[tuple[int, int, dt.date, dict[str, object]]],
+    *,
+    now: dt.datetime,
+    scope: tuple[_Catalogue, Sequence[int] | None, dt.date | None],
+) -> int:
+    """Replace the scope's rows with ``rows``: upsert, then drop rows no longer produced."""
+    catalogue, area_ids, from_month = scope
+    objects = [
+        DerivedMetric(indicator_id=i, area_id=a, month=m, computed_at=now, **row)
+        for i, a, m, row in rows
+    ]
+    DerivedMetric.objects.bulk_create(
+        objects,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "area", "month"],
+        update_fields=[*METRIC_FIELDS, "computed_at"],
+    )
+    stale = DerivedMetric.objects.filter(indicator_id__in=list(catalogue.indicators)).exclude(
+        computed_at=now
+    )
+    if area_ids is not None:
+        stale = stale.filter(area_id__in=area_ids)
+    if from_month is not None:
+        stale = stale.filter(month__gte=from_month)
+    stale.delete()
+    return len(objects)
+
+
+def ranks_recompute(
+    *,
+    indicator_ids: Sequence[int],
+    area_ids: Sequence[int] | None = None,
+    from_month: dt.date | None = None,
+    months: Sequence[dt.date] | None = None,
+) -> int:
+    """Ranks and group averages for every member of the affected areas' groups.
+
+    Computed from the members' stored rates where most of the group has one; otherwise the
+    supplied benchmark figures, marked as supplied.
+    """
+    memberships = GroupMembership.objects.all()
+    if area_ids is not None:
+        groups = set(
+            GroupMembership.objects.filter(area_id__in=area_ids).values_list("group_id", flat=True)
+        )
+        memberships = memberships.filter(group_id__in=groups)
+    members: dict[int, set[int]] = defaultdict(set)
+    for group_id, area_id in memberships.values_list("group_id", "area_id"):
+        members[group_id].add(area_id)
+    all_areas = set().union(*members.values()) if members else set()
+    if area_ids is not None:
+        all_areas |= set(area_ids)
+
+    derived = DerivedMetric.objects.filter(indicator_id__in=indicator_ids, area_id__in=all_areas)
+    supplied = SuppliedBenchmark.objects.filter(
+        indicator_id__in=indicator_ids, area_id__in=all_areas
+    )
+    existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, area_id__in=all_areas)
+    if from_month is not None:
+        derived = derived.filter(month__gte=from_month)
+        supplied = supplied.filter(month__gte=from_month)
+        existing = existing.filter(month__gte=from_month)
+    if months is not None:
+        derived = derived.filter(month__in=months)
+        supplied = supplied.filter(month__in=months)
+        existing = existing.filter(month__in=months)
+
+    rates: dict[tuple[int, dt.date], dict[int, tuple[float | None, float | None, int | None]]]
+    rates = defaultdict(dict)
+    per_n: dict[int, int | None] = dict(
+        Indicator.objects.filter(id__in=indicator_ids).values_list("id", "per_n")
+    )
+    for ind, area, month, rate, r12, den in derived.values_list(
+        "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
+    ):
+        rates[(ind, month)][area] = (rate, r12, den)
+    supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark] = {
+        (s.indicator_id, s.month, s.group_id, s.area_id): s for s in supplied
+    }
+
+    new: dict[tuple[int, int, dt.date, int], DerivedRank] = {}
+    for (ind, month), by_area in rates.items():
+        for group_id, group_members in members.items():
+            member_rates = {a: by_area.get(a, (None, None, None))[0] for a in group_members}
+            with_rate = sum(1 for r in member_rates.values() if r is not None)
+            if rankmod.use_computed_ranks(len(group_members), with_rate) and per_n.get(ind):
+                positions = rankmod.rank_positions(member_rates)
+                average = rankmod.pooled_average(
+                    {a: by_area.get(a, (None, None, None))[1] for a in group_members},
+                    {a: by_area.get(a, (None, None, None))[2] for a in group_members},
+                    per_n[ind] or 1,
+                )
+                for area, rank in positions.items():
+                    new[(ind, area, month, group_id)] = DerivedRank(
+                        indicator_id=ind,
+                        area_id=area,
+                        month=month,
+                        group_id=group_id,
+                        position=rank.position,
+                        size=rank.size,
+                        average=average,
+                        source="computed",
+                    )
+    for (ind, month, group_id, area), s in supplied_by.items():
+        if (ind, area, month, group_id) in new:
+            continue
+        new[(ind, area, month, group_id)] = DerivedRank(
+            indicator_id=ind,
+            area_id=area,
+            month=month,
+            group_id=group_id,
+            position=s.position,
+            size=s.size,
+            average=_f(s.average),
+            source="supplied",
+        )
+    existing.delete()
+    DerivedRank.objects.bulk_create(new.values(), batch_size=2000)
+    return len(new)
+
+
+def area_ids_for_codes(codes: Iterable[str]) -> list[int]:
+    codes = list(codes)
+    found = dict(Area.objects.filter(code__in=codes).values_list("code", "id"))
+    unknown = sorted(set(codes) - set(found))
+    if unknown:
+        raise ValueError(f"Unknown area code(s): {', '.join(unknown)}")
+    return [found[c] for c in codes]
