@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from csp.models import (
     Agency,
@@ -7,7 +6,6 @@ from csp.models import (
     ComparatorGroup,
     GroupMembership,
     Partnership,
-    Population,
     PopulationSeries,
     Role,
 )
@@ -35,14 +33,6 @@ class ComparatorGroupAdmin(admin.ModelAdmin):
 class PopulationSeriesAdmin(admin.ModelAdmin):
     list_display = ["code", "kind", "name"]
     list_filter = ["kind"]
-
-
-@admin.register(Population)
-class PopulationAdmin(SimpleHistoryAdmin):
-    list_display = ["area", "series", "value", "in_force_from", "source"]
-    list_filter = ["series"]
-    search_fields = ["area__name", "area__code"]
-    autocomplete_fields = ["area"]
 
 
 class AgencyInline(admin.TabularInline):

@@ -5,6 +5,7 @@ Malformed values stop start-up with a message naming the variable (``csp.env``).
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from csp.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -122,6 +123,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # A full recompute every night catches anything a lost task missed.
+    "nightly-full-recompute": {
+        "task": "indicators.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Requests whose task never ran (the broker was down when the change committed).
+    "sweep-recompute-requests": {
+        "task": "indicators.sweep_recompute_requests",
+        "schedule": 300.0,
+    },
+}
 
 # The demo users' password (load_demo); see README.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "csp-demo-2016"

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from csp.models import Population
 from indicators.models import (
     HistoryEntry,
     Indicator,
@@ -10,6 +12,7 @@ from indicators.models import (
     SuppliedBenchmark,
     Target,
 )
+from indicators.services import recompute_request
 
 
 @admin.register(Portfolio)
@@ -39,6 +42,16 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["kind", "portfolio", "owner", "frequency"]
     search_fields = ["code", "title"]
     inlines = [CategoryInline, TargetInline, HistoryInline]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        # Kind, polarity, denominators, categories and targets all feed the derived figures.
+        super().save_related(request, form, formsets, change)
+        recompute_request(
+            now=timezone.now(),
+            reason=f"indicator {form.instance.code} edited in the admin by {request.user}",
+            indicator_id=form.instance.pk,
+        )
+
     fieldsets = [
         (None, {"fields": ["code", "title", "portfolio", "owner", "pack_order", "page_heading"]}),
         (
@@ -73,14 +86,46 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
 
 
+class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
+    """Saving or deleting an input queues the recompute of what depends on it (on commit)."""
+
+    def recompute_scope(self, obj) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def _queue(self, request, obj, verb: str) -> None:  # type: ignore[no-untyped-def]
+        recompute_request(
+            now=timezone.now(),
+            reason=f"{obj._meta.verbose_name} {verb} in the admin by {request.user}",
+            **self.recompute_scope(obj),
+        )
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        self._queue(request, obj, "changed" if change else "added")
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        scope = self.recompute_scope(obj)
+        super().delete_model(request, obj)
+        recompute_request(now=timezone.now(), reason="deleted in the admin", **scope)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        scopes = [self.recompute_scope(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        for scope in scopes:
+            recompute_request(now=timezone.now(), reason="deleted in the admin", **scope)
+
+
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(RecomputeOnChangeAdmin):
     list_display = ["indicator", "financial_year", "category", "kind", "value", "text"]
     list_filter = ["financial_year", "kind"]
 
+    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+        return {"indicator_id": obj.indicator_id}
+
 
 @admin.register(MonthValue)
-class MonthValueAdmin(SimpleHistoryAdmin):
+class MonthValueAdmin(RecomputeOnChangeAdmin):
     list_display = [
         "indicator",
         "area",
@@ -98,9 +143,28 @@ class MonthValueAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__code", "area__code", "area__name"]
     list_select_related = ["indicator", "area", "category"]
 
+    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+        return {"indicator_id": obj.indicator_id, "area_id": obj.area_id, "month": obj.month}
+
 
 @admin.register(SuppliedBenchmark)
-class SuppliedBenchmarkAdmin(SimpleHistoryAdmin):
+class SuppliedBenchmarkAdmin(RecomputeOnChangeAdmin):
     list_display = ["indicator", "area", "month", "group", "position", "size", "average"]
     list_filter = ["group", "indicator"]
     list_select_related = ["indicator", "area", "group"]
+
+    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+        return {"indicator_id": obj.indicator_id, "area_id": obj.area_id}
+
+
+@admin.register(Population)
+class PopulationAdmin(RecomputeOnChangeAdmin):
+    """Denominators live in the partnership app; editing one recomputes the area's rates."""
+
+    list_display = ["area", "series", "value", "in_force_from", "source"]
+    list_filter = ["series"]
+    search_fields = ["area__name", "area__code"]
+    autocomplete_fields = ["area"]
+
+    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+        return {"area_id": obj.area_id}

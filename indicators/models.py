@@ -433,3 +433,24 @@ class DerivedRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.month:%Y-%m} {self.group_id}"
+
+
+class RecomputeRequest(models.Model):
+    """A change whose derived figures still need recomputing.
+
+    Written in the same transaction as the change, so a change is never without its request; the
+    task that processes it deletes it. If the broker is down when the change commits, the
+    periodic sweep processes what is left.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.DateField(null=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"recompute {self.indicator_id or 'all'} {self.area_id or 'all'} {self.month or ''}"

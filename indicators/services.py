@@ -8,6 +8,7 @@ and writes the derived store in bulk. Running it twice gives the same rows. It i
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from csp.models import Area, GroupMembership, Population
 from indicators.engine import ranks as rankmod
@@ -26,9 +28,12 @@ from indicators.models import (
     DerivedRank,
     Indicator,
     IndicatorCategory,
+    RecomputeRequest,
     SuppliedBenchmark,
     Target,
 )
+
+logger = logging.getLogger(__name__)
 
 METRIC_FIELDS = [
     "status",
@@ -233,6 +238,7 @@ def metrics_recompute(
     area_ids: Iterable[int] | None = None,
     indicator_ids: Iterable[int] | None = None,
     from_month: dt.date | None = None,
+    rank_months: Sequence[dt.date] | None = None,
 ) -> RecomputeReport:
     """Recompute the derived store for the given areas, indicators and months (None = all).
 
@@ -277,7 +283,10 @@ def metrics_recompute(
     with transaction.atomic():
         report.rows = _write_metrics(rows, now=now, scope=(catalogue, area_ids, from_month))
         report.ranks = ranks_recompute(
-            indicator_ids=list(catalogue.indicators), area_ids=area_ids, from_month=from_month
+            indicator_ids=list(catalogue.indicators),
+            area_ids=area_ids,
+            from_month=from_month,
+            months=rank_months,
         )
     report.seconds = time.perf_counter() - started
     report.queries = len(connection.queries) - queries_before
@@ -446,3 +455,91 @@ def area_ids_for_codes(codes: Iterable[str]) -> list[int]:
     if unknown:
         raise ValueError(f"Unknown area code(s): {', '.join(unknown)}")
     return [found[c] for c in codes]
+
+
+def metrics_recompute_after_change(
+    *, indicator_id: int, area_id: int, month: dt.date, now: dt.datetime
+) -> RecomputeReport:
+    """Incremental recompute after one month value of (indicator, area) changed.
+
+    Rewrites that series (its YTDs, R12s and last-year comparisons from the month on, and its SPC
+    limits, which every month shares when the month is in the baseline: a series is at most a
+    few hundred rows) and the group ranks of every member of the area's groups for the twelve
+    months whose rolling-12 rate includes the changed month.
+    """
+    return metrics_recompute(
+        now=now,
+        area_ids=[area_id],
+        indicator_ids=[indicator_id],
+        rank_months=[add_months(month, i) for i in range(12)],
+    )
+
+
+def recompute_request(
+    *,
+    now: dt.datetime,
+    reason: str,
+    indicator_id: int | None = None,
+    area_id: int | None = None,
+    month: dt.date | None = None,
+) -> RecomputeRequest:
+    """Record that figures need recomputing and queue the task once the transaction commits.
+
+    Call it inside the transaction that makes the change. If the broker cannot be reached, the
+    request stays in the table and the periodic sweep processes it.
+    """
+    request = RecomputeRequest.objects.create(
+        indicator_id=indicator_id, area_id=area_id, month=month, reason=reason, created_at=now
+    )
+
+    def enqueue() -> None:
+        from indicators import tasks  # tasks import this module
+
+        try:
+            tasks.process_recompute_request.delay(request_id=request.id)
+        except (KombuOperationalError, ConnectionError) as exc:
+            # The broker is down. The request row is committed: the sweep will run it.
+            logger.warning(
+                "Recompute request %s not queued (%s); the sweep will run it.", request.id, exc
+            )
+
+    transaction.on_commit(enqueue)
+    return request
+
+
+def recompute_request_process(*, request_id: int, now: dt.datetime) -> str:
+    """Run one request (if another run has not already) and delete it. Idempotent."""
+    with transaction.atomic():
+        request = (
+            RecomputeRequest.objects.select_for_update(skip_locked=True)
+            .filter(id=request_id)
+            .first()
+        )
+        if request is None:
+            return f"Request {request_id} already processed."
+        report = _run_request(request, now=now)
+        request.delete()
+    return report.summary()
+
+
+def _run_request(request: RecomputeRequest, *, now: dt.datetime) -> RecomputeReport:
+    if request.indicator_id and request.area_id and request.month:
+        return metrics_recompute_after_change(
+            indicator_id=request.indicator_id,
+            area_id=request.area_id,
+            month=request.month,
+            now=now,
+        )
+    return metrics_recompute(
+        now=now,
+        area_ids=[request.area_id] if request.area_id else None,
+        indicator_ids=[request.indicator_id] if request.indicator_id else None,
+    )
+
+
+def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | None = None) -> str:
+    """Process requests left behind (a broker outage, a lost task). Safe to run at any time."""
+    cutoff = now - (older_than if older_than is not None else dt.timedelta(minutes=1))
+    ids = list(RecomputeRequest.objects.filter(created_at__lte=cutoff).values_list("id", flat=True))
+    done = [recompute_request_process(request_id=i, now=now) for i in ids]
+    return f"Swept {len(done)} pending recompute request(s)."
