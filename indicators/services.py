@@ -8,17 +8,20 @@ and writes the derived store in bulk. Running it twice gives the same rows. It i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connection, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from csp.models import Area, GroupMembership, Population
+from indicators.bulk import bulk_insert, bulk_upsert
 from indicators.engine import ranks as rankmod
 from indicators.engine.measures import MonthMetrics, Obs, SeriesSpec, compute_series
 from indicators.engine.periods import add_months
@@ -76,6 +79,7 @@ METRIC_FIELDS = [
     "missing_months",
     "categories",
 ]
+_Rates = dict[tuple[int, dt.date], dict[int, tuple[float | None, float | None, int | None]]]
 # How far back an output month's inputs reach: last year's YTD from April and R12 windows.
 LOOKBACK_MONTHS = 24
 
@@ -223,13 +227,31 @@ def _denominators(
     return out
 
 
-def _row(metrics: MonthMetrics) -> dict[str, object]:
-    row = {name: getattr(metrics, name) for name in METRIC_FIELDS if name != "missing_months"}
-    row["missing_months"] = metrics.missing_months
-    row["rag"] = metrics.rag or ""
-    for name in ("direction", "spc_signal", "variation", "assurance"):
-        row[name] = row[name] or ""
-    return row
+_PLAIN = [f for f in METRIC_FIELDS if f not in {"missing_months", "categories"}]
+_BLANK_IF_NONE = {"rag", "direction", "spc_signal", "variation", "assurance"}
+_get_plain = attrgetter(*_PLAIN)
+_BLANKS = [i for i, f in enumerate(_PLAIN) if f in _BLANK_IF_NONE]
+METRIC_COLUMNS = [
+    "indicator_id",
+    "area_id",
+    "month",
+    *_PLAIN,
+    "missing_months",
+    "categories",
+    "computed_at",
+]
+
+
+def _metric_tuple(
+    indicator_id: int, area_id: int, metrics: MonthMetrics, now: dt.datetime
+) -> tuple[object, ...]:
+    plain = list(_get_plain(metrics))
+    for i in _BLANKS:
+        if plain[i] is None:
+            plain[i] = ""
+    missing = json.dumps(metrics.missing_months) if metrics.missing else "[]"
+    categories = None if metrics.categories is None else json.dumps(metrics.categories)
+    return (indicator_id, area_id, metrics.month, *plain, missing, categories, now)
 
 
 def metrics_recompute(
@@ -256,8 +278,8 @@ def metrics_recompute(
     where, params = _scope_sql(catalogue, area_ids, from_month)
     denominators = _denominators(area_ids)
 
-    rows: list[tuple[int, int, dt.date, dict[str, object]]] = []
-    touched: set[tuple[int, int]] = set()
+    rows: list[tuple[object, ...]] = []
+    rates: _Rates = defaultdict(dict)
     for (indicator_id, area_id), values in _load_values(where, params, catalogue.category_codes):
         indicator = catalogue.indicators[indicator_id]
         months = _output_months(values, from_month)
@@ -275,18 +297,31 @@ def metrics_recompute(
             denominators=dens,
             targets=catalogue.targets.get(indicator_id, {}),
         )
-        touched.add((indicator_id, area_id))
         report.series += 1
         for metrics in results:
-            rows.append((indicator_id, area_id, metrics.month, _row(metrics)))
+            rows.append(_metric_tuple(indicator_id, area_id, metrics, now))
+            if metrics.rate is not None:
+                rates[(indicator_id, metrics.month)][area_id] = (
+                    metrics.rate,
+                    metrics.r12,
+                    metrics.rate_denominator,
+                )
 
     with transaction.atomic():
-        report.rows = _write_metrics(rows, now=now, scope=(catalogue, area_ids, from_month))
+        everything = (
+            area_ids is None
+            and from_month is None
+            and (len(catalogue.indicators) == Indicator.objects.count())
+        )
+        report.rows = _write_metrics(
+            rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
+        )
         report.ranks = ranks_recompute(
             indicator_ids=list(catalogue.indicators),
             area_ids=area_ids,
             from_month=from_month,
             months=rank_months,
+            known_rates=rates if everything else None,
         )
     report.seconds = time.perf_counter() - started
     report.queries = len(connection.queries) - queries_before
@@ -326,24 +361,20 @@ def _output_months(values: dict[dt.date, Obs], from_month: dt.date | None) -> li
 
 
 def _write_metrics(
-    rows: list[tuple[int, int, dt.date, dict[str, object]]],
+    rows: list[tuple[object, ...]],
     *,
     now: dt.datetime,
     scope: tuple[_Catalogue, Sequence[int] | None, dt.date | None],
+    everything: bool,
 ) -> int:
     """Replace the scope's rows with ``rows``: upsert, then drop rows no longer produced."""
     catalogue, area_ids, from_month = scope
-    objects = [
-        DerivedMetric(indicator_id=i, area_id=a, month=m, computed_at=now, **row)
-        for i, a, m, row in rows
-    ]
-    DerivedMetric.objects.bulk_create(
-        objects,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["indicator", "area", "month"],
-        update_fields=[*METRIC_FIELDS, "computed_at"],
-    )
+    table = DerivedMetric._meta.db_table
+    if everything:
+        DerivedMetric.objects.all().delete()
+        bulk_insert(table, METRIC_COLUMNS, rows)
+        return len(rows)
+    bulk_upsert(table, METRIC_COLUMNS, ["indicator_id", "area_id", "month"], rows)
     stale = DerivedMetric.objects.filter(indicator_id__in=list(catalogue.indicators)).exclude(
         computed_at=now
     )
@@ -352,7 +383,7 @@ def _write_metrics(
     if from_month is not None:
         stale = stale.filter(month__gte=from_month)
     stale.delete()
-    return len(objects)
+    return len(rows)
 
 
 def ranks_recompute(
@@ -361,6 +392,7 @@ def ranks_recompute(
     area_ids: Sequence[int] | None = None,
     from_month: dt.date | None = None,
     months: Sequence[dt.date] | None = None,
+    known_rates: _Rates | None = None,
 ) -> int:
     """Ranks and group averages for every member of the affected areas' groups.
 
@@ -394,58 +426,79 @@ def ranks_recompute(
         supplied = supplied.filter(month__in=months)
         existing = existing.filter(month__in=months)
 
-    rates: dict[tuple[int, dt.date], dict[int, tuple[float | None, float | None, int | None]]]
-    rates = defaultdict(dict)
     per_n: dict[int, int | None] = dict(
         Indicator.objects.filter(id__in=indicator_ids).values_list("id", "per_n")
     )
-    for ind, area, month, rate, r12, den in derived.values_list(
-        "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
-    ):
-        rates[(ind, month)][area] = (rate, r12, den)
+    if known_rates is not None:
+        rates = known_rates
+    else:
+        rates = defaultdict(dict)
+        for ind, area, month, rate, r12, den in derived.filter(rate__isnull=False).values_list(
+            "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
+        ):
+            rates[(ind, month)][area] = (rate, r12, den)
     supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark] = {
         (s.indicator_id, s.month, s.group_id, s.area_id): s for s in supplied
     }
 
-    new: dict[tuple[int, int, dt.date, int], DerivedRank] = {}
+    new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
+    none = (None, None, None)
     for (ind, month), by_area in rates.items():
-        for group_id, group_members in members.items():
-            member_rates = {a: by_area.get(a, (None, None, None))[0] for a in group_members}
-            with_rate = sum(1 for r in member_rates.values() if r is not None)
-            if rankmod.use_computed_ranks(len(group_members), with_rate) and per_n.get(ind):
-                positions = rankmod.rank_positions(member_rates)
-                average = rankmod.pooled_average(
-                    {a: by_area.get(a, (None, None, None))[1] for a in group_members},
-                    {a: by_area.get(a, (None, None, None))[2] for a in group_members},
-                    per_n[ind] or 1,
-                )
-                for area, rank in positions.items():
-                    new[(ind, area, month, group_id)] = DerivedRank(
-                        indicator_id=ind,
-                        area_id=area,
-                        month=month,
-                        group_id=group_id,
-                        position=rank.position,
-                        size=rank.size,
-                        average=average,
-                        source="computed",
-                    )
-    for (ind, month, group_id, area), s in supplied_by.items():
-        if (ind, area, month, group_id) in new:
+        n = per_n.get(ind)
+        if not n:
             continue
-        new[(ind, area, month, group_id)] = DerivedRank(
-            indicator_id=ind,
-            area_id=area,
-            month=month,
-            group_id=group_id,
-            position=s.position,
-            size=s.size,
-            average=_f(s.average),
-            source="supplied",
-        )
-    existing.delete()
-    DerivedRank.objects.bulk_create(new.values(), batch_size=2000)
+        for group_id, group_members in members.items():
+            member_rates = {a: by_area.get(a, none)[0] for a in group_members}
+            with_rate = sum(1 for r in member_rates.values() if r is not None)
+            if not rankmod.use_computed_ranks(len(group_members), with_rate):
+                continue
+            positions = rankmod.rank_positions(member_rates)
+            average = rankmod.pooled_average(
+                {a: by_area.get(a, none)[1] for a in group_members},
+                {a: by_area.get(a, none)[2] for a in group_members},
+                n,
+            )
+            for area, rank in positions.items():
+                new[(ind, area, month, group_id)] = (
+                    ind,
+                    area,
+                    month,
+                    group_id,
+                    rank.position,
+                    rank.size,
+                    average,
+                    "computed",
+                )
+    for (ind, month, group_id, area), s in supplied_by.items():
+        if (ind, area, month, group_id) not in new:
+            new[(ind, area, month, group_id)] = (
+                ind,
+                area,
+                month,
+                group_id,
+                s.position,
+                s.size,
+                _f(s.average),
+                "supplied",
+            )
+    if known_rates is not None and area_ids is None and from_month is None and months is None:
+        DerivedRank.objects.filter(indicator_id__in=indicator_ids).delete()
+    else:
+        existing.delete()
+    bulk_insert(DerivedRank._meta.db_table, RANK_COLUMNS, list(new.values()))
     return len(new)
+
+
+RANK_COLUMNS = [
+    "indicator_id",
+    "area_id",
+    "month",
+    "group_id",
+    "position",
+    "size",
+    "average",
+    "source",
+]
 
 
 def area_ids_for_codes(codes: Iterable[str]) -> list[int]:

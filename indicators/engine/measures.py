@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from indicators.engine import rag as ragmod
 from indicators.engine import spc
@@ -17,6 +18,7 @@ from indicators.engine.periods import (
     add_months,
     fy_start,
     fy_start_year,
+    month_index,
     month_label,
     months_elapsed_in_fy,
 )
@@ -264,10 +266,45 @@ def compute_series(
         )
         as_of = {m: (i, now[i]) for i, (m, _) in enumerate(spc_points)}
 
-    results = []
-    for m in wanted:
-        results.append(_compute_month(spec, values, m, denominators, targets, limits, as_of))
-    return results
+    sums = _PrefixSums(spec, values, wanted) if spec.kind in COUNT_KINDS else None
+    return [
+        _compute_month(spec, values, m, denominators, targets, limits, as_of, sums) for m in wanted
+    ]
+
+
+class _PrefixSums:
+    """O(1) window sums (YTD, R12) over a series, with a count of months that cannot be summed.
+
+    A month before the series' first figure counts as missing, like any other absent month.
+    """
+
+    __slots__ = ("base", "total", "bad")
+
+    def __init__(self, spec: SeriesSpec, values: Mapping[dt.date, Obs], wanted: list[dt.date]):
+        first = min(min(values), add_months(wanted[0], -23)) if values else wanted[0]
+        self.base = month_index(first)
+        n = month_index(wanted[-1]) - self.base + 1
+        amounts = [0.0] * n
+        bad = [1] * n
+        for m, obs in values.items():
+            i = month_index(m) - self.base
+            if 0 <= i < n:
+                ok, amount = _counts_in_sum(spec, obs)
+                if ok:
+                    amounts[i] = amount
+                    bad[i] = 0
+        self.total = list(accumulate(amounts, initial=0.0))
+        self.bad = list(accumulate(bad, initial=0))
+
+    def window(self, first: dt.date, last: dt.date) -> float | None:
+        """Sum of the months first..last, or None if any cannot be summed."""
+        a = month_index(first) - self.base
+        b = month_index(last) - self.base + 1
+        if a < 0 or b <= a:
+            return None
+        if self.bad[b] - self.bad[a]:
+            return None
+        return self.total[b] - self.total[a]
 
 
 def _spc_value(spec: SeriesSpec, obs: Obs) -> float | None:
@@ -293,6 +330,7 @@ def _compute_month(
     targets: Mapping[int, ragmod.TargetSpec],
     limits: spc.Limits | None,
     as_of: Mapping[dt.date, tuple[int, spc.PointSignal]],
+    sums: _PrefixSums | None = None,
 ) -> MonthMetrics:
     obs = values.get(m)
     last_year = add_months(m, -12)
@@ -301,7 +339,24 @@ def _compute_month(
     out.month_value = _figure(spec, obs)
     kind = spec.kind
 
-    if kind in COUNT_KINDS or kind == "breakdown":
+    if sums is not None:
+        start, start_ly = fy_start(m), fy_start(last_year)
+        out.ytd = sums.window(start, m)
+        out.ytd_previous = sums.window(start_ly, last_year)
+        out.ytd_change_abs, out.ytd_change_pct = change(out.ytd, out.ytd_previous)
+        out.r12 = sums.window(add_months(m, -11), m)
+        out.r12_previous = sums.window(add_months(m, -23), last_year)
+        out.r12_change_abs, out.r12_change_pct = change(out.r12, out.r12_previous)
+        basis_sum = out.r12 if spec.change_basis == "r12" else out.ytd
+        if basis_sum is None:  # name what is missing (rare, so the slow path is fine)
+            months = _last_12(m) if spec.change_basis == "r12" else _fy_to(m)
+            out.missing = _window_sum(spec, values, months)[1]
+        if out.r12 is not None and spec.per_n:
+            den = denominator_in_force(denominators, m)
+            if den:
+                out.rate = out.r12 / den * spec.per_n
+                out.rate_denominator = den
+    elif kind == "breakdown":
         out.ytd, out.missing = _window_sum(spec, values, _fy_to(m))
         out.ytd_previous, _ = _window_sum(spec, values, _fy_to(last_year))
         out.ytd_change_abs, out.ytd_change_pct = change(out.ytd, out.ytd_previous)

@@ -1,0 +1,193 @@
+"""Benchmark the full and incremental recompute against a bare-SQL floor, on PostgreSQL.
+
+    .venv/bin/python bench/recompute.py                 # 300 areas x 50 indicators x 120 months
+    .venv/bin/python bench/recompute.py --areas 30      # a tenth of it, for a quick look
+
+It (re)creates the database named by --database-url (default csp_bench on the local server),
+migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), then times:
+
+1. full: ``metrics_recompute`` over everything (load, engine, write, ranks);
+2. incremental: one month value changed, ``metrics_recompute_after_change`` (with group ranks);
+3. floor: one SQL statement computing YTD and R12 with window functions over the same month
+   values and writing them into a table (INSERT ... SELECT).
+
+and prints the three times and the ratio full / floor. Nothing here is a test: machines are
+shared and noisy, so compare the ratio, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLOOR_SQL = """
+INSERT INTO bench_floor (indicator_id, area_id, month, ytd, r12)
+SELECT indicator_id, area_id, month,
+       SUM(value) OVER (PARTITION BY indicator_id, area_id, fy ORDER BY month),
+       SUM(value) OVER (PARTITION BY indicator_id, area_id ORDER BY month
+                        ROWS BETWEEN 11 PRECEDING AND CURRENT ROW)
+FROM (
+    SELECT indicator_id, area_id, month, value,
+           EXTRACT(YEAR FROM month - INTERVAL '3 months') AS fy
+    FROM indicators_monthvalue
+) AS v
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--areas", type=int, default=300)
+    parser.add_argument("--indicators", type=int, default=50)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/csp_bench")
+    parser.add_argument("--seed", type=int, default=2016)
+    args = parser.parse_args()
+
+    import psycopg
+
+    admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    name = args.database_url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DEBUG", "true")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "csp.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"Data set: {args.areas} areas x {args.indicators} indicators x {args.months} months")
+    started = time.perf_counter()
+    ids = build_data(args.areas, args.indicators, args.months, random.Random(args.seed))
+    print(
+        f"  loaded {args.areas * args.indicators * args.months:,} month values "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from indicators.services import metrics_recompute, metrics_recompute_after_change
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    started = time.perf_counter()
+    report = metrics_recompute(now=timezone.now())
+    full = time.perf_counter() - started
+    print(f"  {report.summary()}")
+
+    indicator_id, area_id, month = ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE indicators_monthvalue SET value = value + 7 "
+            "WHERE indicator_id = %s AND area_id = %s AND month = %s",
+            [indicator_id, area_id, month],
+        )
+    started = time.perf_counter()
+    metrics_recompute_after_change(
+        indicator_id=indicator_id, area_id=area_id, month=month, now=timezone.now()
+    )
+    incremental = time.perf_counter() - started
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_floor (indicator_id bigint, area_id bigint, month date, "
+            "ytd bigint, r12 bigint)"
+        )
+        started = time.perf_counter()
+        cursor.execute(FLOOR_SQL)
+        floor = time.perf_counter() - started
+
+    print()
+    print(f"full recompute        {full:8.2f} s")
+    print(f"incremental recompute {incremental * 1000:8.1f} ms")
+    print(f"bare-SQL floor        {floor:8.2f} s")
+    print(f"ratio full / floor    {full / floor:8.2f}")
+    return 0
+
+
+def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from csp.models import Area, ComparatorGroup, GroupMembership, Population, PopulationSeries
+    from indicators.engine.periods import add_months
+    from indicators.models import Indicator, Portfolio, Target
+
+    areas = Area.objects.bulk_create(
+        Area(code=f"E07{i:06d}", name=f"Area {i}", short_name=f"A{i}") for i in range(n_areas)
+    )
+    series = PopulationSeries.objects.create(code="residents", kind="residents", name="Residents")
+    Population.objects.bulk_create(
+        Population(
+            area=a,
+            series=series,
+            value=rng.randint(80_000, 400_000),
+            in_force_from=dt.date(2000, 1, 1),
+        )
+        for a in areas
+    )
+    memberships = []
+    for size, prefix in ((32, "MET"), (15, "MSG")):
+        for g, start in enumerate(range(0, n_areas, size)):
+            group = ComparatorGroup.objects.create(code=f"{prefix}{g}", name=f"{prefix} {g}")
+            memberships += [
+                GroupMembership(group=group, area=a) for a in areas[start : start + size]
+            ]
+    GroupMembership.objects.bulk_create(memberships)
+    portfolio = Portfolio.objects.create(name="Benchmark")
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            code=f"ind-{i}",
+            title=f"Indicator {i}",
+            portfolio=portfolio,
+            pack_order=i,
+            kind="count",
+            polarity="down",
+            denominator_series=series,
+            per_n=1000,
+        )
+        for i in range(n_indicators)
+    )
+    first = dt.date(2010, 4, 1)
+    months = [add_months(first, i) for i in range(n_months)]
+    Target.objects.bulk_create(
+        Target(indicator=ind, financial_year=fy, kind="reduce", value=-5)
+        for ind in indicators
+        for fy in sorted({m.year if m.month >= 4 else m.year - 1 for m in months})
+    )
+    now = dt.datetime.now(dt.UTC)
+    raw = connection.connection  # the psycopg connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(
+            "COPY indicators_monthvalue (indicator_id, area_id, month, status, value, "
+            "reference_period, reason, is_estimated, updated_at) FROM STDIN"
+        ) as copy,
+    ):
+        for ind in indicators:
+            level = rng.randint(20, 2000)
+            for area in areas:
+                base = level * rng.uniform(0.5, 1.5)
+                for i, m in enumerate(months):
+                    seasonal = 1 + 0.1 * ((m.month % 12) - 6) / 6
+                    value = max(0, int(rng.gauss(base * seasonal * (1 + i / 600), base * 0.08)))
+                    copy.write_row((ind.id, area.id, m, "reported", value, "", "", False, now))
+    raw.commit()
+    return indicators[0].id, areas[0].id, months[-13]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
