@@ -350,8 +350,14 @@ class DerivedMetric(models.Model):
     unrounded; rounding is for display.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # Derived rows are rewritten in bulk: no per-row foreign-key triggers and no single-column
+    # indexes (the unique index leads with indicator). Django still cascades deletes.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField()
     status = models.CharField(max_length=20)
     month_value = models.FloatField(null=True)
@@ -414,10 +420,20 @@ class DerivedRank(models.Model):
     figure from an external source, used when too few members have data).
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField()
-    group = models.ForeignKey(ComparatorGroup, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        ComparatorGroup,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     position = models.PositiveSmallIntegerField(null=True)
     size = models.PositiveSmallIntegerField(null=True)
     average = models.FloatField(null=True)
