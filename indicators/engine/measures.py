@@ -28,6 +28,7 @@ SUPPRESSED = "suppressed"
 NOT_COLLECTED = "not_collected"
 NOT_AVAILABLE = "not_available"
 NOT_SUBMITTED = "not_submitted"
+INVALID = "invalid"  # e.g. more successes than attempts: held out, never summed
 
 COUNT_KINDS = {"count", "ceiling"}
 
@@ -72,6 +73,7 @@ class Missing:
             NOT_AVAILABLE: "not available",
             NOT_COLLECTED: "not collected",
             SUPPRESSED: "suppressed",
+            INVALID: "invalid",
         }[self.status]
         return f"{month_label(self.month)} {words}" + (f" ({self.reason})" if self.reason else "")
 
@@ -223,6 +225,12 @@ def _ratio_sums(
             missing.append(_missing(obs, m))
             num_ok = den_ok = False
             continue
+        if obs.denominator is not None and obs.numerator > obs.denominator:
+            missing.append(
+                Missing(m, INVALID, f"{obs.numerator} out of {obs.denominator}: more than all")
+            )
+            num_ok = den_ok = False
+            continue
         num += obs.numerator
         if obs.denominator is None:
             den_ok = False
@@ -311,6 +319,10 @@ def _spc_value(spec: SeriesSpec, obs: Obs) -> float | None:
     if spec.kind == "ratio":
         if obs.status != REPORTED or obs.categories is not None:
             return None
+        if obs.numerator is not None and obs.denominator is not None and (
+            obs.numerator > obs.denominator
+        ):
+            return None
         return _pct(obs.numerator, obs.denominator)
     if spec.kind == "breakdown" and spec.satisfied_categories and obs.categories:
         total = _figure(spec, obs)
@@ -372,7 +384,12 @@ def _compute_month(
                 out.rate_denominator = den
     elif kind == "ratio":
         if obs is not None and obs.status == REPORTED and obs.categories is None:
-            out.month_pct = _pct(obs.numerator, obs.denominator)
+            if obs.numerator is not None and obs.denominator is not None and (
+                obs.numerator > obs.denominator
+            ):
+                out.status = INVALID
+            else:
+                out.month_pct = _pct(obs.numerator, obs.denominator)
         num, den, out.missing = _ratio_sums(values, _fy_to(m))
         out.ytd_numerator, out.ytd_denominator = num, den
         out.ytd = num
