@@ -92,12 +92,16 @@ class RecomputeReport:
     seconds: float = 0.0
     queries: int = 0
     notes: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"Recomputed {self.series:,} series: {self.rows:,} derived rows and {self.ranks:,} "
             f"ranks in {self.seconds:.2f} s."
         )
+        if self.phases and self.seconds >= 1:
+            text += " (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.phases.items()) + ")"
+        return text
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -280,6 +284,7 @@ def metrics_recompute(
 
     rows: list[tuple[object, ...]] = []
     rates: _Rates = defaultdict(dict)
+    phase_started = time.perf_counter()
     for (indicator_id, area_id), values in _load_values(where, params, catalogue.category_codes):
         indicator = catalogue.indicators[indicator_id]
         months = _output_months(values, from_month)
@@ -307,15 +312,19 @@ def metrics_recompute(
                     metrics.rate_denominator,
                 )
 
+    report.phases = {"load and compute": time.perf_counter() - phase_started}
     with transaction.atomic():
         everything = (
             area_ids is None
             and from_month is None
             and (len(catalogue.indicators) == Indicator.objects.count())
         )
+        phase_started = time.perf_counter()
         report.rows = _write_metrics(
             rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
         )
+        report.phases["write"] = time.perf_counter() - phase_started
+        phase_started = time.perf_counter()
         report.ranks = ranks_recompute(
             indicator_ids=list(catalogue.indicators),
             area_ids=area_ids,
@@ -323,6 +332,7 @@ def metrics_recompute(
             months=rank_months,
             known_rates=rates if everything else None,
         )
+        report.phases["ranks"] = time.perf_counter() - phase_started
     report.seconds = time.perf_counter() - started
     report.queries = len(connection.queries) - queries_before
     return report

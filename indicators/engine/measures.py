@@ -319,8 +319,10 @@ def _spc_value(spec: SeriesSpec, obs: Obs) -> float | None:
     if spec.kind == "ratio":
         if obs.status != REPORTED or obs.categories is not None:
             return None
-        if obs.numerator is not None and obs.denominator is not None and (
-            obs.numerator > obs.denominator
+        if (
+            obs.numerator is not None
+            and obs.denominator is not None
+            and (obs.numerator > obs.denominator)
         ):
             return None
         return _pct(obs.numerator, obs.denominator)
@@ -384,8 +386,10 @@ def _compute_month(
                 out.rate_denominator = den
     elif kind == "ratio":
         if obs is not None and obs.status == REPORTED and obs.categories is None:
-            if obs.numerator is not None and obs.denominator is not None and (
-                obs.numerator > obs.denominator
+            if (
+                obs.numerator is not None
+                and obs.denominator is not None
+                and (obs.numerator > obs.denominator)
             ):
                 out.status = INVALID
             else:
