@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from csp.models import Area, GroupMembership, Population
@@ -31,6 +34,7 @@ from indicators.models import (
     DerivedRank,
     Indicator,
     IndicatorCategory,
+    MonthValue,
     RecomputeRequest,
     SuppliedBenchmark,
     Target,
@@ -265,11 +269,14 @@ def metrics_recompute(
     indicator_ids: Iterable[int] | None = None,
     from_month: dt.date | None = None,
     rank_months: Sequence[dt.date] | None = None,
+    workers: int | None = None,
 ) -> RecomputeReport:
     """Recompute the derived store for the given areas, indicators and months (None = all).
 
     Months before ``from_month`` are read as inputs but not rewritten. Ranks are then recomputed
-    for every member of the affected areas' comparator groups, for the rewritten months.
+    for every member of the affected areas' comparator groups, for the rewritten months. A full
+    recompute of a large PostgreSQL store runs on ``workers`` processes (default: one per core),
+    each taking a share of the indicators, and is swapped in as one transaction.
     """
     started = time.perf_counter()
     queries_before = len(connection.queries)
@@ -279,12 +286,46 @@ def metrics_recompute(
     if not catalogue.indicators:
         report.notes.append("No indicators in scope.")
         return report
+    everything = area_ids is None and from_month is None and indicator_ids is None
+    processes = workers if workers is not None else _auto_workers(everything)
+    if everything and processes > 1:
+        _full_recompute_parallel(catalogue, now=now, workers=processes, report=report)
+    else:
+        phase_started = time.perf_counter()
+        rows, rates = _compute_rows(catalogue, area_ids, from_month, now, report)
+        report.phases = {"load and compute": time.perf_counter() - phase_started}
+        with transaction.atomic():
+            phase_started = time.perf_counter()
+            report.rows = _write_metrics(
+                rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
+            )
+            report.phases["write"] = time.perf_counter() - phase_started
+            phase_started = time.perf_counter()
+            report.ranks = ranks_recompute(
+                indicator_ids=list(catalogue.indicators),
+                area_ids=area_ids,
+                from_month=from_month,
+                months=rank_months,
+                known_rates=rates if everything else None,
+            )
+            report.phases["ranks"] = time.perf_counter() - phase_started
+    report.seconds = time.perf_counter() - started
+    report.queries = len(connection.queries) - queries_before
+    return report
+
+
+def _compute_rows(
+    catalogue: _Catalogue,
+    area_ids: Sequence[int] | None,
+    from_month: dt.date | None,
+    now: dt.datetime,
+    report: RecomputeReport,
+) -> tuple[list[tuple[object, ...]], _Rates]:
+    """Load the scope's month values (streamed), run the engine per series, return row tuples."""
     where, params = _scope_sql(catalogue, area_ids, from_month)
     denominators = _denominators(area_ids)
-
     rows: list[tuple[object, ...]] = []
     rates: _Rates = defaultdict(dict)
-    phase_started = time.perf_counter()
     for (indicator_id, area_id), values in _load_values(where, params, catalogue.category_codes):
         indicator = catalogue.indicators[indicator_id]
         months = _output_months(values, from_month)
@@ -311,31 +352,111 @@ def metrics_recompute(
                     metrics.r12,
                     metrics.rate_denominator,
                 )
+    return rows, rates
 
-    report.phases = {"load and compute": time.perf_counter() - phase_started}
-    with transaction.atomic():
-        everything = (
-            area_ids is None
-            and from_month is None
-            and (len(catalogue.indicators) == Indicator.objects.count())
-        )
+
+PARALLEL_MIN_VALUES = 200_000
+
+
+def _auto_workers(everything: bool) -> int:
+    """Processes for a full recompute: one per core for a large PostgreSQL store, else one."""
+    if not everything or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if multiprocessing.current_process().daemon:  # e.g. inside a prefork Celery child
+        return 1
+    if MonthValue.objects.count() < PARALLEL_MIN_VALUES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _full_recompute_parallel(
+    catalogue: _Catalogue, *, now: dt.datetime, workers: int, report: RecomputeReport
+) -> None:
+    """Each process computes a share of the indicators (all areas, so ranks are complete) into
+    unlogged staging tables; the store is then replaced from them in one transaction."""
+    if connection.in_atomic_block:
+        raise RuntimeError("a parallel recompute cannot run inside a transaction")
+    suffix = f"{os.getpid()}_{int(time.time() * 1000)}"
+    stages = {
+        DerivedMetric._meta.db_table: (f"stage_metrics_{suffix}", METRIC_COLUMNS),
+        DerivedRank._meta.db_table: (f"stage_ranks_{suffix}", RANK_COLUMNS),
+    }
+    with connection.cursor() as cursor:
+        for table, (stage, columns) in stages.items():
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {stage} AS SELECT {', '.join(columns)} FROM {table} "
+                "WITH NO DATA"
+            )
+    ids = sorted(catalogue.indicators)
+    chunks = [ids[i::workers] for i in range(workers) if ids[i::workers]]
+    try:
         phase_started = time.perf_counter()
-        report.rows = _write_metrics(
-            rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
-        )
-        report.phases["write"] = time.perf_counter() - phase_started
+        connections.close_all()  # children must open their own connections
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            done = list(
+                pool.map(
+                    _recompute_chunk,
+                    chunks,
+                    [now] * len(chunks),
+                    [stages[DerivedMetric._meta.db_table][0]] * len(chunks),
+                    [stages[DerivedRank._meta.db_table][0]] * len(chunks),
+                )
+            )
+        report.phases = {f"compute on {len(chunks)} processes": time.perf_counter() - phase_started}
+        for series, rows, ranks in done:
+            report.series += series
+            report.rows += rows
+            report.ranks += ranks
         phase_started = time.perf_counter()
-        report.ranks = ranks_recompute(
-            indicator_ids=list(catalogue.indicators),
-            area_ids=area_ids,
-            from_month=from_month,
-            months=rank_months,
-            known_rates=rates if everything else None,
-        )
-        report.phases["ranks"] = time.perf_counter() - phase_started
-    report.seconds = time.perf_counter() - started
-    report.queries = len(connection.queries) - queries_before
-    return report
+        models_by_table = {m._meta.db_table: m for m in (DerivedMetric, DerivedRank)}
+        # Readers wait for this short transaction (TRUNCATE locks the tables); they never see a
+        # half-written store. Loading without the unique indexes and building them afterwards is
+        # far cheaper than maintaining them row by row.
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            connection.schema_editor(atomic=False) as editor,
+        ):
+            cursor.execute(f"TRUNCATE {', '.join(stages)}")
+            for table, (stage, columns) in stages.items():
+                model = models_by_table[table]
+                for constraint in model._meta.constraints:
+                    editor.remove_constraint(model, constraint)
+                for index in model._meta.indexes:
+                    editor.remove_index(model, index)
+                cols = ", ".join(columns)
+                cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage}")
+                for constraint in model._meta.constraints:
+                    editor.add_constraint(model, constraint)
+                for index in model._meta.indexes:
+                    editor.add_index(model, index)
+        report.phases["swap in"] = time.perf_counter() - phase_started
+    finally:
+        with connection.cursor() as cursor:
+            for stage, _columns in stages.values():
+                cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+
+
+def _recompute_chunk(
+    indicator_ids: list[int], now: dt.datetime, stage_metrics: str, stage_ranks: str
+) -> tuple[int, int, int]:
+    """In a child process: compute a share of the indicators into the staging tables."""
+    try:
+        report = RecomputeReport()
+        catalogue = _catalogue(indicator_ids)
+        rows, rates = _compute_rows(catalogue, None, None, now, report)
+        with transaction.atomic():
+            bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
+            count = len(rows)
+            del rows
+            members, _areas = _group_members(None)
+            supplied_by, per_n = _rank_inputs(indicator_ids, None)
+            ranks = _rank_rows(rates, members, supplied_by, per_n)
+            bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
+        return report.series, count, len(ranks)
+    finally:
+        connections.close_all()
 
 
 def _scope_sql(
@@ -409,64 +530,82 @@ def ranks_recompute(
     Computed from the members' stored rates where most of the group has one; otherwise the
     supplied benchmark figures, marked as supplied.
     """
-    memberships = GroupMembership.objects.all()
-    if area_ids is not None:
-        groups = set(
-            GroupMembership.objects.filter(area_id__in=area_ids).values_list("group_id", flat=True)
-        )
-        memberships = memberships.filter(group_id__in=groups)
-    members: dict[int, set[int]] = defaultdict(set)
-    for group_id, area_id in memberships.values_list("group_id", "area_id"):
-        members[group_id].add(area_id)
-    all_areas = set().union(*members.values()) if members else set()
-    if area_ids is not None:
-        all_areas |= set(area_ids)
-
-    derived = DerivedMetric.objects.filter(indicator_id__in=indicator_ids, area_id__in=all_areas)
-    supplied = SuppliedBenchmark.objects.filter(
-        indicator_id__in=indicator_ids, area_id__in=all_areas
-    )
-    existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, area_id__in=all_areas)
+    members, all_areas = _group_members(area_ids)
+    month_filter: dict[str, object] = {}
     if from_month is not None:
-        derived = derived.filter(month__gte=from_month)
-        supplied = supplied.filter(month__gte=from_month)
-        existing = existing.filter(month__gte=from_month)
+        month_filter["month__gte"] = from_month
     if months is not None:
-        derived = derived.filter(month__in=months)
-        supplied = supplied.filter(month__in=months)
-        existing = existing.filter(month__in=months)
-
-    per_n: dict[int, int | None] = dict(
-        Indicator.objects.filter(id__in=indicator_ids).values_list("id", "per_n")
-    )
+        month_filter["month__in"] = list(months)
     if known_rates is not None:
         rates = known_rates
     else:
         rates = defaultdict(dict)
-        for ind, area, month, rate, r12, den in derived.filter(rate__isnull=False).values_list(
+        derived = DerivedMetric.objects.filter(
+            indicator_id__in=indicator_ids,
+            area_id__in=all_areas,
+            rate__isnull=False,
+            **month_filter,
+        )
+        for ind, area, month, rate, r12, den in derived.values_list(
             "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
         ):
             rates[(ind, month)][area] = (rate, r12, den)
-    supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark] = {
-        (s.indicator_id, s.month, s.group_id, s.area_id): s for s in supplied
-    }
+    supplied_by, per_n = _rank_inputs(indicator_ids, all_areas, **month_filter)
+    new = _rank_rows(rates, members, supplied_by, per_n)
+    existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, **month_filter)
+    if area_ids is not None or known_rates is None:
+        existing = existing.filter(area_id__in=all_areas)
+    existing.delete()
+    bulk_insert(DerivedRank._meta.db_table, RANK_COLUMNS, new)
+    return len(new)
 
+
+def _group_members(area_ids: Sequence[int] | None) -> tuple[dict[int, list[int]], set[int]]:
+    """Members of every group (or of the groups the given areas belong to), and all of them."""
+    memberships = GroupMembership.objects.all()
+    if area_ids is not None:
+        groups = GroupMembership.objects.filter(area_id__in=area_ids).values("group_id")
+        memberships = memberships.filter(group_id__in=groups)
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, area_id in memberships.values_list("group_id", "area_id"):
+        members[group_id].append(area_id)
+    all_areas = {a for group in members.values() for a in group}
+    if area_ids is not None:
+        all_areas |= set(area_ids)
+    return members, all_areas
+
+
+def _rank_inputs(
+    indicator_ids: Sequence[int], area_ids: set[int] | None, **month_filter: object
+) -> tuple[dict[tuple[int, dt.date, int, int], SuppliedBenchmark], dict[int, int | None]]:
+    supplied = SuppliedBenchmark.objects.filter(indicator_id__in=indicator_ids, **month_filter)
+    if area_ids is not None:
+        supplied = supplied.filter(area_id__in=area_ids)
+    supplied_by = {(s.indicator_id, s.month, s.group_id, s.area_id): s for s in supplied}
+    per_n = dict(Indicator.objects.filter(id__in=indicator_ids).values_list("id", "per_n"))
+    return supplied_by, per_n
+
+
+def _rank_rows(
+    rates: _Rates,
+    members: dict[int, list[int]],
+    supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
+    per_n: dict[int, int | None],
+) -> list[tuple[object, ...]]:
+    """Rank rows: computed where the engine says the group has enough rates, else supplied."""
     new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
-    none = (None, None, None)
+    groups = list(members.items())
     for (ind, month), by_area in rates.items():
         n = per_n.get(ind)
         if not n:
             continue
-        for group_id, group_members in members.items():
-            member_rates = {a: by_area.get(a, none)[0] for a in group_members}
-            with_rate = sum(1 for r in member_rates.values() if r is not None)
-            if not rankmod.use_computed_ranks(len(group_members), with_rate):
+        for group_id, group_members in groups:
+            present = {a: by_area[a] for a in group_members if a in by_area}
+            if not rankmod.use_computed_ranks(len(group_members), len(present)):
                 continue
-            positions = rankmod.rank_positions(member_rates)
+            positions = rankmod.rank_positions({a: f[0] for a, f in present.items()})
             average = rankmod.pooled_average(
-                {a: by_area.get(a, none)[1] for a in group_members},
-                {a: by_area.get(a, none)[2] for a in group_members},
-                n,
+                {a: f[1] for a, f in present.items()}, {a: f[2] for a, f in present.items()}, n
             )
             for area, rank in positions.items():
                 new[(ind, area, month, group_id)] = (
@@ -491,12 +630,7 @@ def ranks_recompute(
                 _f(s.average),
                 "supplied",
             )
-    if known_rates is not None and area_ids is None and from_month is None and months is None:
-        DerivedRank.objects.filter(indicator_id__in=indicator_ids).delete()
-    else:
-        existing.delete()
-    bulk_insert(DerivedRank._meta.db_table, RANK_COLUMNS, list(new.values()))
-    return len(new)
+    return list(new.values())
 
 
 RANK_COLUMNS = [

@@ -304,15 +304,12 @@ class _PrefixSums:
         self.total = list(accumulate(amounts, initial=0.0))
         self.bad = list(accumulate(bad, initial=0))
 
-    def window(self, first: dt.date, last: dt.date) -> float | None:
-        """Sum of the months first..last, or None if any cannot be summed."""
-        a = month_index(first) - self.base
-        b = month_index(last) - self.base + 1
-        if a < 0 or b <= a:
+    def window(self, first: int, last: int) -> float | None:
+        """Sum of the months at offsets first..last, or None if any cannot be summed."""
+        last += 1
+        if first < 0 or last <= first or self.bad[last] - self.bad[first]:
             return None
-        if self.bad[b] - self.bad[a]:
-            return None
-        return self.total[b] - self.total[a]
+        return self.total[last] - self.total[first]
 
 
 def _spc_value(spec: SeriesSpec, obs: Obs) -> float | None:
@@ -354,12 +351,13 @@ def _compute_month(
     kind = spec.kind
 
     if sums is not None:
-        start, start_ly = fy_start(m), fy_start(last_year)
-        out.ytd = sums.window(start, m)
-        out.ytd_previous = sums.window(start_ly, last_year)
+        t = month_index(m) - sums.base
+        into_fy = (m.month - 4) % 12  # April = 0
+        out.ytd = sums.window(t - into_fy, t)
+        out.ytd_previous = sums.window(t - 12 - into_fy, t - 12)
         out.ytd_change_abs, out.ytd_change_pct = change(out.ytd, out.ytd_previous)
-        out.r12 = sums.window(add_months(m, -11), m)
-        out.r12_previous = sums.window(add_months(m, -23), last_year)
+        out.r12 = sums.window(t - 11, t)
+        out.r12_previous = sums.window(t - 23, t - 12)
         out.r12_change_abs, out.r12_change_pct = change(out.r12, out.r12_previous)
         basis_sum = out.r12 if spec.change_basis == "r12" else out.ytd
         if basis_sum is None:  # name what is missing (rare, so the slow path is fine)
