@@ -139,6 +139,9 @@ CELERY_BEAT_SCHEDULE = {
 # The demo users' password (load_demo); see README.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "csp-demo-2016"
 
+# Absolute address of the site, for links in e-mails.
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

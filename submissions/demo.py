@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.utils import timezone
 
 from csp.models import (
     Agency,
@@ -39,7 +40,14 @@ from indicators.models import (
     Target,
     TargetKind,
 )
-from submissions.models import ReportingRound, RoundStatus, Submission, SubmissionStatus
+from indicators.services import metrics_recompute
+from submissions.models import (
+    PackVersion,
+    ReportingRound,
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_FY = 2016
@@ -131,7 +139,32 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> LoadReport:
         for page in pages:
             _load_indicator(loader, page, partnership)
         _load_rounds(loader, partnership_data, partnership, pages)
+        if report.changed:
+            metrics_recompute(now=timezone.now())
+        _publish_demo_rounds(loader, partnership)
     return report
+
+
+def _publish_demo_rounds(loader: _Loader, partnership: Partnership) -> None:
+    """Freeze version 1 of each published demo round (once: versions are immutable)."""
+    from submissions.selectors import pack_snapshot_build
+
+    coordinator = Role.objects.filter(partnership=partnership, kind=RoleKind.COORDINATOR).first()
+    for round_ in ReportingRound.objects.filter(
+        partnership=partnership, status=RoundStatus.PUBLISHED
+    ).select_related("partnership__area"):
+        if round_.versions.exists():
+            loader.report.unchanged["pack versions"] += 1
+            continue
+        PackVersion.objects.create(
+            round=round_,
+            number=1,
+            published_at=round_.published_at,
+            published_by=coordinator.user if coordinator else None,
+            change_note="",
+            snapshot=pack_snapshot_build(round_),
+        )
+        loader.report.created["pack versions"] += 1
 
 
 def _load_partnership(loader: _Loader, data: dict[str, Any], password: str) -> Partnership:
@@ -468,3 +501,40 @@ def _load_rounds(
                     "benchmarking": (commentary.get("benchmarking") or "").strip(),
                 },
             )
+
+
+def submission_entry_fields(entry: Any) -> dict[str, Any]:
+    """A data file's month entry as a submission's entry fields (what the agency entered)."""
+    fields: dict[str, Any] = {
+        "entry_status": "reported",
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "decimal_value": None,
+        "categories": None,
+        "reference_period": "",
+        "reason": "",
+    }
+    if entry is None:
+        return fields
+    if isinstance(entry, dict) and "categories" in entry:
+        fields["categories"] = {
+            code: (
+                "suppressed"
+                if isinstance(v, dict) and v.get("status") == "suppressed"
+                else {"numerator": v["numerator"], "denominator": v["denominator"]}
+                if isinstance(v, dict)
+                else v
+            )
+            for code, v in entry["categories"].items()
+        }
+        fields["reference_period"] = (entry.get("reference_period") or "").strip()
+        return fields
+    shaped = month_value_fields(entry)
+    if shaped["status"] in {"not_collected", "not_available"}:
+        fields["entry_status"] = shaped["status"]
+        fields["reason"] = shaped["reason"]
+        return fields
+    for key in ("value", "numerator", "denominator", "decimal_value", "reference_period"):
+        fields[key] = shaped[key]
+    return fields

@@ -10,12 +10,14 @@ Only an open round accepts entries. Each indicator of the round has one submissi
                      ^          |
                      +- returned (reason required)
 
-The transition rules and the services that apply them arrive with the cycle (issue 4); these
-models hold what the demo needs now: rounds, their status and the commentary of each page.
+The transitions live in ``submissions.workflow``; the services in ``submissions.services`` are
+the only writers of these states. A published round's pack is frozen in ``PackVersion`` rows that
+the database itself refuses to change.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -36,6 +38,7 @@ class ReportingRound(models.Model):
     deadline = models.DateField(help_text="Submission deadline.")
     status = models.CharField(max_length=20, choices=RoundStatus.choices, default="open")
     published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -61,18 +64,57 @@ class SubmissionStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+class EntryStatus(models.TextChoices):
+    """What the agency entered for the month: figures, or why there are none."""
+
+    REPORTED = "reported", "Figures"
+    NOT_COLLECTED = "not_collected", "Not collected this month"
+    NOT_AVAILABLE = "not_available", "Not available yet"
+
+
 class Submission(models.Model):
-    """One indicator's figures and commentary in a round."""
+    """One indicator's figures and commentary in a round, and where it is in the workflow.
+
+    The entered figures stay here until the coordinator approves them; approval copies them into
+    the approved store (``indicators.MonthValue``), the only store derived figures read.
+    ``version`` increases with every save, so a save based on an older version is refused.
+    """
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="submissions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices, default="not_started"
     )
+    entry_status = models.CharField(
+        max_length=20, choices=EntryStatus.choices, default="reported", blank=True
+    )
+    value = models.BigIntegerField(null=True, blank=True)
+    numerator = models.BigIntegerField(null=True, blank=True)
+    denominator = models.BigIntegerField(null=True, blank=True)
+    decimal_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    categories = models.JSONField(
+        null=True, blank=True, help_text='{"code": 12} or {"code": "suppressed"} per category'
+    )
+    reference_period = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the figure is not available.")
+    confirm_note = models.TextField(
+        blank=True, help_text="The agency's note confirming an unusual figure."
+    )
     performance_overview = models.TextField(blank=True)
     actions = models.TextField(blank=True)
     benchmarking = models.TextField(blank=True)
     return_reason = models.TextField(blank=True)
+    rag_override = models.CharField(max_length=4, blank=True, help_text="R, A, G or None")
+    rag_override_justification = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -84,7 +126,91 @@ class Submission(models.Model):
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="returned_submission_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(rag_override="") | ~Q(rag_override_justification=""),
+                name="rag_override_has_justification",
+            ),
+            models.CheckConstraint(
+                condition=Q(rag_override__in=["", "R", "A", "G", "None"]),
+                name="rag_override_is_a_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="entry_count_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
+                name="entry_numerator_not_above_denominator",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} — {self.round}"
+
+
+class PackVersion(models.Model):
+    """A published pack, frozen: figures, derived metrics, commentary and ratings as they were.
+
+    The database refuses any UPDATE or DELETE of these rows (a trigger, see the migration), so no
+    path — page, API, admin, import or shell — can alter a published version. A correction is a
+    new version with a change note.
+    """
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    change_note = models.TextField(blank=True)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="one_pack_version_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="pack_version_from_one"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(change_note=""),
+                name="later_versions_have_a_change_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} v{self.number}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PublishedPackImmutable(f"{self} is published and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PublishedPackImmutable(f"{self} is published and cannot be deleted.")
+
+
+class PublishedPackImmutable(Exception):
+    pass
+
+
+class ReminderStage(models.TextChoices):
+    BEFORE = "before", "Before the deadline"
+    DUE = "due", "On the day"
+    OVERDUE = "overdue", "After the deadline"
+
+
+class ReminderSent(models.Model):
+    """One reminder per stage per submission: the record that makes reminders idempotent."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=10, choices=ReminderStage.choices)
+    sent_at = models.DateTimeField()
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "stage"], name="one_reminder_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.stage}"

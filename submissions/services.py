@@ -1,0 +1,484 @@
+"""Every change to the monthly cycle: one function per action, used by pages, API and imports.
+
+Each action locks the submission (or round) row, checks the permission (``csp.permissions``) and
+the transition (``submissions.workflow``), writes the change with an audit entry naming the user
+and the reason, and queues the recompute and any e-mail only once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from csp import permissions
+from csp.models import Role, RoleKind
+from indicators.engine.periods import add_months, month_label
+from indicators.models import DerivedMetric, Indicator, IndicatorCategory, MonthValue
+from indicators.services import ApprovedFigure, month_values_store
+from submissions import workflow
+from submissions.models import (
+    PackVersion,
+    ReportingRound,
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+)
+from submissions.validation import Checked, Context, Entry, check_entry
+
+logger = logging.getLogger(__name__)
+
+ENTRY_FIELDS = [
+    "entry_status",
+    "value",
+    "numerator",
+    "denominator",
+    "decimal_value",
+    "categories",
+    "reference_period",
+    "reason",
+    "confirm_note",
+    "performance_overview",
+    "actions",
+    "benchmarking",
+]
+
+
+class CycleError(Exception):
+    """A refused action, with a message for the person who tried it."""
+
+
+class RoundClosed(CycleError):
+    pass
+
+
+class ValidationFailed(CycleError):
+    def __init__(self, checked: Checked) -> None:
+        super().__init__("; ".join(checked.errors.values()))
+        self.checked = checked
+
+
+@dataclass
+class ConcurrentEdit(CycleError):
+    """Someone saved the submission since this form was opened."""
+
+    by: str
+    at: dt.datetime
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.by} saved this submission at {self.at:%H:%M on %d %B %Y} after you opened it. "
+            "Your changes were not saved; review theirs below and enter yours again."
+        )
+
+
+def _lock(submission_id: int) -> Submission:
+    try:
+        return (
+            Submission.objects.select_for_update()
+            .select_related("round__partnership__area", "indicator__owner")
+            .get(pk=submission_id)
+        )
+    except Submission.DoesNotExist:
+        raise CycleError(f"There is no submission {submission_id}.") from None
+
+
+def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> None:
+    sub._history_user = user  # type: ignore[attr-defined]
+    sub._change_reason = reason  # type: ignore[attr-defined]
+    sub.save(update_fields=[*fields, "updated_at"])
+
+
+def _accepts_entries(sub: Submission) -> bool:
+    """An open round takes entries; a published round only for a reopened correction."""
+    if sub.round.status == RoundStatus.OPEN:
+        return True
+    return sub.round.status == RoundStatus.PUBLISHED and sub.status in workflow.EDITABLE
+
+
+# --- entry ------------------------------------------------------------------------------------
+
+
+def entry_of(sub: Submission) -> Entry:
+    return Entry(**{name: getattr(sub, name) for name in ENTRY_FIELDS})
+
+
+def entry_context(sub: Submission) -> Context:
+    """What an entry is checked against: categories, last year's figure, the SPC limits."""
+    indicator = sub.indicator
+    area_id = sub.round.partnership.area_id
+    categories = list(IndicatorCategory.objects.filter(indicator=indicator).order_by("order"))
+    last_year = MonthValue.objects.filter(
+        indicator=indicator,
+        area_id=area_id,
+        month=add_months(sub.round.month, -12),
+        category__isnull=True,
+        status="reported",
+    ).first()
+    last_year_value = None
+    if last_year is not None:
+        if indicator.kind == "ratio" and last_year.numerator is not None and last_year.denominator:
+            last_year_value = last_year.numerator / last_year.denominator * 100
+        elif last_year.value is not None:
+            last_year_value = float(last_year.value)
+        elif last_year.decimal_value is not None:
+            last_year_value = float(last_year.decimal_value)
+    limits = (
+        DerivedMetric.objects.filter(
+            indicator=indicator,
+            area_id=area_id,
+            month__lt=sub.round.month,
+            spc_upper__isnull=False,
+        )
+        .order_by("-month")
+        .values_list("spc_lower", "spc_upper")
+        .first()
+    )
+    return Context(
+        kind=indicator.kind,
+        category_codes=tuple(c.code for c in categories),
+        total_category=next((c.code for c in categories if c.is_total), None),
+        suppression_threshold=indicator.suppression_threshold,
+        last_year_value=last_year_value,
+        spc_lower=limits[0] if limits else None,
+        spc_upper=limits[1] if limits else None,
+        month_label=month_label(sub.round.month),
+    )
+
+
+def submission_save(
+    *,
+    submission_id: int,
+    user: Any,
+    entry: Entry,
+    expected_version: int,
+    submit: bool,
+    now: dt.datetime,
+) -> Submission:
+    """Save an agency's entry as a draft, or save and submit it for review.
+
+    Refused (nothing saved) when the user may not edit it, the round takes no entries, the state
+    does not allow it, someone else saved since ``expected_version``, or the entry has errors or
+    unconfirmed warnings.
+    """
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_edit_submission(user, sub):
+            raise PermissionDenied("You cannot edit this indicator's submission.")
+        if not _accepts_entries(sub):
+            raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
+        action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
+        new_state = workflow.next_state(sub.status, action)
+        if sub.version != expected_version:
+            raise _concurrent(sub, entry)
+        checked = check_entry(entry, entry_context(sub), final=submit)
+        if not checked.ok:
+            raise ValidationFailed(checked)
+        for name in ENTRY_FIELDS:
+            setattr(sub, name, getattr(entry, name))
+        sub.status = new_state
+        sub.version += 1
+        fields = [*ENTRY_FIELDS, "status", "version"]
+        if submit:
+            sub.submitted_at, sub.submitted_by = now, user
+            fields += ["submitted_at", "submitted_by"]
+        _save(sub, user, "submitted" if submit else "saved as draft", fields)
+        return sub
+
+
+def _concurrent(sub: Submission, entry: Entry) -> ConcurrentEdit:
+    record = sub.history.first()
+    by = str(record.history_user) if record is not None and record.history_user else "Someone"
+    changes = [
+        (name, getattr(entry, name), getattr(sub, name))
+        for name in ENTRY_FIELDS
+        if getattr(entry, name) != getattr(sub, name)
+    ]
+    return ConcurrentEdit(by=by, at=sub.updated_at, changes=changes)
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def approved_figures(sub: Submission) -> list[ApprovedFigure]:
+    """The approved-store rows an approved entry becomes."""
+    if sub.entry_status in {"not_collected", "not_available"}:
+        return [ApprovedFigure(None, status=sub.entry_status, reason=sub.reason.strip())]
+    kind = sub.indicator.kind
+    period = sub.reference_period.strip()
+    if sub.categories:
+        rows = []
+        for code, raw in sub.categories.items():
+            if raw == "suppressed":
+                rows.append(ApprovedFigure(code, status="suppressed", reference_period=period))
+            elif isinstance(raw, dict):
+                rows.append(
+                    ApprovedFigure(
+                        code,
+                        numerator=raw.get("numerator"),
+                        denominator=raw.get("denominator"),
+                        reference_period=period,
+                    )
+                )
+            else:
+                rows.append(ApprovedFigure(code, value=int(raw), reference_period=period))
+        return rows
+    if kind == "ratio":
+        return [ApprovedFigure(None, numerator=sub.numerator, denominator=sub.denominator)]
+    if sub.value is None and sub.decimal_value is not None:
+        return [
+            ApprovedFigure(None, decimal_value=Decimal(sub.decimal_value), reference_period=period)
+        ]
+    return [ApprovedFigure(None, value=sub.value, reference_period=period)]
+
+
+def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:
+    """Approve: the figures enter the approved store and their recompute is queued."""
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_approve(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can approve figures.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.APPROVE)
+        checked = check_entry(entry_of(sub), entry_context(sub), final=True)
+        if not checked.ok:
+            raise ValidationFailed(checked)
+        month_values_store(
+            indicator=sub.indicator,
+            area_id=sub.round.partnership.area_id,
+            month=sub.round.month,
+            figures=approved_figures(sub),
+            user=user,
+            change_reason=f"approved in the {month_label(sub.round.month)} round",
+            now=now,
+        )
+        sub.decided_at, sub.decided_by, sub.return_reason = now, user, ""
+        sub.version += 1
+        _save(
+            sub,
+            user,
+            "approved",
+            ["status", "decided_at", "decided_by", "return_reason", "version"],
+        )
+        return sub
+
+
+def submission_return(
+    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+) -> Submission:
+    """Return to the agency with a reason; its leads are e-mailed once the change commits."""
+    if not reason.strip():
+        raise CycleError("Say why the submission is returned: the agency lead will read it.")
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_return(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can return a submission.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.RETURN)
+        sub.return_reason = reason.strip()
+        sub.decided_at, sub.decided_by = now, user
+        sub.version += 1
+        _save(
+            sub,
+            user,
+            f"returned: {sub.return_reason}",
+            ["status", "return_reason", "decided_at", "decided_by", "version"],
+        )
+        transaction.on_commit(lambda: _mail_return(sub))
+        return sub
+
+
+def _agency_leads(sub: Submission) -> list[Any]:
+    ids = Role.objects.filter(
+        partnership_id=sub.round.partnership_id,
+        kind=RoleKind.AGENCY_LEAD,
+        agency_id=sub.indicator.owner_id,
+    ).values("user_id")
+    return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
+
+
+def _mail_return(sub: Submission) -> None:
+    leads = _agency_leads(sub)
+    if not leads:
+        return
+    link = settings.SITE_URL + reverse("submissions:entry", args=[sub.pk])
+    send_mail(
+        subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
+        message=(
+            f"The partnership coordinator returned your {month_label(sub.round.month)} "
+            f"submission for {sub.indicator.title}.\n\nReason: {sub.return_reason}\n\n"
+            f"Correct it and submit it again: {link}\n"
+        ),
+        from_email=None,
+        recipient_list=[u.email for u in leads],
+    )
+
+
+@dataclass
+class BulkResult:
+    approved: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def submissions_bulk_approve(
+    *, submission_ids: Sequence[int], user: Any, now: dt.datetime
+) -> BulkResult:
+    """Approve the selected submissions that are submitted and clean (no warnings), in one
+    transaction; the others are listed with the reason they were left."""
+    result = BulkResult()
+    with transaction.atomic():
+        for sid in submission_ids:
+            sub = _lock(sid)
+            if not permissions.can_approve(user, sub):
+                raise PermissionDenied("Only the partnership coordinator can approve figures.")
+            if sub.status != SubmissionStatus.SUBMITTED:
+                result.skipped.append((sid, f"{sub.indicator.title}: not submitted"))
+                continue
+            checked = check_entry(
+                Entry(**{**entry_of(sub).__dict__, "confirm_note": ""}),
+                entry_context(sub),
+                final=True,
+            )
+            if not checked.ok:
+                result.skipped.append(
+                    (sid, f"{sub.indicator.title}: has warnings to review one by one")
+                )
+                continue
+            submission_approve(submission_id=sid, user=user, now=now)
+            result.approved.append(sid)
+    return result
+
+
+def submission_override_rag(
+    *, submission_id: int, user: Any, rag: str, justification: str, now: dt.datetime
+) -> Submission:
+    """Override the computed rating with a written justification (printed on the pack).
+
+    ``rag`` "" removes the override."""
+    if rag not in {"", "R", "A", "G", "None"}:
+        raise CycleError("Choose Red, Amber, Green or None.")
+    if rag and not justification.strip():
+        raise CycleError("Write the justification: it is printed on the pack beside the rating.")
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_override_rag(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can override a rating.")
+        if sub.round.status == RoundStatus.PUBLISHED and sub.status not in workflow.EDITABLE:
+            raise RoundClosed("The pack is published: reopen the submission to correct it.")
+        sub.rag_override = rag
+        sub.rag_override_justification = justification.strip() if rag else ""
+        sub.version += 1
+        reason = (
+            f"rating overridden to {rag}: {sub.rag_override_justification}"
+            if rag
+            else "rating override removed"
+        )
+        _save(sub, user, reason, ["rag_override", "rag_override_justification", "version"])
+        return sub
+
+
+def submission_reopen(
+    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+) -> Submission:
+    """A correction: reopen one approved submission of a published round."""
+    if not reason.strip():
+        raise CycleError("Say what needs correcting: it starts the next version's change note.")
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_correct(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
+        if sub.round.status != RoundStatus.PUBLISHED:
+            raise CycleError("Only a submission of a published round is corrected this way.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
+        sub.version += 1
+        _save(sub, user, f"reopened for correction: {reason.strip()}", ["status", "version"])
+        return sub
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+def round_create(
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any, now: dt.datetime
+) -> ReportingRound:
+    """Open a round for a month, with one not-started submission per indicator."""
+    if not permissions.can_manage_rounds(user, partnership_id):
+        raise PermissionDenied("Only the partnership coordinator can open a round.")
+    if month.day != 1:
+        raise CycleError("A round is for a whole month.")
+    if deadline < month:
+        raise CycleError("The deadline cannot be before the month it reports on.")
+    with transaction.atomic():
+        if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+            raise CycleError(f"There is already a {month_label(month)} round.")
+        round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
+        round_._history_user = user  # type: ignore[attr-defined]
+        round_.save()
+        Submission.objects.bulk_create(
+            Submission(round=round_, indicator=indicator) for indicator in Indicator.objects.all()
+        )
+        return round_
+
+
+def round_publish_blockers(round_: ReportingRound) -> list[str]:
+    """Why the round cannot be published yet (empty when it can)."""
+    pending = (
+        round_.submissions.exclude(status=SubmissionStatus.APPROVED)
+        .select_related("indicator")
+        .order_by("indicator__pack_order")
+    )
+    return [f"{s.indicator.title}: {s.get_status_display().lower()}" for s in pending]
+
+
+def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetime) -> PackVersion:
+    """Freeze the round's pack as a new immutable version (1, then 2… after corrections).
+
+    Allowed when every indicator is approved (figures, or explicitly not available/collected).
+    The derived figures must be current: the recompute of the last approval runs first.
+    """
+    from indicators.services import metrics_recompute
+    from submissions.selectors import pack_snapshot_build
+
+    with transaction.atomic():
+        try:
+            round_ = (
+                ReportingRound.objects.select_for_update()
+                .select_related("partnership__area")
+                .get(pk=round_id)
+            )
+        except ReportingRound.DoesNotExist:
+            raise CycleError(f"There is no round {round_id}.") from None
+        if not permissions.can_publish(user, round_.partnership_id):
+            raise PermissionDenied("Only the partnership coordinator can publish a pack.")
+        blockers = round_publish_blockers(round_)
+        if blockers:
+            raise CycleError("Not everything is approved yet: " + "; ".join(blockers) + ".")
+        number = round_.versions.count() + 1
+        if number > 1 and not change_note.strip():
+            raise CycleError(
+                f"Say what changed: the board reads this note beside version {number}."
+            )
+        # Publish exactly what is approved: bring the derived figures up to date first.
+        metrics_recompute(now=now, area_ids=[round_.partnership.area_id])
+        version = PackVersion.objects.create(
+            round=round_,
+            number=number,
+            published_at=now,
+            published_by=user,
+            change_note=change_note.strip(),
+            snapshot=pack_snapshot_build(round_),
+        )
+        round_.status, round_.published_at = RoundStatus.PUBLISHED, now
+        round_._history_user = user  # type: ignore[attr-defined]
+        round_._change_reason = f"published version {number}"  # type: ignore[attr-defined]
+        round_.save(update_fields=["status", "published_at"])
+        return version

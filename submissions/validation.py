@@ -1,0 +1,185 @@
+"""Checks on an agency's entry: errors refuse the save, warnings ask for a confirming note.
+
+Plain Python over plain values, so every rule has a table of cases in the unit tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What an agency enters for one indicator and month."""
+
+    entry_status: str = "reported"  # reported | not_collected | not_available
+    value: int | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    decimal_value: Decimal | None = None
+    categories: dict[str, int | str] | None = None  # code -> count, or "suppressed"
+    reference_period: str = ""
+    reason: str = ""
+    confirm_note: str = ""
+    performance_overview: str = ""
+    actions: str = ""
+    benchmarking: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an entry is checked against."""
+
+    kind: str
+    category_codes: tuple[str, ...] = ()
+    total_category: str | None = None
+    suppression_threshold: int | None = None
+    last_year_value: float | None = None
+    spc_lower: float | None = None
+    spc_upper: float | None = None
+    month_label: str = ""
+
+
+@dataclass
+class Checked:
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _whole(errors: dict[str, str], name: str, value: object, label: str) -> None:
+    if value is None:
+        errors[name] = f"Enter the {label}."
+    elif isinstance(value, bool) or not isinstance(value, int):
+        errors[name] = f"The {label} must be a whole number."
+    elif value < 0:
+        errors[name] = f"The {label} cannot be negative."
+
+
+def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
+    """Errors (nothing is saved) and warnings (saved only with a confirming note).
+
+    ``final`` is True on submit: a draft may be incomplete, a submission may not.
+    """
+    result = Checked()
+    errors = result.errors
+    if entry.entry_status not in {"reported", "not_collected", "not_available"}:
+        errors["entry_status"] = "Choose figures, not collected this month, or not available."
+        return result
+    if entry.entry_status == "not_available":
+        if not entry.reason.strip():
+            errors["reason"] = "Say why the figure is not available (it is printed as TBC)."
+        return result
+    if entry.entry_status == "not_collected":
+        return result
+    blank = (
+        entry.value is None
+        and entry.numerator is None
+        and entry.denominator is None
+        and entry.decimal_value is None
+        and not entry.categories
+    )
+    if blank and not final:
+        return result  # a draft with commentary only
+    kind = ctx.kind
+    if kind in {"count", "ceiling", "snapshot"}:
+        _whole(errors, "value", entry.value, "figure")
+    elif kind == "ratio":
+        _whole(errors, "numerator", entry.numerator, "number successful")
+        _whole(errors, "denominator", entry.denominator, "total")
+        if not errors and entry.numerator > entry.denominator:  # type: ignore[operator]
+            errors["numerator"] = (
+                f"{entry.numerator} out of {entry.denominator} is impossible: the number "
+                "successful cannot be more than the total."
+            )
+    elif kind == "rolling":
+        if entry.value is None and entry.decimal_value is None:
+            errors["value"] = "Enter the figure (a count, or a published rate)."
+        elif entry.value is not None:
+            _whole(errors, "value", entry.value, "figure")
+        elif entry.decimal_value is not None and entry.decimal_value < 0:
+            errors["value"] = "The figure cannot be negative."
+        if not entry.reference_period.strip():
+            errors["reference_period"] = (
+                "Give the period the figure covers (e.g. Jul 2015–Jun 2016)."
+            )
+    elif kind == "breakdown" or ctx.category_codes:
+        _check_categories(entry, ctx, errors)
+    if errors:
+        return result
+    _warnings(entry, ctx, result)
+    return result
+
+
+def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:
+    cats = entry.categories or {}
+    parts = []
+    for code in ctx.category_codes:
+        raw = cats.get(code)
+        name = f"category-{code}"
+        if raw == "suppressed":
+            if ctx.suppression_threshold is None:
+                errors[name] = "This indicator does not suppress small counts: enter the count."
+            continue
+        _whole(errors, name, raw, "count")
+        if name not in errors:
+            if (
+                ctx.suppression_threshold is not None
+                and isinstance(raw, int)
+                and 0 < raw < ctx.suppression_threshold
+            ):
+                errors[name] = (
+                    f"Counts under {ctx.suppression_threshold} are not published: mark it "
+                    "suppressed instead."
+                )
+            elif code != ctx.total_category:
+                parts.append(raw)
+    if errors or not ctx.total_category:
+        return
+    total = cats.get(ctx.total_category)
+    suppressed = any(cats.get(c) == "suppressed" for c in ctx.category_codes)
+    if isinstance(total, int) and not suppressed and sum(parts) > total and ctx.kind == "breakdown":
+        errors[f"category-{ctx.total_category}"] = (
+            f"The categories add up to {sum(parts)}, more than the total of {total}."
+        )
+
+
+def _warnings(entry: Entry, ctx: Context, result: Checked) -> None:
+    figure: float | None = None
+    if ctx.kind in {"count", "ceiling", "snapshot"} and entry.value is not None:
+        figure = entry.value
+    elif ctx.kind == "ratio" and entry.numerator is not None and entry.denominator:
+        figure = entry.numerator / entry.denominator * 100
+    elif ctx.kind == "rolling":
+        figure = (
+            entry.value
+            if entry.value is not None
+            else (float(entry.decimal_value) if entry.decimal_value is not None else None)
+        )
+    if figure is None:
+        return
+    if (
+        ctx.spc_upper is not None
+        and ctx.spc_lower is not None
+        and not (ctx.spc_lower <= figure <= ctx.spc_upper)
+    ):
+        result.warnings.append(
+            f"{figure:,.0f} is outside the usual range for this indicator "
+            f"({ctx.spc_lower:,.0f} to {ctx.spc_upper:,.0f}, the SPC process limits)."
+        )
+    if ctx.last_year_value:
+        change = (figure - ctx.last_year_value) / ctx.last_year_value * 100
+        if abs(change) > 50:
+            result.warnings.append(
+                f"{figure:,.0f} is {abs(change):.0f}% {'above' if change > 0 else 'below'} the "
+                f"same month last year ({ctx.last_year_value:,.0f})."
+            )
+    if result.warnings and not entry.confirm_note.strip():
+        result.errors["confirm_note"] = (
+            "Check the figure: " + " ".join(result.warnings) + " If it is right, add a note "
+            "that confirms it."
+        )
