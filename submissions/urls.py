@@ -6,4 +6,14 @@ app_name = "submissions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("submissions/", views.my_submissions, name="mine"),
+    path("submissions/<int:pk>/", views.entry, name="entry"),
+    path("submissions/<int:pk>/approve/", views.approve, name="approve"),
+    path("submissions/<int:pk>/return/", views.return_, name="return"),
+    path("submissions/<int:pk>/override/", views.override, name="override"),
+    path("submissions/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("review/", views.review, name="review"),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/<int:pk>/", views.round_overview, name="round"),
+    path("rounds/<int:pk>/audit/", views.round_audit, name="round_audit"),
 ]

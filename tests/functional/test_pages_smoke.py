@@ -1,0 +1,71 @@
+"""Every page of the cycle opens for the roles that use it (and refuses the others)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from submissions.models import ReportingRound, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_each_role_lands_where_its_work_is() -> None:
+    jan = ReportingRound.objects.get(month="2017-01-01")
+    assert _client("police").get("/")["Location"] == "/submissions/"
+    assert _client("coordinator").get("/")["Location"] == f"/rounds/{jan.pk}/"
+    assert _client("board").get("/")["Location"] == "/packs/E09000002/2016-12/"
+    assert _client("admin").get("/")["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("police", "/submissions/"),
+        ("coordinator", "/submissions/"),
+        ("coordinator", "/review/"),
+        ("coordinator", "/review/?status=&agency=police"),
+        ("coordinator", "/rounds/"),
+        ("board", "/packs/"),
+        ("board", "/packs/E09000002/2016-12/"),
+        ("board", "/packs/E09000002/2016-12/tno/"),
+        ("board", "/packs/E09000002/2016-12/hate-crime/"),
+        ("board", "/packs/E09000002/2016-12/atr-completions/"),
+    ],
+)
+def test_pages_open(username: str, url: str) -> None:
+    assert _client(username).get(url).status_code == 200
+
+
+def test_round_overview_and_audit_open_for_the_coordinator() -> None:
+    jan = ReportingRound.objects.get(month="2017-01-01")
+    client = _client("coordinator")
+    assert client.get(f"/rounds/{jan.pk}/").status_code == 200
+    assert client.get(f"/rounds/{jan.pk}/audit/").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["tno", "atr-completions", "hate-crime", "asb-satisfaction",
+                                  "idap-on-programme", "first-time-entrants", "phof-2-15"])
+def test_the_entry_form_opens_for_every_kind(code: str) -> None:
+    sub = Submission.objects.get(round__month="2017-01-01", indicator__code=code)
+    owner = {"police": "police", "probation": "probation", "asb": "asb", "yos": "yos",
+             "substance-misuse": "substance-misuse"}[sub.indicator.owner.code]
+    assert _client(owner).get(f"/submissions/{sub.pk}/").status_code == 200
+    assert _client("coordinator").get(f"/submissions/{sub.pk}/").status_code == 200
+
+
+def test_another_agencys_submission_is_not_found() -> None:
+    sub = Submission.objects.get(round__month="2017-01-01", indicator__code="tno")
+    assert _client("fire").get(f"/submissions/{sub.pk}/").status_code == 404
+    assert _client("board").get(f"/submissions/{sub.pk}/").status_code == 404
+
+
+def test_an_unpublished_month_is_not_found_for_the_board() -> None:
+    assert _client("board").get("/packs/E09000002/2017-01/").status_code == 404
