@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.sweep_recompute_requests",
         "schedule": 300.0,
     },
+    # Deadline reminders to agency leads, and the coordinator's digest.
+    "daily-reminders": {
+        "task": "submissions.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # The demo users' password (load_demo); see README.

@@ -67,7 +67,9 @@ class EntryForm(forms.Form):
                     required=False,
                     label=c.label,
                     help_text=(
-                        f'A whole number, or "suppressed" for a count under '
+                        "n/N, e.g. 31/461"
+                        if kind == "ratio"
+                        else f'A whole number, or "suppressed" for a count under '
                         f"{indicator.suppression_threshold}"
                         if indicator.suppression_threshold
                         else "A whole number"
@@ -115,6 +117,15 @@ class EntryForm(forms.Form):
                 data[name] = None
             elif raw.lower() in {"suppressed", "<10", "s"}:
                 data[name] = "suppressed"
+            elif "/" in raw or " of " in raw:  # a ratio per category: "31/461" or "31 of 461"
+                parts = raw.replace(" of ", "/").split("/")
+                try:
+                    data[name] = {
+                        "numerator": int(parts[0].replace(",", "")),
+                        "denominator": int(parts[1].replace(",", "")),
+                    }
+                except (ValueError, IndexError):
+                    self.add_error(name, "Enter the figure as n/N, e.g. 31/461.")
             else:
                 try:
                     data[name] = int(raw.replace(",", ""))

@@ -422,9 +422,9 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
     A preview for the entry form: it runs the pure engine over the approved series plus this
     entry, in memory; the derived store is not touched.
     """
+    from csp.models import Population
     from indicators.engine.commentary import Facts, draft_overview
     from indicators.engine.measures import Obs, compute_series
-    from csp.models import Population
     from indicators.models import DerivedRank, IndicatorCategory, MonthValue, Target
     from indicators.services import series_spec, target_spec
 

@@ -86,7 +86,9 @@ def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     if blank and not final:
         return result  # a draft with commentary only
     kind = ctx.kind
-    if kind in {"count", "ceiling", "snapshot"}:
+    if ctx.category_codes:
+        _check_categories(entry, ctx, errors)
+    elif kind in {"count", "ceiling", "snapshot"}:
         _whole(errors, "value", entry.value, "figure")
     elif kind == "ratio":
         _whole(errors, "numerator", entry.numerator, "number successful")
@@ -124,6 +126,14 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
         if raw == "suppressed":
             if ctx.suppression_threshold is None:
                 errors[name] = "This indicator does not suppress small counts: enter the count."
+            continue
+        if isinstance(raw, dict):  # a ratio per category (n of N)
+            num, den = raw.get("numerator"), raw.get("denominator")
+            _whole(errors, name, num, "number")
+            if name not in errors:
+                _whole(errors, name, den, "total")
+            if name not in errors and num > den:  # type: ignore[operator]
+                errors[name] = f"{num} out of {den} is impossible: more than the total."
             continue
         _whole(errors, name, raw, "count")
         if name not in errors:

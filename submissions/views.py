@@ -120,7 +120,9 @@ def _initial(sub: Submission) -> dict[str, Any]:
     if sub.value is None and sub.decimal_value is not None:
         initial["value"] = sub.decimal_value
     for code, raw in (sub.categories or {}).items():
-        initial[f"category-{code}"] = raw if not isinstance(raw, dict) else ""
+        initial[f"category-{code}"] = (
+            f"{raw['numerator']}/{raw['denominator']}" if isinstance(raw, dict) else raw
+        )
     if not sub.performance_overview and sub.status == "not_started":
         initial["performance_overview"] = ""
     return initial

@@ -51,12 +51,27 @@ def test_round_overview_and_audit_open_for_the_coordinator() -> None:
     assert client.get(f"/rounds/{jan.pk}/audit/").status_code == 200
 
 
-@pytest.mark.parametrize("code", ["tno", "atr-completions", "hate-crime", "asb-satisfaction",
-                                  "idap-on-programme", "first-time-entrants", "phof-2-15"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "tno",
+        "atr-completions",
+        "hate-crime",
+        "asb-satisfaction",
+        "idap-on-programme",
+        "first-time-entrants",
+        "phof-2-15",
+    ],
+)
 def test_the_entry_form_opens_for_every_kind(code: str) -> None:
     sub = Submission.objects.get(round__month="2017-01-01", indicator__code=code)
-    owner = {"police": "police", "probation": "probation", "asb": "asb", "yos": "yos",
-             "substance-misuse": "substance-misuse"}[sub.indicator.owner.code]
+    owner = {
+        "police": "police",
+        "probation": "probation",
+        "asb": "asb",
+        "yos": "yos",
+        "substance-misuse": "substance-misuse",
+    }[sub.indicator.owner.code]
     assert _client(owner).get(f"/submissions/{sub.pk}/").status_code == 200
     assert _client("coordinator").get(f"/submissions/{sub.pk}/").status_code == 200
 

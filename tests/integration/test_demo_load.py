@@ -119,8 +119,9 @@ def test_targets_as_printed() -> None:
 
 def _authenticate(username: str, password: str):  # type: ignore[no-untyped-def]
     # django-axes needs the request to throttle by address.
-    return authenticate(RequestFactory().post("/accounts/login/"), username=username,
-                        password=password)
+    return authenticate(
+        RequestFactory().post("/accounts/login/"), username=username, password=password
+    )
 
 
 def test_one_demo_user_per_role_signs_in_with_the_demo_password(demo_password: str) -> None:

@@ -1,0 +1,22 @@
+"""Periodic tasks of the cycle; each makes one service call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from submissions import services
+
+
+@shared_task(
+    name="submissions.send_reminders",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_reminders(*, today: str | None = None) -> str:
+    day = timezone.localdate() if today is None else dt.date.fromisoformat(today)
+    return services.reminders_send(today=day, now=timezone.now()).summary()

@@ -1,0 +1,328 @@
+"""The monthly cycle through its services: every transition, refusal and side effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+
+from indicators.models import MonthValue
+from submissions import services
+from submissions.models import (
+    PackVersion,
+    PublishedPackImmutable,
+    ReminderSent,
+    ReportingRound,
+    Submission,
+)
+from submissions.validation import Entry
+from submissions.workflow import TransitionError
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)
+JAN = dt.date(2017, 1, 1)
+
+
+def user(name: str):  # type: ignore[no-untyped-def]
+    return get_user_model().objects.get(username=name)
+
+
+def jan(code: str) -> Submission:
+    return Submission.objects.get(round__month=JAN, indicator__code=code)
+
+
+def save(code: str, who: str, entry: Entry, *, submit: bool = False) -> Submission:
+    sub = jan(code)
+    return services.submission_save(
+        submission_id=sub.pk,
+        user=user(who),
+        entry=entry,
+        expected_version=sub.version,
+        submit=submit,
+        now=NOW,
+    )
+
+
+def test_lead_saves_a_draft_then_submits() -> None:
+    sub = save("tno", "police", Entry(value=1420, performance_overview="Draft text"))
+    assert (sub.status, sub.value, sub.version) == ("draft", 1420, 2)
+    sub = save("tno", "police", Entry(value=1420), submit=True)
+    assert sub.status == "submitted"
+    assert sub.submitted_by == user("police")
+
+
+def test_a_submitted_form_is_locked_for_the_agency() -> None:
+    save("tno", "police", Entry(value=1420), submit=True)
+    with pytest.raises(TransitionError, match="submitted cannot be saved"):
+        save("tno", "police", Entry(value=1500))
+
+
+def test_another_agency_cannot_write_police_figures() -> None:
+    with pytest.raises(PermissionDenied):
+        save("tno", "fire", Entry(value=1))
+    assert jan("tno").status == "not_started"
+
+
+@pytest.mark.parametrize(
+    ("code", "entry", "field"),
+    [
+        ("tno", Entry(value=-3), "value"),
+        ("atr-completions", Entry(numerator=9, denominator=3), "numerator"),
+        ("idap-on-programme", Entry(entry_status="not_available", reason=" "), "reason"),
+        ("first-time-entrants", Entry(value=131), "reference_period"),
+        ("hate-crime", Entry(categories={"all": 300, "disability": 4}), "category-disability"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
+    code: str, entry: Entry, field: str
+) -> None:
+    owner = jan(code).indicator.owner.code
+    lead = {"police": "police", "probation": "probation", "yos": "yos"}[owner]
+    before = jan(code).version
+    with pytest.raises(services.ValidationFailed) as caught:
+        save(code, lead, entry, submit=True)
+    assert field in caught.value.checked.errors
+    assert jan(code).version == before and jan(code).status == "not_started"
+
+
+def test_an_unusual_figure_needs_a_confirming_note() -> None:
+    # Jan 2016 TNO = 1,460: 3,000 is more than 50% above it (and beyond the SPC limits).
+    with pytest.raises(services.ValidationFailed) as caught:
+        save("tno", "police", Entry(value=3000), submit=True)
+    assert "confirm_note" in caught.value.checked.errors
+    assert any("same month last year" in w for w in caught.value.checked.warnings)
+    sub = save(
+        "tno",
+        "police",
+        Entry(value=3000, confirm_note="Checked: a recording backlog."),
+        submit=True,
+    )
+    assert sub.status == "submitted"
+
+
+def test_return_needs_a_reason_and_emails_the_agency_lead(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    save("tno", "police", Entry(value=1420), submit=True)
+    with pytest.raises(services.CycleError, match="Say why"):
+        services.submission_return(
+            submission_id=jan("tno").pk, user=user("coordinator"), reason="  ", now=NOW
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        sub = services.submission_return(
+            submission_id=jan("tno").pk,
+            user=user("coordinator"),
+            reason="January looks low: check the extract.",
+            now=NOW,
+        )
+    assert (sub.status, sub.return_reason) == ("returned", "January looks low: check the extract.")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["police@example.org"]
+    assert "check the extract" in mail.outbox[0].body
+
+
+def test_an_agency_lead_cannot_approve_or_return() -> None:
+    save("tno", "police", Entry(value=1420), submit=True)
+    with pytest.raises(PermissionDenied):
+        services.submission_approve(submission_id=jan("tno").pk, user=user("police"), now=NOW)
+    with pytest.raises(PermissionDenied):
+        services.submission_return(
+            submission_id=jan("tno").pk, user=user("police"), reason="x", now=NOW
+        )
+
+
+def test_approval_stores_the_figure_in_the_approved_store_and_recomputes(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from csp.celery import app
+
+    save("tno", "police", Entry(value=1420), submit=True)
+    assert not MonthValue.objects.filter(indicator__code="tno", month=JAN).exists()
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submission_approve(
+                submission_id=jan("tno").pk, user=user("coordinator"), now=NOW
+            )
+    finally:
+        app.conf.task_always_eager = eager
+    value = MonthValue.objects.get(indicator__code="tno", area__code="E09000002", month=JAN)
+    assert value.value == 1420
+    assert value.history.first().history_user == user("coordinator")
+    from indicators.models import DerivedMetric
+
+    row = DerivedMetric.objects.get(indicator__code="tno", area__code="E09000002", month=JAN)
+    assert row.ytd == 13207 + 1420
+
+
+def test_nothing_unapproved_feeds_the_store() -> None:
+    save("tno", "police", Entry(value=1420), submit=True)
+    assert not MonthValue.objects.filter(indicator__code="tno", month=JAN).exists()
+
+
+def test_not_available_is_stored_as_tbc_with_its_reason() -> None:
+    save(
+        "idap-on-programme",
+        "probation",
+        Entry(entry_status="not_available", reason="Probation IT changes"),
+        submit=True,
+    )
+    services.submission_approve(
+        submission_id=jan("idap-on-programme").pk, user=user("coordinator"), now=NOW
+    )
+    value = MonthValue.objects.get(indicator__code="idap-on-programme", month=JAN)
+    assert (value.status, value.reason) == ("not_available", "Probation IT changes")
+
+
+def test_a_second_save_from_a_stale_form_is_refused_showing_what_changed() -> None:
+    sub = jan("tno")
+    opened_at = sub.version
+    services.submission_save(
+        submission_id=sub.pk,
+        user=user("coordinator"),
+        entry=Entry(value=1400),
+        expected_version=opened_at,
+        submit=False,
+        now=NOW,
+    )
+    with pytest.raises(services.ConcurrentEdit) as caught:
+        services.submission_save(
+            submission_id=sub.pk,
+            user=user("police"),
+            entry=Entry(value=1500),
+            expected_version=opened_at,
+            submit=False,
+            now=NOW,
+        )
+    assert ("value", 1500, 1400) in caught.value.changes
+    assert "coordinator" in str(caught.value)
+    assert jan("tno").value == 1400  # the first save is kept
+
+
+def test_rag_override_needs_a_justification_and_is_audited() -> None:
+    sub = jan("marac-repeat-referrals")
+    with pytest.raises(services.CycleError, match="justification"):
+        services.submission_override_rag(
+            submission_id=sub.pk, user=user("coordinator"), rag="A", justification="", now=NOW
+        )
+    with pytest.raises(PermissionDenied):
+        services.submission_override_rag(
+            submission_id=sub.pk, user=user("marac"), rag="A", justification="x", now=NOW
+        )
+    services.submission_override_rag(
+        submission_id=sub.pk,
+        user=user("coordinator"),
+        rag="A",
+        justification="Within 10% of the Safelives range.",
+        now=NOW,
+    )
+    record = jan("marac-repeat-referrals").history.first()
+    assert record.rag_override == "A"
+    assert "Within 10%" in record.history_change_reason
+
+
+def _approve_everything_in_january() -> None:
+    for sub in Submission.objects.filter(round__month=JAN).select_related("indicator"):
+        services.submission_save(
+            submission_id=sub.pk,
+            user=user("coordinator"),
+            entry=Entry(entry_status="not_available", reason="Not yet supplied"),
+            expected_version=sub.version,
+            submit=True,
+            now=NOW,
+        )
+    result = services.submissions_bulk_approve(
+        submission_ids=list(
+            Submission.objects.filter(round__month=JAN).values_list("id", flat=True)
+        ),
+        user=user("coordinator"),
+        now=NOW,
+    )
+    assert len(result.approved) == 34, result.skipped
+
+
+def test_publishing_needs_everything_approved_then_freezes_version_1() -> None:
+    round_ = ReportingRound.objects.get(month=JAN)
+    with pytest.raises(services.CycleError, match="Not everything is approved"):
+        services.round_publish(
+            round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
+        )
+    with pytest.raises(PermissionDenied):
+        services.round_publish(round_id=round_.pk, user=user("board"), change_note="", now=NOW)
+    _approve_everything_in_january()
+    version = services.round_publish(
+        round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
+    )
+    assert version.number == 1
+    round_.refresh_from_db()
+    assert round_.status == "published"
+    tno = next(p for p in version.snapshot["indicators"] if p["code"] == "tno")
+    assert tno["months"][-1]["status"] == "not_available"
+
+
+def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -> None:
+    round_ = ReportingRound.objects.get(month=JAN)
+    _approve_everything_in_january()
+    v1 = services.round_publish(
+        round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
+    )
+    sub = services.submission_reopen(
+        submission_id=jan("tno").pk, user=user("coordinator"), reason="TNO figure arrived", now=NOW
+    )
+    assert sub.status == "draft"
+    save("tno", "police", Entry(value=1420), submit=True)
+    services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
+    with pytest.raises(services.CycleError, match="Say what changed"):
+        services.round_publish(
+            round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
+        )
+    v2 = services.round_publish(
+        round_id=round_.pk,
+        user=user("coordinator"),
+        change_note="TNO January figure added",
+        now=NOW,
+    )
+    assert v2.number == 2
+    from submissions.selectors import pack_changes
+
+    v1.refresh_from_db()
+    changes = {c["code"]: c for c in pack_changes(v1.snapshot, v2.snapshot)}
+    assert ("Month", None, 1420) in changes["tno"]["items"]
+    assert ("Year to date", None, 13207 + 1420) in changes["tno"]["items"]
+
+
+def test_a_published_version_cannot_be_changed_by_any_path() -> None:
+    version = PackVersion.objects.get(round__month=dt.date(2016, 12, 1), number=1)
+    version.change_note = "tampered"
+    with pytest.raises(PublishedPackImmutable):
+        version.save()
+    with pytest.raises(PublishedPackImmutable):
+        version.delete()
+    # Below the ORM's save(): queryset updates and raw SQL hit the database trigger.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PackVersion.objects.filter(pk=version.pk).update(change_note="tampered")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM submissions_packversion WHERE id = %s", [version.pk])
+    assert PackVersion.objects.get(pk=version.pk).change_note == ""
+
+
+def test_reminders_are_sent_once_per_stage_and_escalated_to_the_coordinator() -> None:
+    round_ = ReportingRound.objects.get(month=JAN)  # deadline 10 February 2017
+    before = services.reminders_send(today=dt.date(2017, 2, 8), now=NOW)
+    assert before.reminders == 34
+    assert {m.to[0] for m in mail.outbox} >= {"police@example.org", "coordinator@example.org"}
+    police = next(m for m in mail.outbox if m.to == ["police@example.org"])
+    assert "Total Notifiable Offences" in police.body and "due soon" in police.subject
+    mail.outbox.clear()
+    again = services.reminders_send(today=dt.date(2017, 2, 9), now=NOW)
+    assert (again.reminders, len(mail.outbox)) == (0, 0)  # same stage: nothing new
+    save("tno", "police", Entry(value=1420), submit=True)
+    overdue = services.reminders_send(today=dt.date(2017, 2, 11), now=NOW)
+    assert overdue.reminders == 33  # the submitted one is no longer chased
+    digest = next(m for m in mail.outbox if m.to == ["coordinator@example.org"])
+    assert "33 overdue" in digest.subject
+    assert ReminderSent.objects.filter(submission__round=round_).count() == 67
