@@ -1,0 +1,134 @@
+"""Permissions as a matrix: role x action x ownership, every cell asserted.
+
+The cast (healthchecks.io style): the police lead (owns TNO), the fire lead (another agency),
+the coordinator, a board member and an anonymous visitor. Each cell is checked twice: the rule in
+csp.permissions, and the page or service that must obey it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from csp import permissions
+from submissions.models import ReportingRound, Submission
+
+pytestmark = pytest.mark.django_db
+
+CAST = ["own_lead", "other_lead", "coordinator", "board", "anonymous"]
+USERNAMES = {
+    "own_lead": "police",
+    "other_lead": "fire",
+    "coordinator": "coordinator",
+    "board": "board",
+}
+
+# action -> the roles allowed (for the police-owned TNO submission of the open January round)
+MATRIX = {
+    "view_draft": {"own_lead", "coordinator"},
+    "save": {"own_lead", "coordinator"},
+    "submit": {"own_lead", "coordinator"},
+    "approve": {"coordinator"},
+    "return": {"coordinator"},
+    "override_rag": {"coordinator"},
+    "publish": {"coordinator"},
+    "correct": {"coordinator"},
+    "view_unpublished": {"own_lead", "coordinator"},
+    "view_published_pack": {"own_lead", "other_lead", "coordinator", "board"},
+}
+
+
+def person(role: str):  # type: ignore[no-untyped-def]
+    if role == "anonymous":
+        return AnonymousUser()
+    return get_user_model().objects.get(username=USERNAMES[role])
+
+
+def rule(action: str, user, sub: Submission) -> bool:  # type: ignore[no-untyped-def]
+    partnership = sub.round.partnership_id
+    return {
+        "view_draft": lambda: permissions.can_view_submission(user, sub),
+        "save": lambda: permissions.can_edit_submission(user, sub),
+        "submit": lambda: permissions.can_submit(user, sub),
+        "approve": lambda: permissions.can_approve(user, sub),
+        "return": lambda: permissions.can_return(user, sub),
+        "override_rag": lambda: permissions.can_override_rag(user, sub),
+        "publish": lambda: permissions.can_publish(user, partnership),
+        "correct": lambda: permissions.can_correct(user, sub),
+        "view_unpublished": lambda: permissions.can_view_unpublished(
+            user, partnership, sub.indicator.owner_id
+        ),
+        "view_published_pack": lambda: permissions.can_view_published_pack(user, partnership),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", sorted(MATRIX))
+@pytest.mark.parametrize("role", CAST)
+def test_permission_rule(role: str, action: str) -> None:
+    sub = Submission.objects.select_related("round", "indicator").get(
+        round__month=dt.date(2017, 1, 1), indicator__code="tno"
+    )
+    assert rule(action, person(role), sub) is (role in MATRIX[action])
+
+
+def _client(role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(person(role))
+    return client
+
+
+def _tno() -> Submission:
+    return Submission.objects.get(round__month=dt.date(2017, 1, 1), indicator__code="tno")
+
+
+def _form(sub: Submission, action: str) -> dict[str, object]:
+    return {"entry_status": "reported", "value": "1420", "version": sub.version, "action": action}
+
+
+def page(action: str, role: str) -> bool:
+    """Does the page let the role do it? True when the action took effect."""
+    sub = _tno()
+    client = _client(role)
+    if action == "view_draft":
+        return client.get(f"/submissions/{sub.pk}/").status_code == 200
+    if action in {"save", "submit"}:
+        client.post(f"/submissions/{sub.pk}/", _form(sub, action))
+        return _tno().status == ("draft" if action == "save" else "submitted")
+    if action in {"approve", "return"}:
+        Submission.objects.filter(pk=sub.pk).update(status="submitted", value=1420)
+        client.post(f"/submissions/{sub.pk}/{action}/", {"reason": "Check it"})
+        return _tno().status == ("approved" if action == "approve" else "returned")
+    if action == "override_rag":
+        client.post(f"/submissions/{sub.pk}/override/", {"rag": "G", "justification": "x"})
+        return _tno().rag_override == "G"
+    if action == "publish":
+        jan = ReportingRound.objects.get(month=dt.date(2017, 1, 1))
+        Submission.objects.filter(round=jan).update(
+            status="approved", entry_status="not_available", reason="x"
+        )
+        client.post(f"/rounds/{jan.pk}/", {"change_note": ""})
+        return jan.versions.exists()
+    if action == "correct":
+        dec = Submission.objects.get(round__month=dt.date(2016, 12, 1), indicator__code="tno")
+        client.post(f"/submissions/{dec.pk}/reopen/", {"reason": "fix"})
+        dec.refresh_from_db()
+        return dec.status == "draft"
+    if action == "view_unpublished":
+        # The coordinator's review queue and the lead's list show January's unpublished figure.
+        Submission.objects.filter(pk=sub.pk).update(status="submitted", value=98765)
+        html = client.get("/review/?status=").content + client.get("/submissions/").content
+        return b"98,765" in html
+    if action == "view_published_pack":
+        return client.get("/packs/E09000002/2016-12/").status_code == 200
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", sorted(MATRIX))
+@pytest.mark.parametrize("role", CAST)
+def test_pages_obey_the_matrix(role: str, action: str) -> None:
+    assert page(action, role) is (role in MATRIX[action])

@@ -1,0 +1,111 @@
+"""The transition table and the entry checks, as tables of cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from submissions.validation import Context, Entry, check_entry
+from submissions.workflow import TRANSITIONS, Action, State, TransitionError, next_state
+
+ALLOWED = {
+    ("not_started", "save"): "draft",
+    ("draft", "save"): "draft",
+    ("returned", "save"): "draft",
+    ("not_started", "submit"): "submitted",
+    ("draft", "submit"): "submitted",
+    ("returned", "submit"): "submitted",
+    ("submitted", "approve"): "approved",
+    ("submitted", "return"): "returned",
+    ("approved", "reopen"): "draft",
+}
+
+
+@pytest.mark.parametrize("state", [s.value for s in State])
+@pytest.mark.parametrize("action", [a.value for a in Action])
+def test_every_cell_of_the_transition_table(state: str, action: str) -> None:
+    expected = ALLOWED.get((state, action))
+    if expected is None:
+        with pytest.raises(TransitionError):
+            next_state(state, action)
+    else:
+        assert next_state(state, action) == expected
+
+
+def test_the_table_is_exactly_the_design() -> None:
+    assert {(s.value, a.value): t.value for (s, a), t in TRANSITIONS.items()} == ALLOWED
+
+
+def test_refusal_messages_read_as_sentences() -> None:
+    with pytest.raises(TransitionError, match="A submission that is approved cannot be saved"):
+        next_state("approved", "save")
+
+
+COUNT = Context(kind="count")
+
+
+@pytest.mark.parametrize(
+    ("entry", "ctx", "errors"),
+    [
+        (Entry(value=5), COUNT, set()),
+        (Entry(value=0), COUNT, set()),
+        (Entry(value=-1), COUNT, {"value"}),
+        (Entry(), COUNT, {"value"}),
+        (Entry(entry_status="not_collected"), COUNT, set()),
+        (Entry(entry_status="not_available"), COUNT, {"reason"}),
+        (Entry(entry_status="not_available", reason="IT change"), COUNT, set()),
+        (Entry(entry_status="bogus"), COUNT, {"entry_status"}),
+        (Entry(numerator=3, denominator=4), Context(kind="ratio"), set()),
+        (Entry(numerator=4, denominator=4), Context(kind="ratio"), set()),
+        (Entry(numerator=9, denominator=3), Context(kind="ratio"), {"numerator"}),
+        (Entry(numerator=3), Context(kind="ratio"), {"denominator"}),
+        (Entry(value=131, reference_period="Jul 15-Jun 16"), Context(kind="rolling"), set()),
+        (Entry(value=131), Context(kind="rolling"), {"reference_period"}),
+    ],
+)
+def test_entry_checks_on_submit(entry: Entry, ctx: Context, errors: set[str]) -> None:
+    assert set(check_entry(entry, ctx, final=True).errors) == errors
+
+
+def test_a_draft_may_hold_commentary_without_figures() -> None:
+    assert check_entry(Entry(performance_overview="x"), COUNT, final=False).ok
+    assert not check_entry(Entry(performance_overview="x"), COUNT, final=True).ok
+
+
+HATE = Context(
+    kind="rolling",
+    category_codes=("all", "disability", "faith"),
+    total_category="all",
+    suppression_threshold=10,
+)
+SURVEY = Context(kind="breakdown", category_codes=("all", "satisfied", "not"), total_category="all")
+
+
+@pytest.mark.parametrize(
+    ("categories", "ctx", "errors"),
+    [
+        ({"all": 300, "disability": "suppressed", "faith": 12}, HATE, set()),
+        ({"all": 300, "disability": 4, "faith": 12}, HATE, {"category-disability"}),
+        ({"all": 300, "disability": 0, "faith": 12}, HATE, set()),
+        ({"all": 10, "satisfied": 6, "not": 4}, SURVEY, set()),
+        ({"all": 10, "satisfied": 8, "not": 4}, SURVEY, {"category-all"}),
+        ({"all": 10, "satisfied": "suppressed", "not": 4}, SURVEY, {"category-satisfied"}),
+        ({"all": 10, "satisfied": -1, "not": 4}, SURVEY, {"category-satisfied"}),
+    ],
+)
+def test_categories_add_up_and_suppression_is_explicit(categories, ctx, errors) -> None:  # type: ignore[no-untyped-def]
+    assert set(check_entry(Entry(categories=categories), ctx, final=True).errors) == errors
+
+
+def test_a_figure_far_from_last_year_needs_a_confirming_note() -> None:
+    ctx = Context(kind="count", last_year_value=100)
+    checked = check_entry(Entry(value=151), ctx, final=True)
+    assert "confirm_note" in checked.errors
+    assert checked.warnings == ["151 is 51% above the same month last year (100)."]
+    assert check_entry(Entry(value=150), ctx, final=True).ok
+    assert check_entry(Entry(value=151, confirm_note="Real rise"), ctx, final=True).ok
+
+
+def test_a_figure_outside_the_spc_limits_needs_a_confirming_note() -> None:
+    ctx = Context(kind="count", spc_lower=1255, spc_upper=1650)
+    assert "confirm_note" in check_entry(Entry(value=1700), ctx, final=True).errors
+    assert check_entry(Entry(value=1600), ctx, final=True).ok
