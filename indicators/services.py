@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from csp.models import Area, GroupMembership, Population
+from indicators import parallel
 from indicators.bulk import bulk_insert, bulk_upsert
 from indicators.engine import ranks as rankmod
 from indicators.engine.measures import MonthMetrics, Obs, SeriesSpec, compute_series
@@ -391,12 +392,19 @@ def _full_recompute_parallel(
     chunks = [ids[i::workers] for i in range(workers) if ids[i::workers]]
     try:
         phase_started = time.perf_counter()
-        connections.close_all()  # children must open their own connections
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+        # Spawned (not forked) children: a forked child would share the parent's database
+        # socket. Each opens its own connection to the same database.
+        context = multiprocessing.get_context("spawn")
+        db = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+        with ProcessPoolExecutor(
+            max_workers=len(chunks),
+            mp_context=context,
+            initializer=parallel.init_child,
+            initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "csp.settings"), db),
+        ) as pool:
             done = list(
                 pool.map(
-                    _recompute_chunk,
+                    parallel.recompute_chunk,
                     chunks,
                     [now] * len(chunks),
                     [stages[DerivedMetric._meta.db_table][0]] * len(chunks),
@@ -436,27 +444,6 @@ def _full_recompute_parallel(
         with connection.cursor() as cursor:
             for stage, _columns in stages.values():
                 cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-
-
-def _recompute_chunk(
-    indicator_ids: list[int], now: dt.datetime, stage_metrics: str, stage_ranks: str
-) -> tuple[int, int, int]:
-    """In a child process: compute a share of the indicators into the staging tables."""
-    try:
-        report = RecomputeReport()
-        catalogue = _catalogue(indicator_ids)
-        rows, rates = _compute_rows(catalogue, None, None, now, report)
-        with transaction.atomic():
-            bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
-            count = len(rows)
-            del rows
-            members, _areas = _group_members(None)
-            supplied_by, per_n = _rank_inputs(indicator_ids, None)
-            ranks = _rank_rows(rates, members, supplied_by, per_n)
-            bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
-        return report.series, count, len(ranks)
-    finally:
-        connections.close_all()
 
 
 def _scope_sql(
@@ -774,7 +761,7 @@ def month_values_store(
     categories = {c.code: c for c in IndicatorCategory.objects.filter(indicator=indicator)}
     existing = {
         (mv.category.code if mv.category_id else None): mv
-        for mv in MonthValue.objects.select_for_update()
+        for mv in MonthValue.objects.select_for_update(of=("self",))
         .select_related("category")
         .filter(indicator=indicator, area_id=area_id, month=month)
     }

@@ -86,7 +86,7 @@ class ConcurrentEdit(CycleError):
 def _lock(submission_id: int) -> Submission:
     try:
         return (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("round__partnership__area", "indicator__owner")
             .get(pk=submission_id)
         )
@@ -525,7 +525,7 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
     escalate: dict[int, list[tuple[str, Submission]]] = {}  # partnership id -> items
     with transaction.atomic():
         subs = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .filter(round__status=RoundStatus.OPEN)
             .exclude(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED])
             .select_related("round__partnership", "indicator")

@@ -95,8 +95,9 @@ def test_anonymous_visitors_are_sent_to_sign_in() -> None:
     assert response.status_code == 302
 
 
-def test_home_needs_sign_in_and_shows_the_rounds() -> None:
+def test_home_needs_sign_in_and_explains_a_missing_role() -> None:
     assert Client().get("/").status_code == 302
-    page = _client("coordinator").get("/")
+    get_user_model().objects.create_user(username="newcomer", password="x" * 12)
+    page = _client("newcomer").get("/")
     assert page.status_code == 200
-    assert b"December 2016" in page.content and b"January 2017" in page.content
+    assert b"no role in a partnership" in page.content
