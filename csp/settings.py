@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     # Deadline reminders to agency leads, and the coordinator's digest.
+    # On the first of each month, open the round for the month just ended.
+    "open-next-rounds": {
+        "task": "submissions.open_next_rounds",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "daily-reminders": {
         "task": "submissions.send_reminders",
         "schedule": crontab(hour=8, minute=0),

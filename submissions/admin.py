@@ -1,17 +1,43 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from submissions.models import ReportingRound, Submission
+from submissions.models import PackVersion, ReminderSent, ReportingRound, Submission
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown for reference and history only: changes go through the cycle's services, so the
+    workflow, permissions and audit trail cannot be bypassed here."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(SimpleHistoryAdmin):
+class ReportingRoundAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "month", "deadline", "status", "published_at"]
     list_filter = ["status", "partnership"]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "round", "status", "updated_at"]
     list_filter = ["status", "round"]
     list_select_related = ["indicator", "round__partnership__area"]
+
+
+@admin.register(PackVersion)
+class PackVersionAdmin(ReadOnlyAdmin):
+    list_display = ["round", "number", "published_at", "published_by", "change_note"]
+    exclude = ["snapshot"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "stage", "sent_at", "recipients"]
+    list_filter = ["stage"]

@@ -413,6 +413,12 @@ def round_create(
     """Open a round for a month, with one not-started submission per indicator."""
     if not permissions.can_manage_rounds(user, partnership_id):
         raise PermissionDenied("Only the partnership coordinator can open a round.")
+    return _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=user)
+
+
+def _round_create(
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any | None
+) -> ReportingRound:
     if month.day != 1:
         raise CycleError("A round is for a whole month.")
     if deadline < month:
@@ -427,6 +433,25 @@ def round_create(
             Submission(round=round_, indicator=indicator) for indicator in Indicator.objects.all()
         )
         return round_
+
+
+def rounds_open_next(*, today: dt.date, deadline_day: int = 10) -> list[ReportingRound]:
+    """Open each partnership's round for the month just ended, if nobody has yet.
+
+    Run by beat on the first of the month; the deadline is ``deadline_day`` of the current month.
+    """
+    from csp.models import Partnership
+
+    month = add_months(today.replace(day=1), -1)
+    deadline = today.replace(day=min(deadline_day, 28))
+    opened = []
+    for partnership_id in Partnership.objects.values_list("id", flat=True):
+        if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+            continue
+        opened.append(
+            _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=None)
+        )
+    return opened
 
 
 def round_publish_blockers(round_: ReportingRound) -> list[str]:

@@ -20,3 +20,15 @@ from submissions import services
 def send_reminders(*, today: str | None = None) -> str:
     day = timezone.localdate() if today is None else dt.date.fromisoformat(today)
     return services.reminders_send(today=day, now=timezone.now()).summary()
+
+
+@shared_task(
+    name="submissions.open_next_rounds",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def open_next_rounds(*, today: str | None = None) -> str:
+    day = timezone.localdate() if today is None else dt.date.fromisoformat(today)
+    opened = services.rounds_open_next(today=day)
+    return f"Opened {len(opened)} round(s)."

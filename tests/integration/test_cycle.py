@@ -327,3 +327,49 @@ def test_reminders_are_sent_once_per_stage_and_escalated_to_the_coordinator() ->
     digest = next(m for m in mail.outbox if m.to == ["coordinator@example.org"])
     assert "33 overdue" in digest.subject
     assert ReminderSent.objects.filter(submission__round=round_).count() == 67
+
+
+def test_rounds_open_themselves_for_the_month_just_ended() -> None:
+    opened = services.rounds_open_next(today=dt.date(2017, 3, 1))
+    assert [(r.month, r.deadline) for r in opened] == [(dt.date(2017, 2, 1), dt.date(2017, 3, 10))]
+    assert opened[0].submissions.count() == 34
+    assert services.rounds_open_next(today=dt.date(2017, 3, 1)) == []  # once only
+
+
+def test_a_round_is_opened_by_the_coordinator_only_once_per_month() -> None:
+    with pytest.raises(PermissionDenied):
+        services.round_create(
+            partnership_id=1,
+            month=dt.date(2017, 2, 1),
+            deadline=dt.date(2017, 3, 10),
+            user=user("police"),
+            now=NOW,
+        )
+    from csp.models import Partnership
+
+    partnership = Partnership.objects.get()
+    services.round_create(
+        partnership_id=partnership.id,
+        month=dt.date(2017, 2, 1),
+        deadline=dt.date(2017, 3, 10),
+        user=user("coordinator"),
+        now=NOW,
+    )
+    with pytest.raises(services.CycleError, match="already a February 2017 round"):
+        services.round_create(
+            partnership_id=partnership.id,
+            month=dt.date(2017, 2, 1),
+            deadline=dt.date(2017, 3, 10),
+            user=user("coordinator"),
+            now=NOW,
+        )
+
+
+def test_the_admin_cannot_change_a_submission_behind_the_workflow(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(user("admin"))
+    sub = jan("tno")
+    response = client.post(
+        f"/admin/submissions/submission/{sub.pk}/change/", {"status": "approved"}
+    )
+    assert response.status_code == 403
+    assert jan("tno").status == "not_started"
