@@ -532,3 +532,41 @@ def pack_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str
         if items:
             changes.append({"code": page["code"], "title": page["title"], "items": items})
     return changes
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    last_month: str
+    last_year: str
+    spc_lower: float | None
+    spc_upper: float | None
+    warnings: list[str]
+
+
+def review_context(submission: Any) -> ReviewContext:
+    """What the coordinator checks an entry against: last month, last year, the SPC limits and
+    the warnings the entry raises (the agency's confirming note answers them)."""
+    from indicators.engine.periods import add_months
+    from indicators.models import MonthValue
+    from submissions.services import entry_context, entry_of
+    from submissions.validation import Entry, check_entry
+
+    ctx = entry_context(submission)
+    area_id = submission.round.partnership.area_id
+    kind = submission.indicator.kind
+
+    def figure(month: date) -> str:
+        rows = list(
+            MonthValue.objects.filter(indicator=submission.indicator, area_id=area_id, month=month)
+        )
+        return figure_text(rows, kind)
+
+    entry = entry_of(submission)
+    checked = check_entry(Entry(**{**entry.__dict__, "confirm_note": ""}), ctx, final=True)
+    return ReviewContext(
+        last_month=figure(add_months(submission.round.month, -1)),
+        last_year=figure(add_months(submission.round.month, -12)),
+        spc_lower=ctx.spc_lower,
+        spc_upper=ctx.spc_upper,
+        warnings=checked.warnings if submission.status != "not_started" else [],
+    )

@@ -435,6 +435,23 @@ def _round_create(
         return round_
 
 
+def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound:
+    """Close an open round for entries (open -> closed); it can then only be published."""
+    with transaction.atomic():
+        round_ = ReportingRound.objects.select_for_update().filter(pk=round_id).first()
+        if round_ is None:
+            raise CycleError(f"There is no round {round_id}.")
+        if not permissions.can_manage_rounds(user, round_.partnership_id):
+            raise PermissionDenied("Only the partnership coordinator can close a round.")
+        if round_.status != RoundStatus.OPEN:
+            raise CycleError(f"The {month_label(round_.month)} round is not open.")
+        round_.status, round_.closed_at = RoundStatus.CLOSED, now
+        round_._history_user = user  # type: ignore[attr-defined]
+        round_._change_reason = "closed for entries"  # type: ignore[attr-defined]
+        round_.save(update_fields=["status", "closed_at"])
+        return round_
+
+
 def rounds_open_next(*, today: dt.date, deadline_day: int = 10) -> list[ReportingRound]:
     """Open each partnership's round for the month just ended, if nobody has yet.
 

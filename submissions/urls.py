@@ -15,5 +15,6 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_overview, name="round"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/audit/", views.round_audit, name="round_audit"),
 ]

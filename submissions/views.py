@@ -32,6 +32,7 @@ from submissions.models import PackVersion, ReportingRound, RoundStatus, Submiss
 from submissions.selectors import (
     commentary_draft,
     home_data,
+    review_context,
     round_progress,
     submission_audit,
     submission_rows,
@@ -193,6 +194,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "reopen_form": ReopenForm(),
             "audit": submission_audit(sub),
+            "context": review_context(sub) if coordinator else None,
             "allowed": {a.value for a in workflow.allowed_actions(sub.status)},
         },
     )
@@ -397,6 +399,20 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "reopen_form": ReopenForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _coordinated_partnership(request)
+    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
+    try:
+        services.round_close(round_id=round_.pk, user=request.user, now=timezone.now())
+    except (services.CycleError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The {round_.month:%B %Y} round is closed for entries.")
+    return redirect("submissions:round", pk=round_.pk)
 
 
 @login_required

@@ -373,3 +373,19 @@ def test_the_admin_cannot_change_a_submission_behind_the_workflow(client) -> Non
     )
     assert response.status_code == 403
     assert jan("tno").status == "not_started"
+
+
+def test_a_closed_round_takes_no_entries_but_can_be_published() -> None:
+    round_ = ReportingRound.objects.get(month=JAN)
+    with pytest.raises(PermissionDenied):
+        services.round_close(round_id=round_.pk, user=user("police"), now=NOW)
+    services.round_close(round_id=round_.pk, user=user("coordinator"), now=NOW)
+    with pytest.raises(services.RoundClosed, match="not open for entries"):
+        save("tno", "police", Entry(value=1420))
+    Submission.objects.filter(round=round_).update(
+        status="approved", entry_status="not_available", reason="x"
+    )
+    version = services.round_publish(
+        round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
+    )
+    assert version.number == 1
