@@ -124,8 +124,6 @@ def _initial(sub: Submission) -> dict[str, Any]:
         initial[f"category-{code}"] = (
             f"{raw['numerator']}/{raw['denominator']}" if isinstance(raw, dict) else raw
         )
-    if not sub.performance_overview and sub.status == "not_started":
-        initial["performance_overview"] = ""
     return initial
 
 
@@ -172,7 +170,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                     *([] if submit else [sub.pk]),
                 )
     else:
-        form = EntryForm(initial=_initial(sub), indicator=sub.indicator, categories=categories)
+        initial = _initial(sub)
+        draft = commentary_draft(sub)
+        if not sub.performance_overview:
+            initial["performance_overview"] = draft  # the overview starts from the engine's draft
+        form = EntryForm(initial=initial, indicator=sub.indicator, categories=categories)
     editable = sub.status in workflow.EDITABLE and (
         sub.round.status == RoundStatus.OPEN or sub.round.status == RoundStatus.PUBLISHED
     )
@@ -184,7 +186,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "sub": sub,
             "form": form,
             "editable": editable and permissions.can_edit_submission(request.user, sub),
-            "draft": commentary_draft(sub),
+            "draft": commentary_draft(sub) if request.method == "POST" else draft,
             "conflict": conflict,
             "warnings": warnings,
             "coordinator": coordinator,
