@@ -92,10 +92,12 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
     values: dict[tuple[int, dt.date], list[MonthValue]] = {}
     for mv in MonthValue.objects.filter(area=area, month__in=fy_months).select_related("category"):
         values.setdefault((mv.indicator_id, mv.month), []).append(mv)
-    derived = {
-        (d.indicator_id, d.month): d
-        for d in DerivedMetric.objects.filter(area=area, month__in=fy_months)
-    }
+    # Every derived month of the area up to the pack's month: the FY table, last year's line
+    # and the XmR chart's points all come from this one query.
+    all_derived: dict[int, list[Any]] = {}
+    for d in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
+        all_derived.setdefault(d.indicator_id, []).append(d)
+    derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
 
@@ -169,6 +171,7 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
             ]
         override = sub.rag_override if sub else ""
         target = targets.get(ind.id)
+        chart = _chart_data(ind, all_derived.get(ind.id, []), start, month)
         pages.append(
             {
                 "code": ind.code,
@@ -202,6 +205,7 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                 "rag_effective": (None if override == "None" else override)
                 if override
                 else computed.get("rag"),
+                "chart": chart,
             }
         )
     return {
@@ -570,3 +574,60 @@ def review_context(submission: Any) -> ReviewContext:
         spc_upper=ctx.spc_upper,
         warnings=checked.warnings if submission.status != "not_started" else [],
     )
+
+
+def _chart_value(ind: Any, d: Any) -> float | None:
+    return (
+        d.month_pct
+        if ind.kind == "ratio"
+        else (
+            d.pct_satisfied
+            if ind.kind == "breakdown" and d.pct_satisfied is not None
+            else d.month_value
+        )
+    )
+
+
+def _chart_data(
+    ind: Any, rows: list[Any], fy_start_month: dt.date, month: dt.date
+) -> dict[str, Any]:
+    """The data behind an indicator page's charts (Chart.js on the page, SVG in the PDF)."""
+    from indicators.engine.periods import add_months, short_month_label
+
+    by_month = {d.month: d for d in rows}
+    this_fy = [add_months(fy_start_month, i) for i in range(12)]
+    last_fy = [add_months(m, -12) for m in this_fy]
+
+    def series(months: list[dt.date], attr: str | None = None) -> list[Any]:
+        out = []
+        for m in months:
+            d = by_month.get(m)
+            if d is None or m > month:
+                out.append(None)
+            else:
+                out.append(_num(getattr(d, attr) if attr else _chart_value(ind, d)))
+        return out
+
+    latest = by_month.get(month)
+    points = [
+        (d.month, _chart_value(ind, d), d.spc_signal)
+        for d in rows
+        if _chart_value(ind, d) is not None
+    ][-36:]
+    return {
+        "labels": [short_month_label(m)[:3] for m in this_fy],
+        "this_year": series(this_fy),
+        "last_year": [_num(v) for v in series(last_fy)],
+        "cumulative": series(this_fy, "ytd") if ind.kind in {"count", "ceiling"} else None,
+        "target_to_date": series(this_fy, "target_to_date") if ind.kind == "ceiling" else None,
+        "xmr": {
+            "labels": [short_month_label(m) for m, _v, _s in points],
+            "values": [_num(v) for _m, v, _s in points],
+            "signals": [s or None for _m, _v, s in points],
+            "mean": latest.spc_mean if latest else None,
+            "upper": latest.spc_upper if latest else None,
+            "lower": latest.spc_lower if latest else None,
+        }
+        if latest is not None and latest.spc_mean is not None
+        else None,
+    }
