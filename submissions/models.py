@@ -214,3 +214,27 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} {self.stage}"
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being produced"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PackPdf(models.Model):
+    """The PDF of one published version, produced once by a task and then served as stored."""
+
+    version = models.OneToOneField(PackVersion, on_delete=models.PROTECT, related_name="pdf")
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default="pending")
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    step = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"PDF of {self.version}"

@@ -10,8 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from csp import permissions
+from submissions.charts import CHARTS, available_charts
 from submissions.models import PackVersion
+from submissions.packs import fy_table, summary_rows
 from submissions.selectors import pack_changes
+
+
+def fy_labels(month: str) -> list[str]:
+    """'Apr-16' … 'Mar-17' for the financial year of a 'YYYY-MM' month."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = year if mon >= 4 else year - 1
+    names = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+    return [f"{n}-{(start + (1 if i >= 9 else 0)) % 100:02d}" for i, n in enumerate(names)]
 
 
 def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
@@ -63,9 +73,18 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
     snapshot = version.snapshot
+    rows = summary_rows(snapshot)
     counts = {"R": 0, "A": 0, "G": 0, None: 0}
-    for page in snapshot["indicators"]:
-        counts[page.get("rag_effective") if page.get("rag_effective") in counts else None] += 1
+    for row in rows:
+        counts[row.rag if row.rag in counts else None] += 1
+    portfolio = request.GET.get("portfolio", "")
+    rag = request.GET.get("rag", "")
+    portfolios = list(dict.fromkeys(r.portfolio for r in rows))
+    shown = [
+        r
+        for r in rows
+        if (not portfolio or r.portfolio == portfolio) and (not rag or (r.rag or "None") == rag)
+    ]
     previous = next((v for v in versions if v.number == version.number - 1), None)
     return render(
         request,
@@ -73,10 +92,17 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
         {
             "version": version,
             "versions": versions,
+            "latest": versions[-1],
             "snapshot": snapshot,
+            "rows": shown,
+            "total": len(rows),
             "counts": counts,
+            "portfolios": portfolios,
+            "portfolio": portfolio,
+            "rag": rag,
             "changes": pack_changes(previous.snapshot, snapshot) if previous else [],
             "previous": previous,
+            "query": f"?version={version.number}" if version != versions[-1] else "",
         },
     )
 
@@ -89,14 +115,69 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
     index = next((i for i, p in enumerate(pages) if p["code"] == code), None)
     if index is None:
         raise Http404("No such indicator in this pack")
+    page = pages[index]
+    summary = next(r for r in summary_rows({"indicators": [page]}))
     return render(
         request,
         "packs/indicator.html",
         {
             "version": version,
+            "versions": versions,
             "snapshot": version.snapshot,
-            "page": pages[index],
+            "page": page,
+            "row": summary,
+            "table": fy_table(page, fy_labels(version.snapshot["month"])),
+            "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
+            "query": f"?version={version.number}" if version != versions[-1] else "",
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, area: str, month: str, fmt: str) -> HttpResponse:
+    from submissions.exports import pack_export
+
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("No such format")
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    content = pack_export(version.snapshot, fmt)
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.{fmt}"'
+    )
+    return response
+
+
+@login_required
+def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
+    """The stored PDF, or (the first time) its production queued with progress shown."""
+    from django.utils import timezone
+
+    from submissions.pdf import pack_pdf_request
+
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    record, _created = pack_pdf_request(version=version, now=timezone.now())
+    record.refresh_from_db()
+    if record.status == "done":
+        response = HttpResponse(bytes(record.content), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.pdf"'
+        )
+        return response
+    return render(
+        request,
+        "packs/pdf_progress.html",
+        {
+            "record": record,
+            "snapshot": version.snapshot,
+            "version": version,
         },
     )

@@ -70,7 +70,14 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
     from indicators.engine.commentary import Facts, check_commentary
     from indicators.engine.measures import MonthMetrics
     from indicators.engine.periods import add_months, fy_start, month_label, short_month_label
-    from indicators.models import DerivedMetric, HistoryEntry, Indicator, MonthValue, Target
+    from indicators.models import (
+        DerivedMetric,
+        HistoryEntry,
+        Indicator,
+        IndicatorCategory,
+        MonthValue,
+        Target,
+    )
     from indicators.selectors import metrics_for_month
 
     area = round_.partnership.area
@@ -99,6 +106,11 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
         all_derived.setdefault(d.indicator_id, []).append(d)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
+    category_labels: dict[int, list[dict[str, Any]]] = {}
+    for c in IndicatorCategory.objects.order_by("indicator_id", "order"):
+        category_labels.setdefault(c.indicator_id, []).append(
+            {"code": c.code, "label": c.label, "is_total": c.is_total}
+        )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
 
     pages = []
@@ -136,6 +148,10 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                     "rate": d.rate if d else None,
                     "month_pct": d.month_pct if d else None,
                     "ytd_pct": d.ytd_pct if d else None,
+                    "ytd_numerator": d.ytd_numerator if d else None,
+                    "ytd_denominator": d.ytd_denominator if d else None,
+                    "pct_satisfied": d.pct_satisfied if d else None,
+                    "value_change_pct": d.value_change_pct if d else None,
                     "target_to_date": d.target_to_date if d else None,
                     "rag": (d.rag or None) if d else None,
                 }
@@ -206,6 +222,9 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                 if override
                 else computed.get("rag"),
                 "chart": chart,
+                "categories": category_labels.get(ind.id, []),
+                "suppression_threshold": ind.suppression_threshold,
+                "frequency": ind.frequency,
             }
         )
     return {

@@ -32,3 +32,16 @@ def open_next_rounds(*, today: str | None = None) -> str:
     day = timezone.localdate() if today is None else dt.date.fromisoformat(today)
     opened = services.rounds_open_next(today=day)
     return f"Opened {len(opened)} round(s)."
+
+
+@shared_task(
+    name="submissions.render_pack_pdf",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+)
+def render_pack_pdf(*, pdf_id: int) -> str:
+    from submissions.pdf import pack_pdf_render
+
+    return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
