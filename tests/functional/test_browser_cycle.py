@@ -85,7 +85,7 @@ def test_a_month_from_entry_to_the_board(new_page) -> None:  # type: ignore[no-u
     board.get_by_role("link", name="January 2017").click()
     row = board.locator("#summary tr", has_text="Total Notifiable Offences")
     assert "1,421" in row.inner_text() or "1421" in row.inner_text()
-    assert board.locator("[data-code=tno-ytd]").inner_text() == str(13207 + 1421)
+    assert board.locator("[data-code=tno-ytd]").inner_text() == f"{13207 + 1421:,}"
 
     # 6. The audit trail shows every step, with who did it.
     coord.goto(
