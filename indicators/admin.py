@@ -125,7 +125,19 @@ class TargetAdmin(RecomputeOnChangeAdmin):
 
 
 @admin.register(MonthValue)
-class MonthValueAdmin(RecomputeOnChangeAdmin):
+class MonthValueAdmin(SimpleHistoryAdmin):
+    """Approved figures are read-only here: they change only through the cycle (entry,
+    submission, approval), so no figure skips the coordinator or the audit trail."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
     list_display = [
         "indicator",
         "area",
@@ -142,9 +154,6 @@ class MonthValueAdmin(RecomputeOnChangeAdmin):
     date_hierarchy = "month"
     search_fields = ["indicator__code", "area__code", "area__name"]
     list_select_related = ["indicator", "area", "category"]
-
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
-        return {"indicator_id": obj.indicator_id, "area_id": obj.area_id, "month": obj.month}
 
 
 @admin.register(SuppliedBenchmark)

@@ -538,10 +538,12 @@ def ranks_recompute(
         ):
             rates[(ind, month)][area] = (rate, r12, den)
     supplied_by, per_n = _rank_inputs(indicator_ids, all_areas, **month_filter)
+    supplied_by = {k: v for k, v in supplied_by.items() if k[2] in members}
     new = _rank_rows(rates, members, supplied_by, per_n)
     existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, **month_filter)
     if area_ids is not None or known_rates is None:
-        existing = existing.filter(area_id__in=all_areas)
+        # Only the groups rebuilt here: an area's other groups keep their ranks.
+        existing = existing.filter(area_id__in=all_areas, group_id__in=list(members))
     existing.delete()
     bulk_insert(DerivedRank._meta.db_table, RANK_COLUMNS, new)
     return len(new)

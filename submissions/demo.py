@@ -1,8 +1,9 @@
 """Load the demo partnership and its December 2016 pack from ``submissions/demo_data``.
 
-``demo_load`` is idempotent: every row is looked up by its natural key and written only when a
-field differs, so a second run changes nothing (no new rows, no new history entries). It runs in
-one transaction: a bad data file leaves the database as it was.
+``demo_load`` is idempotent: every row is looked up by its natural key and created only when it
+is missing, so a second run changes nothing (no new rows, no new history entries) and never
+overwrites what people have since entered or edited. It runs in one transaction: a bad data file
+leaves the database as it was. To start the demo afresh, delete the database and run it again.
 """
 
 from __future__ import annotations
@@ -85,21 +86,16 @@ class _Loader:
     def sync(
         self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
     ) -> Any:
-        """Create the row, or update only the fields that differ."""
+        """Create the row if it is missing; leave an existing row exactly as it is."""
         name = model._meta.verbose_name_plural
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model._default_manager.create(**lookup, **values)
             self.report.created[name] += 1
             return obj
-        changed = [f for f, v in values.items() if getattr(obj, f) != v]
-        if changed:
-            for f in changed:
-                setattr(obj, f, values[f])
-            obj.save(update_fields=changed)
-            self.report.updated[name] += 1
-        else:
-            self.report.unchanged[name] += 1
+        # Create-only: a row that exists is never overwritten, so re-running the loader (as
+        # ./scripts/demo does on every start) keeps every figure, edit and workflow state.
+        self.report.unchanged[name] += 1
         return obj
 
 

@@ -11,6 +11,8 @@ from django import forms
 from indicators.models import Indicator, IndicatorCategory
 from submissions.validation import Entry
 
+MAX_FIGURE = 10**12  # far beyond any count a partnership reports; keeps the database safe
+
 ENTRY_CHOICES = [
     ("reported", "Enter the figures"),
     ("not_collected", "Not collected this month (e.g. a quarterly figure)"),
@@ -60,7 +62,7 @@ class EntryForm(forms.Form):
         self.categories = categories
         kind = indicator.kind
         unit = indicator.unit or "figure"
-        whole = {"min_value": 0, "required": False}
+        whole = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
         if categories:
             for c in categories:
                 self.fields[f"category-{c.code}"] = forms.CharField(
@@ -81,7 +83,12 @@ class EntryForm(forms.Form):
             self.fields["denominator"] = forms.IntegerField(label="Total (out of)", **whole)
         elif kind == "rolling":
             self.fields["value"] = forms.DecimalField(
-                label=f"Figure ({unit})", min_value=0, required=False, decimal_places=4
+                label=f"Figure ({unit})",
+                min_value=0,
+                max_value=MAX_FIGURE,
+                required=False,
+                max_digits=14,
+                decimal_places=4,
             )
         else:
             label = "Level at the end of the month" if kind == "snapshot" else f"Number of {unit}"

@@ -100,10 +100,13 @@ def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> Non
     sub.save(update_fields=[*fields, "updated_at"])
 
 
-def _accepts_entries(sub: Submission) -> bool:
-    """An open round takes entries; a published round only for a reopened correction."""
+def _accepts_entries(sub: Submission, user: Any) -> bool:
+    """An open round takes entries; a closed one only from the coordinator (who may still fix a
+    returned item before publishing); a published one only for a reopened correction."""
     if sub.round.status == RoundStatus.OPEN:
         return True
+    if sub.round.status == RoundStatus.CLOSED:
+        return permissions.is_coordinator(user, sub.round.partnership_id)
     return sub.round.status == RoundStatus.PUBLISHED and sub.status in workflow.EDITABLE
 
 
@@ -176,7 +179,7 @@ def submission_save(
         sub = _lock(submission_id)
         if not permissions.can_edit_submission(user, sub):
             raise PermissionDenied("You cannot edit this indicator's submission.")
-        if not _accepts_entries(sub):
+        if not _accepts_entries(sub, user):
             raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
         action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
         new_state = workflow.next_state(sub.status, action)
@@ -311,6 +314,13 @@ def _mail_return(sub: Submission) -> None:
     if not leads:
         return
     link = settings.SITE_URL + reverse("submissions:entry", args=[sub.pk])
+    try:
+        _send_return_mail(sub, leads, link)
+    except OSError:  # the return is saved; a mail outage must not turn it into an error page
+        logger.exception("Could not e-mail the return of submission %s", sub.pk)
+
+
+def _send_return_mail(sub: Submission, leads: list[Any], link: str) -> None:
     send_mail(
         subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
         message=(

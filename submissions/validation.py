@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+MAX_FIGURE = 10**12
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -58,6 +60,8 @@ def _whole(errors: dict[str, str], name: str, value: object, label: str) -> None
         errors[name] = f"The {label} must be a whole number."
     elif value < 0:
         errors[name] = f"The {label} cannot be negative."
+    elif value > MAX_FIGURE:
+        errors[name] = f"The {label} is too large to be a real figure: check it."
 
 
 def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
@@ -119,6 +123,13 @@ def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
 
 def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:
     cats = entry.categories or {}
+    unknown = sorted(set(cats) - set(ctx.category_codes))
+    if unknown:
+        errors["categories"] = (
+            f"{', '.join(unknown)} is not a category of this indicator (any more): enter the "
+            "figures again."
+        )
+        return
     parts = []
     for code in ctx.category_codes:
         raw = cats.get(code)

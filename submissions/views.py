@@ -4,6 +4,7 @@ and turns refusals into messages; the rules live in services, workflow and csp.p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csp import permissions
@@ -38,6 +40,8 @@ from submissions.selectors import (
     submission_rows,
 )
 from submissions.workflow import TransitionError
+
+_ID = re.compile(r"[0-9]{1,12}")
 
 
 def _partnership_for(user: Any) -> Partnership | None:
@@ -155,6 +159,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             except services.ConcurrentEdit as exc:
                 conflict = exc
                 sub.refresh_from_db()
+                # Keep what they typed, against the current version, so saving again works.
+                data = request.POST.copy()
+                data["version"] = str(sub.version)
+                form = EntryForm(data, indicator=sub.indicator, categories=categories)
+                form.is_valid()
             except (services.CycleError, TransitionError, PermissionDenied) as exc:
                 messages.error(request, str(exc))
                 return redirect("submissions:entry", pk=sub.pk)
@@ -237,7 +246,10 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, f"Not approved: {exc}")
     except (services.CycleError, TransitionError, PermissionDenied) as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("submissions:entry", args=[sub.pk]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("submissions:entry", args=[sub.pk])
+    return redirect(target)
 
 
 @login_required
@@ -276,7 +288,7 @@ def review(request: HttpRequest) -> HttpResponse:
     """The coordinator's queue across agencies, with filters and bulk approve."""
     partnership = _coordinated_partnership(request)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("selected") if _ID.fullmatch(i)]
         if not ids:
             messages.error(request, "Select the submissions to approve.")
         else:
@@ -303,7 +315,9 @@ def review(request: HttpRequest) -> HttpResponse:
     if agency:
         subs = subs.filter(indicator__owner__code=agency)
     if portfolio:
-        subs = subs.filter(indicator__portfolio_id=portfolio if portfolio.isdigit() else 0)
+        subs = subs.filter(
+            indicator__portfolio_id=int(portfolio) if _ID.fullmatch(portfolio) else 0
+        )
     return render(
         request,
         "submissions/review.html",

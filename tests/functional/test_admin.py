@@ -23,6 +23,8 @@ READ_ONLY = {
     ("submissions", "submission"),
     ("submissions", "packversion"),
     ("submissions", "remindersent"),
+    ("submissions", "packpdf"),
+    ("indicators", "monthvalue"),
 }
 
 

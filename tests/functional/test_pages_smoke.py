@@ -95,3 +95,33 @@ def test_the_overview_starts_from_the_engines_draft() -> None:
         "Year to date (YTD) Barking and Dagenham shows a 1% increase (up 159 offences)"
         in (page.context["form"].initial["performance_overview"])
     )
+
+
+def test_actions_never_redirect_off_site() -> None:
+    sub = Submission.objects.get(round__month="2017-01-01", indicator__code="tno")
+    response = _client("coordinator").post(
+        f"/submissions/{sub.pk}/override/",
+        {"rag": "", "justification": "", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == f"/submissions/{sub.pk}/"
+
+
+def test_odd_filter_values_do_not_break_the_review_queue() -> None:
+    client = _client("coordinator")
+    assert client.get("/review/?portfolio=²").status_code == 200
+    assert client.get("/review/?portfolio=" + "9" * 30).status_code == 200
+    assert client.post("/review/", {"selected": ["²"]}).status_code == 302
+
+
+def test_after_an_edit_conflict_the_form_can_be_saved_again() -> None:
+    sub = Submission.objects.get(round__month="2017-01-01", indicator__code="tno")
+    stale = sub.version
+    coordinator, police = _client("coordinator"), _client("police")
+    form = {"entry_status": "reported", "value": "1400", "version": stale, "action": "save"}
+    assert coordinator.post(f"/submissions/{sub.pk}/", form).status_code == 302
+    page = police.post(f"/submissions/{sub.pk}/", {**form, "value": "1500"})
+    assert page.status_code == 200 and page.context["conflict"] is not None
+    retry = {**form, "value": "1500", "version": page.context["form"].data["version"]}
+    assert police.post(f"/submissions/{sub.pk}/", retry).status_code == 302
+    sub.refresh_from_db()
+    assert sub.value == 1500

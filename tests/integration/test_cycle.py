@@ -389,3 +389,67 @@ def test_a_closed_round_takes_no_entries_but_can_be_published() -> None:
         round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
     )
     assert version.number == 1
+
+
+def test_a_returned_item_in_a_closed_round_can_still_be_fixed_and_published() -> None:
+    round_ = ReportingRound.objects.get(month=JAN)
+    save("tno", "police", Entry(value=1420), submit=True)
+    services.round_close(round_id=round_.pk, user=user("coordinator"), now=NOW)
+    services.submission_return(
+        submission_id=jan("tno").pk,
+        user=user("coordinator"),
+        reason="Wrong month extracted",
+        now=NOW,
+    )
+    with pytest.raises(services.RoundClosed):
+        save("tno", "police", Entry(value=1421), submit=True)  # the agency is locked out
+    save("tno", "coordinator", Entry(value=1421), submit=True)  # the coordinator is not
+    services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
+    assert jan("tno").status == "approved"
+
+
+def test_figures_too_large_to_be_real_are_refused() -> None:
+    with pytest.raises(services.ValidationFailed) as caught:
+        save("tno", "police", Entry(value=10**25, confirm_note="sure"), submit=True)
+    assert "too large" in caught.value.checked.errors["value"]
+
+
+def test_categories_that_are_not_the_indicators_are_refused() -> None:
+    with pytest.raises(services.ValidationFailed) as caught:
+        save("hate-crime", "police", Entry(categories={"all": 300, "gone": 12}), submit=True)
+    assert "gone is not a category" in caught.value.checked.errors["categories"]
+
+
+def test_reloading_the_demo_never_overwrites_entered_work() -> None:
+    from submissions.demo import demo_load
+
+    save("tno", "police", Entry(value=1420, performance_overview="Mine"))
+    report = demo_load(password="x")
+    assert not report.changed
+    assert (jan("tno").status, jan("tno").value) == ("draft", 1420)
+
+
+def test_an_areas_change_keeps_the_ranks_of_groups_it_is_not_in() -> None:
+    from csp.models import Area, ComparatorGroup, GroupMembership
+    from indicators.models import DerivedRank, Indicator
+    from indicators.services import ranks_recompute
+
+    other = ComparatorGroup.objects.create(code="EAST", name="Three other boroughs")
+    areas = list(Area.objects.exclude(code="E09000002")[:3])
+    for area in areas:
+        GroupMembership.objects.create(group=other, area=area)
+    tno = Indicator.objects.get(code="tno")
+    DerivedRank.objects.bulk_create(
+        DerivedRank(
+            indicator=tno,
+            area=a,
+            month=dt.date(2016, 12, 1),
+            group=other,
+            position=i + 1,
+            size=3,
+            source="computed",
+        )
+        for i, a in enumerate(areas)
+    )
+    ranks_recompute(indicator_ids=[tno.id], area_ids=[Area.objects.get(code="E09000002").id])
+    assert DerivedRank.objects.filter(group=other).count() == 3

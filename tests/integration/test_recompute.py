@@ -98,28 +98,27 @@ def test_a_change_in_the_admin_queues_a_recompute_that_runs_on_commit(
 ) -> None:  # type: ignore[no-untyped-def]
     from django.contrib.auth import get_user_model
 
-    value = MonthValue.objects.get(indicator__code="burglary", area__code="E09000002", month=DEC)
+    from csp.models import Population
+
+    # A new mid-year estimate from June 2016: the rates from June on change.
+    population = Population.objects.get(
+        area__code="E09000002", series__code="residents-mye", in_force_from=dt.date(2016, 6, 1)
+    )
     client.force_login(get_user_model().objects.get(username="admin"))
-    url = f"/admin/indicators/monthvalue/{value.pk}/change/"
+    url = f"/admin/csp/population/{population.pk}/change/"
     data = {
-        "indicator": value.indicator_id,
-        "area": value.area_id,
-        "month": "2016-12-01",
-        "status": "reported",
-        "value": 218,
-        "numerator": "",
-        "denominator": "",
-        "decimal_value": "",
-        "reference_period": "",
-        "reason": "",
-        "category": "",
+        "area": population.area_id,
+        "series": population.series_id,
+        "value": 200000,
+        "in_force_from": "2016-06-01",
+        "source": "revised",
     }
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url, data)
     assert response.status_code == 302, response.content[:3000]
     assert len(callbacks) == 1
-    row = DerivedMetric.objects.get(indicator__code="burglary", area__code="E09000002", month=DEC)
-    assert row.ytd == 900 + 100  # 118 -> 218
+    row = DerivedMetric.objects.get(indicator__code="tno", area__code="E09000002", month=DEC)
+    assert round(row.rate, 2) == round(17587 / 200000 * 1000, 2)  # 87.94
     assert not RecomputeRequest.objects.exists()  # processed and removed
 
 
