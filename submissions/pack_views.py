@@ -74,9 +74,9 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
     version = _chosen(request, versions)
     snapshot = version.snapshot
     rows = summary_rows(snapshot)
-    counts = {"R": 0, "A": 0, "G": 0, None: 0}
+    counts = {"R": 0, "A": 0, "G": 0, "None": 0}
     for row in rows:
-        counts[row.rag if row.rag in counts else None] += 1
+        counts[row.rag if row.rag in counts else "None"] += 1
     portfolio = request.GET.get("portfolio", "")
     rag = request.GET.get("rag", "")
     portfolios = list(dict.fromkeys(r.portfolio for r in rows))

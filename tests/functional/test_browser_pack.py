@@ -36,6 +36,7 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
