@@ -113,6 +113,16 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Cache: per-process memory unless CACHE_URL names a Redis server (production: share it).
+CACHE_URL = env_str("CACHE_URL") or ""
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// URL (or unset).")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # E-mail: the console backend unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST") or ""
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (

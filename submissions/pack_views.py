@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from csp import permissions
 from submissions.charts import CHARTS, available_charts
@@ -32,6 +35,7 @@ def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
     versions = list(
         PackVersion.objects.filter(round__partnership__area__code=area, round__month=the_month)
         .select_related("round__partnership", "published_by")
+        .defer("snapshot")  # loaded only for the version shown, and only on a cache miss
         .order_by("number")
     )
     if not versions or not permissions.can_view_published_pack(
@@ -72,13 +76,42 @@ def index(request: HttpRequest) -> HttpResponse:
 def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
+    portfolio = request.GET.get("portfolio", "")
+    rag = request.GET.get("rag", "")
+    query = f"?version={version.number}" if version != versions[-1] else ""
+    # A published version never changes, so its rendered table is cached for good.
+    key = (
+        "pack-summary:"
+        + hashlib.sha256(f"{version.pk}|{portfolio}|{rag}|{query}".encode()).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _summary_body(request, versions, version, portfolio, rag, query)
+        cache.set(key, body, timeout=None)
+    return render(
+        request,
+        "packs/summary.html",
+        {
+            "body": body,
+            "version": version,
+            "month_label": version.round.month,
+        },
+    )
+
+
+def _summary_body(
+    request: HttpRequest,
+    versions: list[PackVersion],
+    version: PackVersion,
+    portfolio: str,
+    rag: str,
+    query: str,
+) -> str:
     snapshot = version.snapshot
     rows = summary_rows(snapshot)
     counts = {"R": 0, "A": 0, "G": 0, "None": 0}
     for row in rows:
         counts[row.rag if row.rag in counts else "None"] += 1
-    portfolio = request.GET.get("portfolio", "")
-    rag = request.GET.get("rag", "")
     portfolios = list(dict.fromkeys(r.portfolio for r in rows))
     shown = [
         r
@@ -86,13 +119,11 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
         if (not portfolio or r.portfolio == portfolio) and (not rag or (r.rag or "None") == rag)
     ]
     previous = next((v for v in versions if v.number == version.number - 1), None)
-    return render(
-        request,
-        "packs/summary.html",
+    return render_to_string(
+        "packs/summary_body.html",
         {
             "version": version,
             "versions": versions,
-            "latest": versions[-1],
             "snapshot": snapshot,
             "rows": shown,
             "total": len(rows),
@@ -102,7 +133,7 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
             "rag": rag,
             "changes": pack_changes(previous.snapshot, snapshot) if previous else [],
             "previous": previous,
-            "query": f"?version={version.number}" if version != versions[-1] else "",
+            "query": query,
         },
     )
 

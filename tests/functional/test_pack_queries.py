@@ -1,0 +1,60 @@
+"""A pack page costs a constant number of queries, whatever the number of indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from indicators.models import Indicator
+from submissions import services
+from submissions.models import ReportingRound, Submission
+
+pytestmark = pytest.mark.django_db
+JAN = dt.date(2017, 1, 1)
+
+
+def _publish_january(extra: int) -> None:
+    tno = Indicator.objects.get(code="tno")
+    Indicator.objects.bulk_create(
+        Indicator(
+            code=f"extra-{i}",
+            title=f"Extra indicator {i}",
+            portfolio=tno.portfolio,
+            owner=tno.owner,
+            pack_order=100 + i,
+            kind="count",
+        )
+        for i in range(extra)
+    )
+    round_ = ReportingRound.objects.get(month=JAN)
+    Submission.objects.filter(round=round_).update(
+        status="approved", entry_status="not_available", reason="x"
+    )
+    services.round_publish(
+        round_id=round_.pk,
+        user=get_user_model().objects.get(username="coordinator"),
+        change_note="",
+        now=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize("indicators", [34, 200])
+@pytest.mark.parametrize("path", ["", "tno/"])
+def test_summary_and_indicator_pages_run_at_most_10_queries(indicators: int, path: str) -> None:
+    _publish_january(indicators - 34)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="board"))
+    url = f"/packs/E09000002/2017-01/{path}"
+    assert client.get(url).status_code == 200  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    if not path:
+        assert response.content.count(b'<tr class="govuk-table__row" data-code=') == indicators
+    assert len(queries) <= 10, [q["sql"][:120] for q in queries]
