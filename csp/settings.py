@@ -123,6 +123,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # E-mail: the console backend unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST") or ""
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (

@@ -16,7 +16,7 @@ from csp import permissions
 from submissions.charts import CHARTS, available_charts
 from submissions.models import PackVersion
 from submissions.packs import fy_table, summary_rows
-from submissions.selectors import pack_changes
+from submissions.selectors import pack_changes, versions_cache_key
 
 
 def fy_labels(month: str) -> list[str]:
@@ -32,12 +32,17 @@ def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
         the_month = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise Http404("No such month") from None
-    versions = list(
-        PackVersion.objects.filter(round__partnership__area__code=area, round__month=the_month)
-        .select_related("round__partnership", "published_by")
-        .defer("snapshot")  # loaded only for the version shown, and only on a cache miss
-        .order_by("number")
-    )
+    key = versions_cache_key(area, the_month)
+    versions = cache.get(key)
+    if versions is None:
+        versions = list(
+            PackVersion.objects.filter(round__partnership__area__code=area, round__month=the_month)
+            .select_related("round__partnership", "published_by")
+            .defer("snapshot")  # loaded only for the version shown, and only on a cache miss
+            .order_by("number")
+        )
+        # Publishing deletes this key; the timeout is only a safety net.
+        cache.set(key, versions, timeout=300)
     if not versions or not permissions.can_view_published_pack(
         request.user, versions[0].round.partnership_id
     ):

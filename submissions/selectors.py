@@ -650,3 +650,8 @@ def _chart_data(
         if latest is not None and latest.spc_mean is not None
         else None,
     }
+
+
+def versions_cache_key(area: str, month: date) -> str:
+    """Where a month's list of published versions is cached (publishing deletes it)."""
+    return f"pack-versions:{area}:{month:%Y-%m}"

@@ -481,6 +481,14 @@ def rounds_open_next(*, today: dt.date, deadline_day: int = 10) -> list[Reportin
     return opened
 
 
+def _forget_versions(round_: ReportingRound) -> None:
+    from django.core.cache import cache
+
+    from submissions.selectors import versions_cache_key
+
+    cache.delete(versions_cache_key(round_.partnership.area.code, round_.month))
+
+
 def round_publish_blockers(round_: ReportingRound) -> list[str]:
     """Why the round cannot be published yet (empty when it can)."""
     pending = (
@@ -530,6 +538,7 @@ def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetim
             snapshot=pack_snapshot_build(round_),
         )
         round_.status, round_.published_at = RoundStatus.PUBLISHED, now
+        transaction.on_commit(lambda: _forget_versions(round_))
         round_._history_user = user  # type: ignore[attr-defined]
         round_._change_reason = f"published version {number}"  # type: ignore[attr-defined]
         round_.save(update_fields=["status", "published_at"])
