@@ -1,0 +1,598 @@
+"""Bulk imports of month values, populations and supplied benchmarks (CSV or XLSX).
+
+Every import is all or nothing: the whole file is parsed and checked first, and one bad row means
+nothing is stored; the report lists every bad row with its line number (the header is line 1)
+and the reason. A good file is stored in one transaction with an audit entry naming the file, and
+the recompute of exactly what changed is queued on commit. Commands, pages and the API call
+these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import tablib
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from csp.models import Area, ComparatorGroup, Population, PopulationSeries
+from indicators.models import Indicator, IndicatorCategory, MonthValue, SuppliedBenchmark
+from indicators.services import recompute_request
+from submissions.models import ReportingRound, RoundStatus
+
+MAX_FIGURE = 10**12
+STATUSES = {"", "reported", "not_collected", "not_available", "suppressed"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    stored: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return (
+                f"{self.filename}: refused, nothing stored. {len(self.errors)} bad row(s) "
+                f"of {self.rows}."
+            )
+        verb = "stored" if self.stored else "checked (nothing stored yet)"
+        return (
+            f"{self.filename}: {self.rows} row(s) {verb}: {self.created} new, "
+            f"{self.updated} changed, {self.unchanged} unchanged."
+        )
+
+
+class ImportRefused(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV or XLSX file, every cell as stripped text.
+
+    Raises ValueError (with the line number where it helps) for a file that cannot be read.
+    """
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the CSV is not UTF-8 text") from None
+        records = list(csv.reader(io.StringIO(text)))
+    elif name.endswith(".xlsx"):
+        try:
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ValueError(f"the file could not be read as XLSX: {exc}") from None
+        records = [list(dataset.headers or [])] + [list(r) for r in dataset]
+    else:
+        raise ValueError("use a .csv or .xlsx file")
+    records = [r for r in records if any(str(c or "").strip() for c in r)]
+    if not records:
+        raise ValueError("the file is empty")
+    headers = [str(h or "").strip().lower() for h in records[0]]
+    rows = []
+    for line, raw in enumerate(records[1:], start=2):
+        if len(raw) > len(headers) and any(str(c or "").strip() for c in raw[len(headers) :]):
+            raise ValueError(
+                f"line {line} has {len(raw)} cells but the header has {len(headers)} "
+                '(quote a number with a thousands comma, e.g. "2,345")'
+            )
+        rows.append(
+            {
+                h: ("" if v is None else str(v).strip())
+                for h, v in zip(headers, list(raw) + [""] * len(headers), strict=False)
+            }
+        )
+    return headers, rows
+
+
+def _columns(headers: list[str], required: set[str], allowed: set[str]) -> str | None:
+    missing = sorted(required - set(headers))
+    unknown = sorted(set(headers) - allowed - {""})
+    problems = []
+    if missing:
+        problems.append("missing column(s): " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(unknown))
+    if len(set(headers)) != len(headers):
+        problems.append("a column appears twice")
+    return "; ".join(problems) or None
+
+
+def _whole(text: str, what: str) -> int:
+    cleaned = text.replace(",", "")
+    if cleaned.endswith(".0"):
+        cleaned = cleaned[:-2]
+    try:
+        value = int(cleaned)
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not a whole number") from None
+    if value < 0:
+        raise ValueError(f"{what} {value} is negative")
+    if value > MAX_FIGURE:
+        raise ValueError(f"{what} {value} is too large to be a real figure")
+    return value
+
+
+def _month(text: str) -> dt.date:
+    for fmt in ("%Y-%m", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            month = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if fmt != "%Y-%m" and month.day != 1:
+            break
+        return month.replace(day=1)
+    raise ValueError(f"month {text!r} is not YYYY-MM")
+
+
+class _Areas:
+    """Areas by ONS code or exact name (one query)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Area] = {}
+        for area in Area.objects.all():
+            self.by_key[area.code.upper()] = area
+            self.by_key[area.name.lower()] = area
+
+    def get(self, text: str) -> Area:
+        area = self.by_key.get(text.upper()) or self.by_key.get(text.lower())
+        if area is None:
+            raise ValueError(f"unknown area {text!r} (give an ONS code or the exact name)")
+        return area
+
+
+# --- month values -----------------------------------------------------------------------------
+
+MONTH_VALUE_REQUIRED = {"area", "indicator", "month"}
+MONTH_VALUE_ALLOWED = MONTH_VALUE_REQUIRED | {
+    "value",
+    "numerator",
+    "denominator",
+    "category",
+    "status",
+    "reason",
+    "reference_period",
+}
+
+
+@dataclass(frozen=True)
+class _ParsedValue:
+    line: int
+    indicator: Indicator
+    area: Area
+    month: dt.date
+    category: IndicatorCategory | None
+    fields: dict[str, Any]
+
+
+def _parse_month_value(
+    row: dict[str, str],
+    line: int,
+    areas: _Areas,
+    indicators: dict[str, Indicator],
+    categories: dict[tuple[int, str], IndicatorCategory],
+) -> _ParsedValue:
+    area = areas.get(row["area"])
+    indicator = indicators.get(row["indicator"])
+    if indicator is None:
+        raise ValueError(f"unknown indicator {row['indicator']!r}")
+    month = _month(row["month"])
+    category = None
+    if row.get("category"):
+        category = categories.get((indicator.id, row["category"]))
+        if category is None:
+            raise ValueError(f"{indicator.code} has no category {row['category']!r}")
+    status = row.get("status", "").lower() or "reported"
+    if status not in STATUSES:
+        raise ValueError(
+            f"status {row['status']!r} is not one of not_collected, not_available, suppressed"
+        )
+    fields: dict[str, Any] = {
+        "status": status,
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "decimal_value": None,
+        "reason": row.get("reason", ""),
+        "reference_period": row.get("reference_period", ""),
+        "is_estimated": False,
+    }
+    has_figure = any(row.get(c) for c in ("value", "numerator", "denominator"))
+    if status != "reported":
+        if has_figure:
+            raise ValueError(f"a {status} row cannot also carry a figure")
+        if status == "not_available" and not fields["reason"]:
+            raise ValueError("not_available needs a reason")
+        return _ParsedValue(line, indicator, area, month, category, fields)
+    if row.get("numerator") or row.get("denominator"):
+        num = _whole(row.get("numerator", ""), "numerator")
+        den = _whole(row.get("denominator", ""), "denominator")
+        if num > den:
+            raise ValueError(f"numerator {num} is more than denominator {den}")
+        fields.update(numerator=num, denominator=den)
+    elif row.get("value"):
+        text = row["value"].replace(",", "")
+        if indicator.kind == "rolling" and "." in text and not text.endswith(".0"):
+            try:
+                decimal = Decimal(text)
+            except InvalidOperation:
+                raise ValueError(f"value {row['value']!r} is not a number") from None
+            if decimal < 0:
+                raise ValueError(f"value {decimal} is negative")
+            fields["decimal_value"] = decimal.quantize(Decimal("0.0001"))
+        else:
+            fields["value"] = _whole(row["value"], "value")
+    else:
+        raise ValueError("no figure: give value, or numerator and denominator, or a status")
+    return _ParsedValue(line, indicator, area, month, category, fields)
+
+
+def month_values_import(
+    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+) -> ImportReport:
+    """Check (and unless ``dry_run``, store) a month-values file. Raises ImportRefused."""
+    report = ImportReport(filename=filename)
+    try:
+        headers, rows = read_table(content, filename)
+    except ValueError as exc:
+        report.errors.append(RowError(1, str(exc)))
+        raise ImportRefused(report) from None
+    report.rows = len(rows)
+    problem = _columns(headers, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED)
+    if problem:
+        report.errors.append(RowError(1, problem))
+        raise ImportRefused(report)
+    areas = _Areas()
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
+    published = _published_months()
+    parsed: list[_ParsedValue] = []
+    seen: dict[tuple[int, int, dt.date, int | None], int] = {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            value = _parse_month_value(row, line, areas, indicators, categories)
+        except ValueError as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        key = (
+            value.indicator.id,
+            value.area.id,
+            value.month,
+            value.category.id if value.category else None,
+        )
+        if key in seen:
+            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
+            continue
+        seen[key] = line
+        if (value.area.id, value.month) in published:
+            report.errors.append(
+                RowError(
+                    line,
+                    f"the {value.month:%B %Y} pack of {value.area.name} is published: "
+                    "correct it through the cycle (reopen the submission) instead",
+                )
+            )
+            continue
+        parsed.append(value)
+    if report.errors:
+        raise ImportRefused(report)
+    with transaction.atomic():
+        _store_month_values(parsed, report, user=user, now=now, filename=filename)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.stored = True
+    return report
+
+
+def _published_months() -> set[tuple[int, dt.date]]:
+    return {
+        (area_id, month)
+        for area_id, month in ReportingRound.objects.filter(
+            status=RoundStatus.PUBLISHED
+        ).values_list("partnership__area_id", "month")
+    }
+
+
+def _store_month_values(
+    parsed: list[_ParsedValue],
+    report: ImportReport,
+    *,
+    user: Any,
+    now: dt.datetime,
+    filename: str,
+) -> None:
+    if not parsed:
+        return
+    indicator_ids = {p.indicator.id for p in parsed}
+    area_ids = {p.area.id for p in parsed}
+    months = [p.month for p in parsed]
+    existing = {
+        (mv.indicator_id, mv.area_id, mv.month, mv.category_id): mv
+        for mv in MonthValue.objects.select_for_update(of=("self",)).filter(
+            indicator_id__in=indicator_ids,
+            area_id__in=area_ids,
+            month__gte=min(months),
+            month__lte=max(months),
+        )
+    }
+    creates, updates = [], []
+    touched: set[tuple[int, int]] = set()
+    first_month: dict[tuple[int, int], dt.date] = {}
+    for p in parsed:
+        key = (p.indicator.id, p.area.id, p.month, p.category.id if p.category else None)
+        row = existing.get(key)
+        if row is None:
+            creates.append(
+                MonthValue(
+                    indicator=p.indicator,
+                    area=p.area,
+                    month=p.month,
+                    category=p.category,
+                    **p.fields,
+                )
+            )
+        elif any(getattr(row, k) != v for k, v in p.fields.items()):
+            for k, v in p.fields.items():
+                setattr(row, k, v)
+            updates.append(row)
+        else:
+            report.unchanged += 1
+            continue
+        series = (p.indicator.id, p.area.id)
+        touched.add(series)
+        first_month[series] = min(first_month.get(series, p.month), p.month)
+    reason = f"imported from {filename}"
+    if creates:
+        bulk_create_with_history(
+            creates,
+            MonthValue,
+            batch_size=2000,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    if updates:
+        bulk_update_with_history(
+            updates,
+            MonthValue,
+            [*parsed[0].fields],
+            batch_size=2000,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    report.created, report.updated = len(creates), len(updates)
+    _queue_recompute(touched, first_month, now=now, reason=reason)
+
+
+def _queue_recompute(
+    touched: set[tuple[int, int]],
+    first_month: dict[tuple[int, int], dt.date],
+    *,
+    now: dt.datetime,
+    reason: str,
+) -> None:
+    """Exactly what changed: each series from its first changed month; one full recompute when
+    a file touches very many series."""
+    if len(touched) > 200:
+        recompute_request(now=now, reason=reason)
+        return
+    for indicator_id, area_id in sorted(touched):
+        recompute_request(
+            now=now,
+            reason=reason,
+            indicator_id=indicator_id,
+            area_id=area_id,
+            month=first_month.get((indicator_id, area_id)),
+        )
+
+
+# --- populations ------------------------------------------------------------------------------
+
+POPULATION_REQUIRED = {"area", "kind", "value", "in_force_from"}
+POPULATION_ALLOWED = POPULATION_REQUIRED | {"source", "series"}
+
+
+def populations_import(
+    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+) -> ImportReport:
+    report = ImportReport(filename=filename)
+    try:
+        headers, rows = read_table(content, filename)
+    except ValueError as exc:
+        report.errors.append(RowError(1, str(exc)))
+        raise ImportRefused(report) from None
+    report.rows = len(rows)
+    problem = _columns(headers, POPULATION_REQUIRED, POPULATION_ALLOWED)
+    if problem:
+        report.errors.append(RowError(1, problem))
+        raise ImportRefused(report)
+    areas = _Areas()
+    series_by_code = {s.code: s for s in PopulationSeries.objects.all()}
+    by_kind: dict[str, list[PopulationSeries]] = defaultdict(list)
+    for s in series_by_code.values():
+        by_kind[s.kind].append(s)
+    parsed = []
+    seen: dict[tuple[int, int, dt.date], int] = {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            area = areas.get(row["area"])
+            kind = row["kind"]
+            if kind not in by_kind and not row.get("series"):
+                raise ValueError(f"kind {kind!r} has no population series")
+            if row.get("series"):
+                series = series_by_code.get(row["series"])
+                if series is None or series.kind != kind:
+                    raise ValueError(f"no {kind} series {row['series']!r}")
+            elif len(by_kind[kind]) == 1:
+                series = by_kind[kind][0]
+            else:
+                raise ValueError(f"several {kind} series exist: name one in a 'series' column")
+            value = _whole(row["value"], "value")
+            if value == 0:
+                raise ValueError("a population cannot be 0")
+            try:
+                start = dt.date.fromisoformat(row["in_force_from"][:10])
+            except ValueError:
+                raise ValueError(
+                    f"in_force_from {row['in_force_from']!r} is not YYYY-MM-DD"
+                ) from None
+        except ValueError as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        key = (area.id, series.id, start)
+        if key in seen:
+            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
+            continue
+        seen[key] = line
+        parsed.append((area, series, start, value, row.get("source", "")))
+    if report.errors:
+        raise ImportRefused(report)
+    with transaction.atomic():
+        touched_areas = set()
+        for area, series, start, value, source in parsed:
+            obj = Population.objects.filter(area=area, series=series, in_force_from=start).first()
+            if obj is None:
+                obj = Population(
+                    area=area, series=series, in_force_from=start, value=value, source=source
+                )
+                report.created += 1
+            elif (obj.value, obj.source) == (value, source):
+                report.unchanged += 1
+                continue
+            else:
+                obj.value, obj.source = value, source
+                report.updated += 1
+            obj._history_user = user  # type: ignore[attr-defined]
+            obj._change_reason = f"imported from {filename}"  # type: ignore[attr-defined]
+            obj.save()
+            touched_areas.add(area.id)
+        for area_id in sorted(touched_areas):
+            recompute_request(now=now, reason=f"imported from {filename}", area_id=area_id)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.stored = True
+    return report
+
+
+# --- supplied benchmarks ----------------------------------------------------------------------
+
+BENCHMARK_REQUIRED = {"area", "indicator", "month", "group", "position", "size"}
+BENCHMARK_ALLOWED = BENCHMARK_REQUIRED | {"average", "source"}
+
+
+def benchmarks_import(
+    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+) -> ImportReport:
+    report = ImportReport(filename=filename)
+    try:
+        headers, rows = read_table(content, filename)
+    except ValueError as exc:
+        report.errors.append(RowError(1, str(exc)))
+        raise ImportRefused(report) from None
+    report.rows = len(rows)
+    problem = _columns(headers, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED)
+    if problem:
+        report.errors.append(RowError(1, problem))
+        raise ImportRefused(report)
+    areas = _Areas()
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    groups = {g.code: g for g in ComparatorGroup.objects.all()}
+    parsed = []
+    seen: dict[tuple[int, int, dt.date, int], int] = {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            area = areas.get(row["area"])
+            indicator = indicators.get(row["indicator"])
+            if indicator is None:
+                raise ValueError(f"unknown indicator {row['indicator']!r}")
+            group = groups.get(row["group"])
+            if group is None:
+                raise ValueError(f"unknown group {row['group']!r}")
+            month = _month(row["month"])
+            position = _whole(row["position"], "position")
+            size = _whole(row["size"], "size")
+            if not 1 <= position <= size:
+                raise ValueError(f"position {position} is not between 1 and the size {size}")
+            average = None
+            if row.get("average"):
+                try:
+                    average = Decimal(row["average"].replace(",", "")).quantize(Decimal("0.0001"))
+                except InvalidOperation:
+                    raise ValueError(f"average {row['average']!r} is not a number") from None
+        except ValueError as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        key = (indicator.id, area.id, month, group.id)
+        if key in seen:
+            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
+            continue
+        seen[key] = line
+        parsed.append(
+            (
+                indicator,
+                area,
+                month,
+                group,
+                position,
+                size,
+                average,
+                row.get("source", "") or filename,
+            )
+        )
+    if report.errors:
+        raise ImportRefused(report)
+    with transaction.atomic():
+        touched: set[tuple[int, int]] = set()
+        for indicator, area, month, group, position, size, average, source in parsed:
+            obj, created = SuppliedBenchmark.objects.update_or_create(
+                indicator=indicator,
+                area=area,
+                month=month,
+                group=group,
+                defaults={"position": position, "size": size, "average": average, "source": source},
+            )
+            report.created += int(created)
+            report.updated += int(not created)
+            touched.add((indicator.id, area.id))
+        for indicator_id, area_id in sorted(touched):
+            recompute_request(
+                now=now,
+                reason=f"imported from {filename}",
+                indicator_id=indicator_id,
+                area_id=area_id,
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.stored = True
+    return report
