@@ -48,6 +48,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     stored: bool = False
+    outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # line, outcome, what
 
     @property
     def ok(self) -> bool:
@@ -345,10 +346,14 @@ def _store_month_values(
     }
     creates, updates = [], []
     touched: set[tuple[int, int]] = set()
+    lines = report.outcomes
     first_month: dict[tuple[int, int], dt.date] = {}
     for p in parsed:
         key = (p.indicator.id, p.area.id, p.month, p.category.id if p.category else None)
         row = existing.get(key)
+        what = f"{p.area.name}, {p.indicator.code}, {p.month:%Y-%m}" + (
+            f", {p.category.code}" if p.category else ""
+        )
         if row is None:
             creates.append(
                 MonthValue(
@@ -359,12 +364,15 @@ def _store_month_values(
                     **p.fields,
                 )
             )
+            lines.append((p.line, "new", what))
         elif any(getattr(row, k) != v for k, v in p.fields.items()):
             for k, v in p.fields.items():
                 setattr(row, k, v)
             updates.append(row)
+            lines.append((p.line, "changed", what))
         else:
             report.unchanged += 1
+            lines.append((p.line, "unchanged", what))
             continue
         series = (p.indicator.id, p.area.id)
         touched.add(series)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import import_views, views
 
 app_name = "submissions"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("submissions/<int:pk>/override/", views.override, name="override"),
     path("submissions/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("review/", views.review, name="review"),
+    path("imports/", import_views.imports, name="imports"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_overview, name="round"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),

@@ -125,3 +125,31 @@ def test_after_an_edit_conflict_the_form_can_be_saved_again() -> None:
     assert police.post(f"/submissions/{sub.pk}/", retry).status_code == 302
     sub.refresh_from_db()
     assert sub.value == 1500
+
+
+def test_the_import_page_previews_then_stores_and_refuses_a_bad_file() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators.models import MonthValue
+
+    client = _client("coordinator")
+    good = SimpleUploadedFile(
+        "barnet.csv", b"area,indicator,month,value\nBarnet,tno,2017-01,2345\n"
+    )
+    preview = client.post("/imports/", {"kind": "month_values", "file": good, "action": "preview"})
+    assert preview.status_code == 200
+    assert b"Check before storing" in preview.content and b"new" in preview.content
+    assert not MonthValue.objects.filter(area__name="Barnet").exists()  # nothing stored yet
+    token = preview.context["token"]
+    stored = client.post("/imports/", {"action": "confirm", "token": token})
+    assert stored.status_code == 302
+    assert MonthValue.objects.get(area__name="Barnet", indicator__code="tno").value == 2345
+
+    bad = SimpleUploadedFile("bad.csv", b"area,indicator,month,value\nBarnet,tno,2017-02,-1\n")
+    refused = client.post("/imports/", {"kind": "month_values", "file": bad, "action": "preview"})
+    assert b"Nothing was stored" in refused.content and b"value -1 is negative" in refused.content
+
+
+def test_only_the_coordinator_imports() -> None:
+    assert _client("police").get("/imports/").status_code == 403
+    assert _client("board").get("/imports/").status_code == 403
