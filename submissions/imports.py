@@ -141,6 +141,15 @@ def _whole(text: str, what: str) -> int:
     return value
 
 
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"", "0", "false", "no", "n"}:
+        return False
+    if lowered in {"1", "true", "yes", "y"}:
+        return True
+    raise ValueError(f"estimated {text!r} is not yes or no")
+
+
 def _month(text: str) -> dt.date:
     for fmt in ("%Y-%m", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
@@ -180,6 +189,7 @@ MONTH_VALUE_ALLOWED = MONTH_VALUE_REQUIRED | {
     "status",
     "reason",
     "reference_period",
+    "estimated",
 }
 
 
@@ -223,7 +233,7 @@ def _parse_month_value(
         "decimal_value": None,
         "reason": row.get("reason", ""),
         "reference_period": row.get("reference_period", ""),
-        "is_estimated": False,
+        "is_estimated": _flag(row.get("estimated", "")),
     }
     has_figure = any(row.get(c) for c in ("value", "numerator", "denominator"))
     if status != "reported":
@@ -234,13 +244,14 @@ def _parse_month_value(
         return _ParsedValue(line, indicator, area, month, category, fields)
     if row.get("numerator") or row.get("denominator"):
         num = _whole(row.get("numerator", ""), "numerator")
-        den = _whole(row.get("denominator", ""), "denominator")
-        if num > den:
+        # A source may publish the numerator alone (MARAC's monthly totals are not published).
+        den = _whole(row["denominator"], "denominator") if row.get("denominator") else None
+        if den is not None and num > den:
             raise ValueError(f"numerator {num} is more than denominator {den}")
         fields.update(numerator=num, denominator=den)
     elif row.get("value"):
         text = row["value"].replace(",", "")
-        if indicator.kind == "rolling" and "." in text and not text.endswith(".0"):
+        if indicator.kind == "rolling" and "." in text:  # a published rate, e.g. 43.0
             try:
                 decimal = Decimal(text)
             except InvalidOperation:
@@ -292,20 +303,16 @@ def month_values_import(
             report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
             continue
         seen[key] = line
-        if (value.area.id, value.month) in published:
-            report.errors.append(
-                RowError(
-                    line,
-                    f"the {value.month:%B %Y} pack of {value.area.name} is published: "
-                    "correct it through the cycle (reopen the submission) instead",
-                )
-            )
-            continue
         parsed.append(value)
     if report.errors:
         raise ImportRefused(report)
     with transaction.atomic():
-        _store_month_values(parsed, report, user=user, now=now, filename=filename)
+        _store_month_values(
+            parsed, report, user=user, now=now, filename=filename, published=published
+        )
+        if report.errors:
+            transaction.set_rollback(True)
+            raise ImportRefused(report)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -329,6 +336,7 @@ def _store_month_values(
     user: Any,
     now: dt.datetime,
     filename: str,
+    published: set[tuple[int, dt.date]],
 ) -> None:
     if not parsed:
         return
@@ -354,6 +362,16 @@ def _store_month_values(
         what = f"{p.area.name}, {p.indicator.code}, {p.month:%Y-%m}" + (
             f", {p.category.code}" if p.category else ""
         )
+        changes = row is None or any(getattr(row, k) != v for k, v in p.fields.items())
+        if changes and (p.area.id, p.month) in published:
+            report.errors.append(
+                RowError(
+                    p.line,
+                    f"the {p.month:%B %Y} pack of {p.area.name} is published: correct it "
+                    "through the cycle (reopen the submission) instead",
+                )
+            )
+            continue
         if row is None:
             creates.append(
                 MonthValue(
@@ -377,6 +395,8 @@ def _store_month_values(
         series = (p.indicator.id, p.area.id)
         touched.add(series)
         first_month[series] = min(first_month.get(series, p.month), p.month)
+    if report.errors:
+        return  # the caller refuses the file; nothing is written
     reason = f"imported from {filename}"
     if creates:
         bulk_create_with_history(
@@ -604,3 +624,67 @@ def benchmarks_import(
         else:
             report.stored = True
     return report
+
+
+# --- export in the import's layout --------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "area",
+    "indicator",
+    "month",
+    "category",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "reason",
+    "reference_period",
+    "estimated",
+]
+
+
+def _decimal_text(value: Decimal) -> str:
+    """43.0000 -> "43.0": keeps the point, so it re-imports as a rate, not a count."""
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
+def month_values_export(
+    *,
+    area_codes: list[str] | None = None,
+    indicator_codes: list[str] | None = None,
+    fmt: str = "csv",
+) -> bytes:
+    """Month values in the import's column layout, so an export re-imports unchanged."""
+    values = MonthValue.objects.select_related("area", "indicator", "category").order_by(
+        "indicator__pack_order", "area__code", "month", "category__order"
+    )
+    if area_codes:
+        values = values.filter(area__code__in=area_codes)
+    if indicator_codes:
+        values = values.filter(indicator__code__in=indicator_codes)
+    dataset = tablib.Dataset(headers=EXPORT_COLUMNS)
+    for mv in values.iterator(chunk_size=5000):
+        figure = (
+            mv.value
+            if mv.value is not None
+            else (_decimal_text(mv.decimal_value) if mv.decimal_value is not None else "")
+        )
+        dataset.append(
+            [
+                mv.area.code,
+                mv.indicator.code,
+                mv.month.strftime("%Y-%m"),
+                mv.category.code if mv.category_id else "",
+                figure,
+                "" if mv.numerator is None else mv.numerator,
+                "" if mv.denominator is None else mv.denominator,
+                "" if mv.status == "reported" else mv.status,
+                mv.reason,
+                mv.reference_period,
+                "yes" if mv.is_estimated else "",
+            ]
+        )
+    if fmt == "xlsx":
+        return dataset.export("xlsx")
+    return dataset.export("csv").encode("utf-8")
