@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("submissions.api.urls")),
     path("packs/", include("submissions.pack_urls")),
     path("", include("submissions.urls")),
 ]

@@ -1,0 +1,212 @@
+"""Small input/output serializers; rules stay in the services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from csp.models import Agency, Area, ComparatorGroup
+from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from submissions.models import PackVersion, ReportingRound, Submission
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "short_name"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = ComparatorGroup
+        fields = ["code", "name", "description", "members"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["code", "name"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = Target
+        fields = [
+            "financial_year",
+            "category",
+            "kind",
+            "value",
+            "lower",
+            "upper",
+            "volume",
+            "tolerance",
+            "text",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    portfolio = serializers.StringRelatedField()
+    owner = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "title",
+            "portfolio",
+            "owner",
+            "pack_order",
+            "kind",
+            "frequency",
+            "polarity",
+            "unit",
+            "per_n",
+            "change_basis",
+            "display_decimals",
+            "suppression_threshold",
+            "source",
+            "definition",
+            "how_it_works",
+            "what_good_looks_like",
+            "why_important",
+            "issues_to_consider",
+            "targets",
+        ]
+
+
+class MonthValueSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    month = serializers.DateField(format="%Y-%m")
+
+    class Meta:
+        model = MonthValue
+        fields = [
+            "area",
+            "indicator",
+            "month",
+            "category",
+            "status",
+            "value",
+            "numerator",
+            "denominator",
+            "decimal_value",
+            "reference_period",
+            "reason",
+            "is_estimated",
+        ]
+
+
+class DerivedMetricSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    month = serializers.DateField(format="%Y-%m")
+
+    class Meta:
+        model = DerivedMetric
+        exclude = ["id"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="partnership.area.code", read_only=True)
+    month = serializers.DateField(format="%Y-%m")
+
+    class Meta:
+        model = ReportingRound
+        fields = ["id", "area", "month", "deadline", "status", "published_at", "closed_at"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "indicator",
+            "month",
+            "status",
+            "entry_status",
+            "value",
+            "numerator",
+            "denominator",
+            "decimal_value",
+            "categories",
+            "reference_period",
+            "reason",
+            "confirm_note",
+            "performance_overview",
+            "actions",
+            "benchmarking",
+            "return_reason",
+            "rag_override",
+            "rag_override_justification",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "indicator",
+            "month",
+            "status",
+            "return_reason",
+            "rag_override",
+            "rag_override_justification",
+            "version",
+            "updated_at",
+        ]
+
+
+class EntrySerializer(serializers.Serializer):
+    """A draft save or a submission: the entry plus the version it was based on."""
+
+    version = serializers.IntegerField()
+    entry_status = serializers.ChoiceField(
+        choices=["reported", "not_collected", "not_available"], default="reported"
+    )
+    value = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**12)
+    numerator = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10**12
+    )
+    denominator = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10**12
+    )
+    decimal_value = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=14, decimal_places=4, min_value=0
+    )
+    categories = serializers.DictField(required=False, allow_null=True)
+    reference_period = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm_note = serializers.CharField(required=False, allow_blank=True, default="")
+    performance_overview = serializers.CharField(required=False, allow_blank=True, default="")
+    actions = serializers.CharField(required=False, allow_blank=True, default="")
+    benchmarking = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class OverrideSerializer(serializers.Serializer):
+    rag = serializers.ChoiceField(choices=["", "R", "A", "G", "None"], allow_blank=True)
+    justification = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PackVersionSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="round.partnership.area.code", read_only=True)
+    month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
+
+    class Meta:
+        model = PackVersion
+        fields = ["id", "area", "month", "number", "published_at", "change_note"]
+
+
+class PackVersionDetailSerializer(PackVersionSerializer):
+    class Meta(PackVersionSerializer.Meta):
+        fields = [*PackVersionSerializer.Meta.fields, "snapshot"]

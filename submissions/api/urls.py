@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from submissions.api import views
+
+router = DefaultRouter()
+router.register("areas", views.AreaViewSet, basename="area")
+router.register("groups", views.GroupViewSet, basename="group")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("month-values", views.MonthValueViewSet, basename="monthvalue")
+router.register("derived-metrics", views.DerivedMetricViewSet, basename="derivedmetric")
+router.register("rounds", views.RoundViewSet, basename="round")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+router.register("packs", views.PackViewSet, basename="pack")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,232 @@
+"""The REST API: read endpoints filtered by what the user may see, and the workflow actions as
+endpoints calling the same services as the pages (errors mapped to 400/403/404/409)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from csp import permissions
+from csp.models import Agency, Area, ComparatorGroup
+from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from submissions import services
+from submissions.api import serializers as s
+from submissions.api.selectors import (
+    figures_visible_q,
+    packs_visible_to,
+    rounds_visible_to,
+    submissions_visible_to,
+)
+from submissions.validation import Entry
+from submissions.workflow import TransitionError
+
+
+class FigureFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter(field_name="area__code")
+    indicator = django_filters.CharFilter(field_name="indicator__code")
+    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Area.objects.order_by("code")
+    serializer_class = s.AreaSerializer
+    lookup_field = "code"
+
+
+class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ComparatorGroup.objects.prefetch_related("members").order_by("code")
+    serializer_class = s.GroupSerializer
+    lookup_field = "code"
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AgencySerializer
+    lookup_field = "code"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Agency.objects.filter(
+            partnership_id__in=permissions.access_for(self.request.user).partnerships
+        ).order_by("name")
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Indicator.objects.select_related("portfolio", "owner")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
+        .order_by("pack_order")
+    )
+    serializer_class = s.IndicatorSerializer
+    lookup_field = "code"
+
+
+class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approved month values (read only: figures are written through submissions or imports)."""
+
+    serializer_class = s.MonthValueSerializer
+    filterset_class = FigureFilter
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            MonthValue.objects.filter(figures_visible_q(self.request.user))
+            .select_related("area", "indicator", "category")
+            .order_by("indicator__pack_order", "area__code", "month", "category_id")
+        )
+
+
+class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DerivedMetricSerializer
+    filterset_class = FigureFilter
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            DerivedMetric.objects.filter(figures_visible_q(self.request.user))
+            .select_related("area", "indicator")
+            .order_by("indicator__pack_order", "area__code", "month")
+        )
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.RoundSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return rounds_visible_to(self.request.user).order_by("-month")
+
+
+class PackViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return packs_visible_to(self.request.user).order_by("-round__month", "number")
+
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        return (
+            s.PackVersionDetailSerializer
+            if self.action == "retrieve"
+            else (s.PackVersionSerializer)
+        )
+
+
+def _refusal(exc: Exception) -> Response:
+    if isinstance(exc, services.ValidationFailed):
+        return Response(
+            {"errors": exc.checked.errors, "warnings": exc.checked.warnings},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, services.ConcurrentEdit):
+        return Response(
+            {
+                "detail": str(exc),
+                "changes": [
+                    {"field": f, "yours": str(a), "saved": str(b)} for f, a, b in exc.changes
+                ],
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, PermissionDenied):
+        raise ApiPermissionDenied(str(exc))
+    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+REFUSALS = (services.CycleError, TransitionError, PermissionDenied)
+
+
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Submissions you may see; drafts saved with PUT (the entry and the version it was based
+    on); the workflow's actions as POST endpoints."""
+
+    serializer_class = s.SubmissionSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = submissions_visible_to(self.request.user).order_by(
+            "-round__month", "indicator__pack_order"
+        )
+        wanted = self.request.query_params.get("status")
+        return queryset.filter(status=wanted) if wanted else queryset
+
+    def _submission_id(self) -> int:
+        return self.get_object().pk
+
+    def _save(self, request: Request, *, submit: bool) -> Response:
+        entry_in = s.EntrySerializer(data=request.data)
+        entry_in.is_valid(raise_exception=True)
+        data = dict(entry_in.validated_data)
+        version = data.pop("version")
+        try:
+            sub = services.submission_save(
+                submission_id=self._submission_id(),
+                user=request.user,
+                entry=Entry(**data),
+                expected_version=version,
+                submit=submit,
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.SubmissionSerializer(sub).data)
+
+    @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        return self._save(request, submit=False)
+
+    @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._save(request, submit=True)
+
+    @extend_schema(request=None, responses=s.SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            sub = services.submission_approve(
+                submission_id=self._submission_id(), user=request.user, now=timezone.now()
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.SubmissionSerializer(sub).data)
+
+    @extend_schema(request=s.ReturnSerializer, responses=s.SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        body = s.ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            sub = services.submission_return(
+                submission_id=self._submission_id(),
+                user=request.user,
+                reason=body.validated_data["reason"],
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.SubmissionSerializer(sub).data)
+
+    @extend_schema(request=s.OverrideSerializer, responses=s.SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def override(self, request: Request, pk: str | None = None) -> Response:
+        body = s.OverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            sub = services.submission_override_rag(
+                submission_id=self._submission_id(),
+                user=request.user,
+                rag=body.validated_data["rag"],
+                justification=body.validated_data["justification"],
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.SubmissionSerializer(sub).data)
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        try:
+            return super().get_object()
+        except (ValueError, TypeError):
+            raise NotFound() from None
