@@ -315,3 +315,62 @@ def test_a_published_month_can_be_re_imported_unchanged_but_not_changed() -> Non
     )
     errors = refused(csv_bytes(HEADER, [[BD, "tno", "2016-12", "1400"]]))
     assert errors[0][0] == 2 and "is published" in errors[0][1]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+cells = st.one_of(
+    st.sampled_from(
+        [
+            "Barnet",
+            "E09000003",
+            "tno",
+            "atr-completions",
+            "hate-crime",
+            "2017-01",
+            "2017-13",
+            "",
+            "-1",
+            "0",
+            "12",
+            "1,234",
+            "9" * 30,
+            "4.5",
+            "suppressed",
+            "not_available",
+            "all",
+            "=SUM(A1)",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(st.lists(cells, min_size=4, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(
+        [
+            ["area", "indicator", "month", "value"],
+            ["area", "indicator", "month", "numerator", "denominator"],
+            ["area", "indicator", "month", "value", "category", "status"],
+        ]
+    ),
+)
+def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, header) -> None:  # type: ignore[no-untyped-def]
+    before = MonthValue.objects.count()
+    content = csv_bytes(header, [r[: len(header)] for r in rows])
+    try:
+        report = month_values_import(
+            content=content, filename="random.csv", user=None, now=NOW, dry_run=True
+        )
+    except ImportRefused as exc:
+        assert exc.report.errors and all(e.line >= 1 for e in exc.report.errors)
+    else:
+        assert report.created + report.updated + report.unchanged == report.rows
+    assert MonthValue.objects.count() == before  # a dry run, or a refusal, stores nothing
