@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -15,9 +17,16 @@ ROLES = ["police", "fire", "coordinator", "board"]
 
 
 @pytest.fixture
-def tokens(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def tokens(db, settings):  # type: ignore[no-untyped-def]
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a server error fails with its traceback
+    # As Django's test client does: the WSGI app must not close the test's connection (and
+    # with it the test's transaction) at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     users = get_user_model().objects.filter(username__in=ROLES)
-    return {u.username: Token.objects.get_or_create(user=u)[0].key for u in users}
+    yield {u.username: Token.objects.get_or_create(user=u)[0].key for u in users}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
