@@ -39,6 +39,7 @@ KINDS = {
     ),
 }
 MAX_UPLOAD = 20 * 1024 * 1024
+TASK_THRESHOLD = 5_000  # rows: larger files are stored by a task, with progress shown
 PREVIEW_ROWS = 500
 
 
@@ -58,6 +59,16 @@ def imports(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That preview has expired: upload the file again.")
             return redirect("submissions:imports")
         kind, importer = pending["kind"], KINDS[pending["kind"]][1]
+        if pending.get("rows", 0) > TASK_THRESHOLD:
+            job = import_job_start(
+                kind=kind,
+                filename=pending["filename"],
+                content=pending["content"],
+                user=request.user,
+                now=timezone.now(),
+            )
+            cache.delete(f"import:{request.POST['token']}")
+            return redirect("submissions:import_job", pk=job.pk)
         try:
             report = importer(
                 content=pending["content"],
@@ -95,7 +106,13 @@ def imports(request: HttpRequest) -> HttpResponse:
         token = uuid.uuid4().hex
         cache.set(
             f"import:{token}",
-            {"user": request.user.pk, "kind": kind, "content": content, "filename": upload.name},
+            {
+                "user": request.user.pk,
+                "kind": kind,
+                "content": content,
+                "filename": upload.name,
+                "rows": report.rows,
+            },
             timeout=3600,
         )
         context.update(
@@ -106,3 +123,64 @@ def imports(request: HttpRequest) -> HttpResponse:
             more=max(0, len(report.outcomes) - PREVIEW_ROWS),
         )
     return render(request, "submissions/imports.html", context)
+
+
+def import_job_start(*, kind: str, filename: str, content: bytes, user, now):  # type: ignore[no-untyped-def]
+    """Record a large import and queue its task once the record is committed."""
+    from django.db import transaction
+
+    from submissions import tasks
+    from submissions.models import ImportJob
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=kind,
+            filename=filename,
+            content=content,
+            user=user,
+            created_at=now,
+            step="Waiting to start",
+        )
+        transaction.on_commit(lambda: tasks.run_import_job.delay(job_id=job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int, now) -> str:  # type: ignore[no-untyped-def]
+    """Run a queued import (idempotent: a finished job is left alone)."""
+    from submissions.models import ImportJob
+
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status in {"done", "failed"}:
+        return f"Import {job_id} already {job.status}."
+    ImportJob.objects.filter(pk=job_id).update(
+        status="running", progress=10, step="Checking and storing every row"
+    )
+    try:
+        report = KINDS[job.kind][1](
+            content=bytes(job.content), filename=job.filename, user=job.user, now=now
+        )
+    except ImportRefused as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            status="failed",
+            progress=100,
+            step="Refused: nothing was stored",
+            summary=exc.report.summary(),
+            errors=[{"line": e.line, "message": e.message} for e in exc.report.errors[:1000]],
+            finished_at=now,
+        )
+        return exc.report.summary()
+    ImportJob.objects.filter(pk=job_id).update(
+        status="done", progress=100, step="Stored", summary=report.summary(), finished_at=now
+    )
+    return report.summary()
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from submissions.models import ImportJob
+
+    _coordinator(request)
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, user=request.user)
+    return render(request, "submissions/import_job.html", {"job": job})

@@ -238,3 +238,22 @@ class PackPdf(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.version}"
+
+
+class ImportJob(models.Model):
+    """A large import run by a task, with its progress and report for the import page."""
+
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default="pending")
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import {self.filename} ({self.status})"

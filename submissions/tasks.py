@@ -45,3 +45,16 @@ def render_pack_pdf(*, pdf_id: int) -> str:
     from submissions.pdf import pack_pdf_render
 
     return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
+
+
+@shared_task(
+    name="submissions.run_import_job",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+)
+def run_import_job(*, job_id: int) -> str:
+    from submissions.import_views import import_job_run
+
+    return import_job_run(job_id=job_id, now=timezone.now())

@@ -14,6 +14,7 @@ urlpatterns = [
     path("submissions/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("review/", views.review, name="review"),
     path("imports/", import_views.imports, name="imports"),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_overview, name="round"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
