@@ -157,3 +157,10 @@ def test_the_openapi_schema_validates(tmp_path) -> None:  # type: ignore[no-unty
     text = out.read_text()
     assert "/api/submissions/{id}/approve/" in text
     assert api("board").get("/api/schema/").status_code == 200
+
+
+def test_the_browsable_api_is_a_docs_page_for_signed_in_users(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    page = client.get("/api/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert b"submissions" in page.content and b"month-values" in page.content
