@@ -113,6 +113,24 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
     return headers, rows
 
 
+def _open(
+    content: bytes, filename: str, required: set[str], allowed: set[str]
+) -> tuple[ImportReport, list[dict[str, str]]]:
+    """Read the file and check its columns; refuse it (line 1) if either fails."""
+    report = ImportReport(filename=filename)
+    try:
+        headers, rows = read_table(content, filename)
+    except ValueError as exc:
+        report.errors.append(RowError(1, str(exc)))
+        raise ImportRefused(report) from None
+    report.rows = len(rows)
+    problem = _columns(headers, required, allowed)
+    if problem:
+        report.errors.append(RowError(1, problem))
+        raise ImportRefused(report)
+    return report, rows
+
+
 def _columns(headers: list[str], required: set[str], allowed: set[str]) -> str | None:
     missing = sorted(required - set(headers))
     unknown = sorted(set(headers) - allowed - {""})
@@ -270,17 +288,7 @@ def month_values_import(
     *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
 ) -> ImportReport:
     """Check (and unless ``dry_run``, store) a month-values file. Raises ImportRefused."""
-    report = ImportReport(filename=filename)
-    try:
-        headers, rows = read_table(content, filename)
-    except ValueError as exc:
-        report.errors.append(RowError(1, str(exc)))
-        raise ImportRefused(report) from None
-    report.rows = len(rows)
-    problem = _columns(headers, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED)
-    if problem:
-        report.errors.append(RowError(1, problem))
-        raise ImportRefused(report)
+    report, rows = _open(content, filename, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED)
     areas = _Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
@@ -452,17 +460,7 @@ POPULATION_ALLOWED = POPULATION_REQUIRED | {"source", "series"}
 def populations_import(
     *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
 ) -> ImportReport:
-    report = ImportReport(filename=filename)
-    try:
-        headers, rows = read_table(content, filename)
-    except ValueError as exc:
-        report.errors.append(RowError(1, str(exc)))
-        raise ImportRefused(report) from None
-    report.rows = len(rows)
-    problem = _columns(headers, POPULATION_REQUIRED, POPULATION_ALLOWED)
-    if problem:
-        report.errors.append(RowError(1, problem))
-        raise ImportRefused(report)
+    report, rows = _open(content, filename, POPULATION_REQUIRED, POPULATION_ALLOWED)
     areas = _Areas()
     series_by_code = {s.code: s for s in PopulationSeries.objects.all()}
     by_kind: dict[str, list[PopulationSeries]] = defaultdict(list)
@@ -541,17 +539,7 @@ BENCHMARK_ALLOWED = BENCHMARK_REQUIRED | {"average", "source"}
 def benchmarks_import(
     *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
 ) -> ImportReport:
-    report = ImportReport(filename=filename)
-    try:
-        headers, rows = read_table(content, filename)
-    except ValueError as exc:
-        report.errors.append(RowError(1, str(exc)))
-        raise ImportRefused(report) from None
-    report.rows = len(rows)
-    problem = _columns(headers, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED)
-    if problem:
-        report.errors.append(RowError(1, problem))
-        raise ImportRefused(report)
+    report, rows = _open(content, filename, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED)
     areas = _Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     groups = {g.code: g for g in ComparatorGroup.objects.all()}
