@@ -74,6 +74,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+if not DEBUG:
+    # Serves the collected static files in production (gunicorn serves no files itself);
+    # in development runserver serves them from the apps.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "csp.urls"
 
 TEMPLATES = [
@@ -115,6 +120,11 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed, not manifest-hashed: the vendored GOV.UK CSS names font files we leave out.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Cache: per-process memory unless CACHE_URL names a Redis server (production: share it).
 CACHE_URL = env_str("CACHE_URL") or ""
