@@ -27,6 +27,8 @@ from indicators.services import recompute_request
 from submissions.models import ReportingRound, RoundStatus
 
 MAX_FIGURE = 10**12
+MAX_RATE = Decimal(10**9)
+LINE = "__line__"
 STATUSES = {"", "reported", "not_collected", "not_available", "suppressed"}
 
 
@@ -84,7 +86,10 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the CSV is not UTF-8 text") from None
-        records = list(csv.reader(io.StringIO(text)))
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ValueError(f"the CSV could not be read: {exc}") from None
     elif name.endswith(".xlsx"):
         try:
             dataset = tablib.Dataset().load(content, format="xlsx")
@@ -93,23 +98,25 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
         records = [list(dataset.headers or [])] + [list(r) for r in dataset]
     else:
         raise ValueError("use a .csv or .xlsx file")
-    records = [r for r in records if any(str(c or "").strip() for c in r)]
-    if not records:
+    numbered = [
+        (n, r) for n, r in enumerate(records, start=1) if any(str(c or "").strip() for c in r)
+    ]
+    if not numbered:
         raise ValueError("the file is empty")
-    headers = [str(h or "").strip().lower() for h in records[0]]
+    headers = [str(h or "").strip().lower() for h in numbered[0][1]]
     rows = []
-    for line, raw in enumerate(records[1:], start=2):
+    for line, raw in numbered[1:]:
         if len(raw) > len(headers) and any(str(c or "").strip() for c in raw[len(headers) :]):
             raise ValueError(
                 f"line {line} has {len(raw)} cells but the header has {len(headers)} "
                 '(quote a number with a thousands comma, e.g. "2,345")'
             )
-        rows.append(
-            {
-                h: ("" if v is None else str(v).strip())
-                for h, v in zip(headers, list(raw) + [""] * len(headers), strict=False)
-            }
-        )
+        cells = {
+            h: ("" if v is None else str(v).strip())
+            for h, v in zip(headers, list(raw) + [""] * len(headers), strict=False)
+        }
+        cells[LINE] = str(line)  # the row's line in the file, blank lines included
+        rows.append(cells)
     return headers, rows
 
 
@@ -274,8 +281,8 @@ def _parse_month_value(
                 decimal = Decimal(text)
             except InvalidOperation:
                 raise ValueError(f"value {row['value']!r} is not a number") from None
-            if decimal < 0:
-                raise ValueError(f"value {decimal} is negative")
+            if not decimal.is_finite() or decimal < 0 or decimal >= MAX_RATE:
+                raise ValueError(f"value {row['value']!r} is not a usable rate")
             fields["decimal_value"] = decimal.quantize(Decimal("0.0001"))
         else:
             fields["value"] = _whole(row["value"], "value")
@@ -295,7 +302,8 @@ def month_values_import(
     published = _published_months()
     parsed: list[_ParsedValue] = []
     seen: dict[tuple[int, int, dt.date, int | None], int] = {}
-    for line, row in enumerate(rows, start=2):
+    for row in rows:
+        line = int(row[LINE])
         try:
             value = _parse_month_value(row, line, areas, indicators, categories)
         except ValueError as exc:
@@ -468,7 +476,8 @@ def populations_import(
         by_kind[s.kind].append(s)
     parsed = []
     seen: dict[tuple[int, int, dt.date], int] = {}
-    for line, row in enumerate(rows, start=2):
+    for row in rows:
+        line = int(row[LINE])
         try:
             area = areas.get(row["area"])
             kind = row["kind"]
@@ -545,7 +554,8 @@ def benchmarks_import(
     groups = {g.code: g for g in ComparatorGroup.objects.all()}
     parsed = []
     seen: dict[tuple[int, int, dt.date, int], int] = {}
-    for line, row in enumerate(rows, start=2):
+    for row in rows:
+        line = int(row[LINE])
         try:
             area = areas.get(row["area"])
             indicator = indicators.get(row["indicator"])
@@ -562,7 +572,10 @@ def benchmarks_import(
             average = None
             if row.get("average"):
                 try:
-                    average = Decimal(row["average"].replace(",", "")).quantize(Decimal("0.0001"))
+                    average = Decimal(row["average"].replace(",", ""))
+                    if not average.is_finite() or abs(average) >= MAX_RATE:
+                        raise InvalidOperation
+                    average = average.quantize(Decimal("0.0001"))
                 except InvalidOperation:
                     raise ValueError(f"average {row['average']!r} is not a number") from None
         except ValueError as exc:

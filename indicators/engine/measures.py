@@ -74,7 +74,7 @@ class Missing:
             NOT_COLLECTED: "not collected",
             SUPPRESSED: "suppressed",
             INVALID: "invalid",
-        }[self.status]
+        }.get(self.status, "incomplete")
         return f"{month_label(self.month)} {words}" + (f" ({self.reason})" if self.reason else "")
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from csp import permissions
 from csp.models import Partnership
-from submissions.models import PackVersion, ReportingRound, RoundStatus, Submission
+from submissions.models import PackVersion, ReportingRound, Submission
 
 
 def figures_visible_q(
@@ -18,9 +18,10 @@ def figures_visible_q(
     owner_field: str = "indicator__owner_id",
     month_field: str = "month",
 ) -> Q:
-    """A partnership's figures are visible once its month is published; before that only to its
-    coordinator and to the leads of the agency that owns the indicator. Comparator areas'
-    figures (benchmark data) are visible to anyone with a role."""
+    """A partnership's own figures (the live store) are visible to its coordinator and to the
+    leads of the agency that owns the indicator; everyone else reads them as published, from the
+    frozen pack versions (``/api/packs/``), so a correction is never seen before it is
+    published. Comparator areas' figures (benchmark data) are visible to anyone with a role."""
     access = permissions.access_for(user)
     if not access.partnerships:
         return Q(pk__in=[])
@@ -33,10 +34,6 @@ def figures_visible_q(
         if permissions.can_view_unpublished(user, partnership_id, None):  # coordinator
             q |= Q(**{area_field: area_id})
             continue
-        published = ReportingRound.objects.filter(
-            partnership_id=partnership_id, status=RoundStatus.PUBLISHED
-        ).values("month")
-        q |= Q(**{area_field: area_id, f"{month_field}__in": published})
         agencies = access.agencies_led(partnership_id)
         if agencies:
             q |= Q(**{area_field: area_id, f"{owner_field}__in": agencies})

@@ -43,7 +43,7 @@ def test_token_authentication() -> None:
 
 def test_reads_are_paginated_and_filtered() -> None:
     data = (
-        api("board")
+        api("coordinator")
         .get(
             "/api/month-values/?indicator=tno&area=E09000002"
             "&month_from=2016-12-01&month_to=2016-12-31"
@@ -53,7 +53,7 @@ def test_reads_are_paginated_and_filtered() -> None:
     assert data["count"] == 1
     assert data["results"][0]["value"] == 1386
     metrics = (
-        api("board")
+        api("coordinator")
         .get("/api/derived-metrics/?indicator=tno&month_from=2016-12-01&month_to=2016-12-01")
         .json()["results"][0]
     )
@@ -164,3 +164,11 @@ def test_the_browsable_api_is_a_docs_page_for_signed_in_users(client) -> None:  
     page = client.get("/api/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
     assert b"submissions" in page.content and b"month-values" in page.content
+
+
+def test_the_partnerships_own_figures_reach_the_board_only_as_published_packs() -> None:
+    # A correction approved after publication must not show before the next version.
+    board = api("board").get("/api/month-values/?area=E09000002").json()
+    assert board["count"] == 0
+    barnet_visible = api("board").get("/api/areas/E09000003/")
+    assert barnet_visible.status_code == 200
