@@ -21,6 +21,7 @@ import tablib
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from csp import permissions
 from csp.models import Area, ComparatorGroup, Population, PopulationSeries
 from indicators.models import Indicator, IndicatorCategory, MonthValue, SuppliedBenchmark
 from indicators.services import recompute_request
@@ -288,7 +289,24 @@ def _parse_month_value(
             fields["value"] = _whole(row["value"], "value")
     else:
         raise ValueError("no figure: give value, or numerator and denominator, or a status")
+    _check_shape(indicator, category, fields)
     return _ParsedValue(line, indicator, area, month, category, fields)
+
+
+def _check_shape(
+    indicator: Indicator, category: IndicatorCategory | None, fields: dict[str, Any]
+) -> None:
+    """The figure must be the kind the indicator measures (the engine reads it that way)."""
+    ratio = fields["numerator"] is not None
+    kind = indicator.kind
+    if kind == "ratio" and not ratio:
+        raise ValueError(f"{indicator.code} is a ratio: give numerator and denominator")
+    if kind in {"count", "ceiling", "snapshot"} and (ratio or fields["value"] is None):
+        raise ValueError(f"{indicator.code} takes a whole-number value")
+    if kind == "breakdown" and category is None:
+        raise ValueError(f"{indicator.code} is a breakdown: give the category")
+    if kind == "rolling" and ratio and category is None:
+        raise ValueError(f"{indicator.code} takes a value (or n/N per category)")
 
 
 def month_values_import(
@@ -299,7 +317,6 @@ def month_values_import(
     areas = _Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
-    published = _published_months()
     parsed: list[_ParsedValue] = []
     seen: dict[tuple[int, int, dt.date, int | None], int] = {}
     for row in rows:
@@ -324,7 +341,7 @@ def month_values_import(
         raise ImportRefused(report)
     with transaction.atomic():
         _store_month_values(
-            parsed, report, user=user, now=now, filename=filename, published=published
+            parsed, report, user=user, now=now, filename=filename, own=_OwnAreas.load()
         )
         if report.errors:
             transaction.set_rollback(True)
@@ -336,13 +353,45 @@ def month_values_import(
     return report
 
 
-def _published_months() -> set[tuple[int, dt.date]]:
-    return {
-        (area_id, month)
-        for area_id, month in ReportingRound.objects.filter(
-            status=RoundStatus.PUBLISHED
-        ).values_list("partnership__area_id", "month")
-    }
+@dataclass(frozen=True)
+class _OwnAreas:
+    """The partnerships' own areas: their figures go through the monthly cycle.
+
+    An import may add a partnership's figures only for months after its last published pack
+    that have no round (history, or a month not yet opened); a round's month is entered and
+    approved as submissions. Only that partnership's coordinator (or a command) may do it.
+    """
+
+    partnership_of: dict[int, int]
+    round_months: set[tuple[int, dt.date]]
+    last_published: dict[int, dt.date]
+
+    @classmethod
+    def load(cls) -> _OwnAreas:
+        from csp.models import Partnership
+
+        partnership_of = {area: p for p, area in Partnership.objects.values_list("id", "area_id")}
+        rounds = list(ReportingRound.objects.values_list("partnership__area_id", "month", "status"))
+        last: dict[int, dt.date] = {}
+        for area, month, status in rounds:
+            if status == RoundStatus.PUBLISHED and month > last.get(area, dt.date.min):
+                last[area] = month
+        return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
+
+    def refusal(self, area: Area, month: dt.date, user: Any | None) -> str | None:
+        partnership = self.partnership_of.get(area.id)
+        if partnership is None:
+            return None
+        if user is not None and not permissions.is_coordinator(user, partnership):
+            return f"only {area.name}'s partnership coordinator can import its figures"
+        if (area.id, month) in self.round_months or month <= self.last_published.get(
+            area.id, dt.date.min
+        ):
+            return (
+                f"{area.name}'s figures for {month:%B %Y} go through the monthly cycle (a round "
+                "or a published pack covers that month): enter them as a submission"
+            )
+        return None
 
 
 def _store_month_values(
@@ -352,7 +401,7 @@ def _store_month_values(
     user: Any,
     now: dt.datetime,
     filename: str,
-    published: set[tuple[int, dt.date]],
+    own: _OwnAreas,
 ) -> None:
     if not parsed:
         return
@@ -379,14 +428,9 @@ def _store_month_values(
             f", {p.category.code}" if p.category else ""
         )
         changes = row is None or any(getattr(row, k) != v for k, v in p.fields.items())
-        if changes and (p.area.id, p.month) in published:
-            report.errors.append(
-                RowError(
-                    p.line,
-                    f"the {p.month:%B %Y} pack of {p.area.name} is published: correct it "
-                    "through the cycle (reopen the submission) instead",
-                )
-            )
+        refusal = own.refusal(p.area, p.month, user) if changes else None
+        if refusal:
+            report.errors.append(RowError(p.line, refusal))
             continue
         if row is None:
             creates.append(

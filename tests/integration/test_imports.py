@@ -53,7 +53,7 @@ HEADER = ["area", "indicator", "month", "value"]
         (["Barnet", "tno", "2017-01", "lots"], "is not a whole number"),
         (["Barnet", "tno", "2017-01", "-4"], "is negative"),
         (["Barnet", "tno", "2017-01", ""], "no figure"),
-        ([BD, "tno", "2016-12", "1390"], "pack of Barking and Dagenham is published"),
+        ([BD, "tno", "2016-12", "1390"], "go through the monthly cycle"),
     ],
 )
 def test_each_kind_of_bad_row_is_named(row: list[str], message: str) -> None:
@@ -314,7 +314,7 @@ def test_a_published_month_can_be_re_imported_unchanged_but_not_changed() -> Non
         == 1
     )
     errors = refused(csv_bytes(HEADER, [[BD, "tno", "2016-12", "1400"]]))
-    assert errors[0][0] == 2 and "is published" in errors[0][1]
+    assert errors[0][0] == 2 and "go through the monthly cycle" in errors[0][1]
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -374,3 +374,52 @@ def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, heade
     else:
         assert report.created + report.updated + report.unchanged == report.rows
     assert MonthValue.objects.count() == before  # a dry run, or a refusal, stores nothing
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["Barnet", "atr-completions", "2017-01", "5"], "is a ratio"),
+        (["Barnet", "asb-satisfaction", "2017-01", "5"], "is a breakdown"),
+        ([BD, "tno", "2017-01", "1420"], "go through the monthly cycle"),  # January's round
+        ([BD, "tno", "2016-11", "1400"], "go through the monthly cycle"),  # in a published pack
+    ],
+)
+def test_figures_of_the_wrong_shape_or_outside_the_cycle_are_refused(row, message) -> None:  # type: ignore[no-untyped-def]
+    errors = refused(csv_bytes(HEADER, [row]))
+    assert message in errors[0][1]
+
+
+def test_figures_after_the_cycle_and_history_of_the_own_area_can_be_imported() -> None:
+    report = month_values_import(
+        content=csv_bytes(HEADER, [[BD, "tno", "2017-03", "1500"]]),
+        filename="march.csv",
+        user=None,
+        now=NOW,
+    )
+    assert report.created == 1
+
+
+def test_another_partnerships_coordinator_cannot_import_its_figures() -> None:
+    from django.contrib.auth import get_user_model
+
+    from csp.models import Partnership, Role
+
+    other = Partnership.objects.create(name="Barnet CSP", area=Area.objects.get(name="Barnet"))
+    stranger = get_user_model().objects.create(username="barnet-coordinator")
+    Role.objects.create(user=stranger, partnership=other, kind="coordinator")
+    with pytest.raises(ImportRefused) as caught:
+        month_values_import(
+            content=csv_bytes(HEADER, [[BD, "tno", "2017-03", "1"]]),
+            filename="x.csv",
+            user=stranger,
+            now=NOW,
+        )
+    assert "only Barking and Dagenham's partnership coordinator" in (
+        caught.value.report.errors[0].message
+    )
+
+
+def test_blank_lines_count_in_line_numbers() -> None:
+    errors = refused(b"area,indicator,month,value\n\n\nBarnet,tno,2017-01,-1\n")
+    assert errors == [(4, "value -1 is negative")]
