@@ -159,7 +159,16 @@ def import_job_run(*, job_id: int, now) -> str:  # type: ignore[no-untyped-def]
         report = KINDS[job.kind][1](
             content=bytes(job.content), filename=job.filename, user=job.user, now=now
         )
-    except ImportRefused as exc:
+    except Exception as exc:
+        if not isinstance(exc, ImportRefused):
+            ImportJob.objects.filter(pk=job_id).update(
+                status="failed",
+                progress=100,
+                step="Failed: nothing was stored",
+                summary=f"The import failed ({type(exc).__name__}); try again.",
+                finished_at=now,
+            )
+            raise
         ImportJob.objects.filter(pk=job_id).update(
             status="failed",
             progress=100,

@@ -421,6 +421,7 @@ def _store_month_values(
     touched: set[tuple[int, int]] = set()
     lines = report.outcomes
     first_month: dict[tuple[int, int], dt.date] = {}
+    last_month: dict[tuple[int, int], dt.date] = {}
     for p in parsed:
         key = (p.indicator.id, p.area.id, p.month, p.category.id if p.category else None)
         row = existing.get(key)
@@ -455,6 +456,7 @@ def _store_month_values(
         series = (p.indicator.id, p.area.id)
         touched.add(series)
         first_month[series] = min(first_month.get(series, p.month), p.month)
+        last_month[series] = max(last_month.get(series, p.month), p.month)
     if report.errors:
         return  # the caller refuses the file; nothing is written
     reason = f"imported from {filename}"
@@ -478,7 +480,14 @@ def _store_month_values(
             default_date=now,
         )
     report.created, report.updated = len(creates), len(updates)
-    _queue_recompute(touched, first_month, now=now, reason=reason)
+    # The incremental path re-ranks the 12 months from one change; wider changes re-rank all.
+    span_ok = {
+        k: (last_month[k].year - v.year) * 12 + last_month[k].month - v.month < 12
+        for k, v in first_month.items()
+    }
+    _queue_recompute(
+        touched, {k: v for k, v in first_month.items() if span_ok[k]}, now=now, reason=reason
+    )
 
 
 def _queue_recompute(

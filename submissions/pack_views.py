@@ -92,7 +92,7 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
     body = cache.get(key)
     if body is None:
         body = _summary_body(request, versions, version, portfolio, rag, query)
-        cache.set(key, body, timeout=None)
+        cache.set(key, body, timeout=86_400)
     return render(
         request,
         "packs/summary.html",

@@ -24,9 +24,14 @@ def pack_pdf_request(*, version: PackVersion, now: dt.datetime) -> tuple[PackPdf
         pdf, created = PackPdf.objects.get_or_create(
             version=version, defaults={"requested_at": now, "step": "Waiting to start"}
         )
-        if created or pdf.status == PdfStatus.FAILED:
-            if pdf.status == PdfStatus.FAILED:
-                PackPdf.objects.filter(pk=pdf.pk).update(status="pending", progress=0, error="")
+        stale = pdf.status in {PdfStatus.PENDING, PdfStatus.RUNNING} and (
+            pdf.requested_at < now - dt.timedelta(minutes=15)
+        )  # its task was lost: queue it again
+        if created or stale or pdf.status == PdfStatus.FAILED:
+            if not created:
+                PackPdf.objects.filter(pk=pdf.pk).update(
+                    status="pending", progress=0, error="", requested_at=now
+                )
             transaction.on_commit(lambda: tasks.render_pack_pdf.delay(pdf_id=pdf.pk))
     return pdf, created
 
@@ -37,14 +42,24 @@ def _progress(pdf_id: int, progress: int, step: str, **extra: Any) -> None:
 
 def pack_pdf_render(*, pdf_id: int, now: dt.datetime) -> str:
     """Produce and store the PDF. Idempotent: a finished PDF is left as it is."""
-    from weasyprint import HTML
-
-    from submissions.pack_views import fy_labels
-
     pdf = PackPdf.objects.select_related("version__round__partnership__area").get(pk=pdf_id)
     if pdf.status == PdfStatus.DONE:
         return f"PDF {pdf_id} already produced."
     _progress(pdf_id, 5, "Laying out the pages", status=PdfStatus.RUNNING)
+    try:
+        return _render(pdf, now)
+    except Exception as exc:  # a broken PDF must not look as if it is still coming
+        logger.exception("PDF %s failed", pdf_id)
+        _progress(pdf_id, 0, "Failed", status=PdfStatus.FAILED, error=str(exc)[:2000])
+        raise
+
+
+def _render(pdf: PackPdf, now: dt.datetime) -> str:
+    from weasyprint import HTML
+
+    from submissions.pack_views import fy_labels
+
+    pdf_id = pdf.pk
     version = pdf.version
     snapshot = version.snapshot
     labels = fy_labels(snapshot["month"])
@@ -67,13 +82,8 @@ def pack_pdf_render(*, pdf_id: int, now: dt.datetime) -> str:
         },
     )
     _progress(pdf_id, 40, "Rendering the PDF")
-    try:
-        document = HTML(string=html).render()
-        content = document.write_pdf()
-    except Exception as exc:  # a broken PDF must not look finished
-        logger.exception("PDF %s failed", pdf_id)
-        _progress(pdf_id, 0, "Failed", status=PdfStatus.FAILED, error=str(exc)[:2000])
-        raise
+    document = HTML(string=html).render()
+    content = document.write_pdf()
     _progress(
         pdf_id,
         100,
