@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -156,10 +157,9 @@ def _whole(text: str, what: str) -> int:
     cleaned = text.replace(",", "")
     if cleaned.endswith(".0"):
         cleaned = cleaned[:-2]
-    try:
-        value = int(cleaned)
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a whole number") from None
+    if not re.fullmatch(r"-?[0-9]+", cleaned):
+        raise ValueError(f"{what} {text!r} is not a whole number")
+    value = int(cleaned)
     if value < 0:
         raise ValueError(f"{what} {value} is negative")
     if value > MAX_FIGURE:
@@ -378,6 +378,13 @@ class _OwnAreas:
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 
+    def foreign(self, area: Area, user: Any | None) -> str | None:
+        """Another partnership's own area, for a user who is not its coordinator."""
+        partnership = self.partnership_of.get(area.id)
+        if partnership is None or user is None or permissions.is_coordinator(user, partnership):
+            return None
+        return f"only {area.name}'s partnership coordinator can import its figures"
+
     def refusal(self, area: Area, month: dt.date, user: Any | None) -> str | None:
         partnership = self.partnership_of.get(area.id)
         if partnership is None:
@@ -523,6 +530,7 @@ def populations_import(
 ) -> ImportReport:
     report, rows = _open(content, filename, POPULATION_REQUIRED, POPULATION_ALLOWED)
     areas = _Areas()
+    own = _OwnAreas.load()
     series_by_code = {s.code: s for s in PopulationSeries.objects.all()}
     by_kind: dict[str, list[PopulationSeries]] = defaultdict(list)
     for s in series_by_code.values():
@@ -533,6 +541,8 @@ def populations_import(
         line = int(row[LINE])
         try:
             area = areas.get(row["area"])
+            if refusal := own.foreign(area, user):
+                raise ValueError(refusal)
             kind = row["kind"]
             if kind not in by_kind and not row.get("series"):
                 raise ValueError(f"kind {kind!r} has no population series")
@@ -603,6 +613,7 @@ def benchmarks_import(
 ) -> ImportReport:
     report, rows = _open(content, filename, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED)
     areas = _Areas()
+    own = _OwnAreas.load()
     indicators = {i.code: i for i in Indicator.objects.all()}
     groups = {g.code: g for g in ComparatorGroup.objects.all()}
     parsed = []
@@ -611,6 +622,8 @@ def benchmarks_import(
         line = int(row[LINE])
         try:
             area = areas.get(row["area"])
+            if refusal := own.foreign(area, user):
+                raise ValueError(refusal)
             indicator = indicators.get(row["indicator"])
             if indicator is None:
                 raise ValueError(f"unknown indicator {row['indicator']!r}")

@@ -423,3 +423,39 @@ def test_another_partnerships_coordinator_cannot_import_its_figures() -> None:
 def test_blank_lines_count_in_line_numbers() -> None:
     errors = refused(b"area,indicator,month,value\n\n\nBarnet,tno,2017-01,-1\n")
     assert errors == [(4, "value -1 is negative")]
+
+
+def test_another_partnerships_coordinator_cannot_import_its_populations_or_benchmarks() -> None:
+    from django.contrib.auth import get_user_model
+
+    from csp.models import Partnership, Role
+
+    other = Partnership.objects.create(name="Barnet CSP", area=Area.objects.get(name="Barnet"))
+    stranger = get_user_model().objects.create(username="barnet-coordinator")
+    Role.objects.create(user=stranger, partnership=other, kind="coordinator")
+    with pytest.raises(ImportRefused):
+        populations_import(
+            content=csv_bytes(
+                ["area", "kind", "series", "value", "in_force_from"],
+                [[BD, "residents", "residents-mye", "1", "2017-06-01"]],
+            ),
+            filename="p.csv",
+            user=stranger,
+            now=NOW,
+        )
+    with pytest.raises(ImportRefused):
+        benchmarks_import(
+            content=csv_bytes(
+                ["area", "indicator", "month", "group", "position", "size"],
+                [[BD, "tno", "2017-01", "MET", "1", "32"]],
+            ),
+            filename="b.csv",
+            user=stranger,
+            now=NOW,
+        )
+
+
+@pytest.mark.parametrize("text", ["١٢", "1_000", "12abc"])
+def test_only_plain_digits_are_whole_numbers(text: str) -> None:
+    errors = refused(csv_bytes(HEADER, [["Barnet", "tno", "2017-01", text]]))
+    assert "is not a whole number" in errors[0][1]
