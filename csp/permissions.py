@@ -115,6 +115,11 @@ def can_publish(user: Any, partnership_id: int) -> bool:
     return is_coordinator(user, partnership_id)
 
 
+def can_reopen_round(user: Any, partnership_id: int) -> bool:
+    """Reopen a published round for a correction (published again as the next version)."""
+    return is_coordinator(user, partnership_id)
+
+
 def can_view_unpublished(user: Any, partnership_id: int, agency_id: int | None) -> bool:
     """An unpublished figure: the coordinator, or a lead of the agency that owns it."""
     return is_coordinator(user, partnership_id) or _owns(user, partnership_id, agency_id)

@@ -374,7 +374,8 @@ class _OwnAreas:
         rounds = list(ReportingRound.objects.values_list("partnership__area_id", "month", "status"))
         last: dict[int, dt.date] = {}
         for area, month, status in rounds:
-            if status == RoundStatus.PUBLISHED and month > last.get(area, dt.date.min):
+            published = status in {RoundStatus.PUBLISHED, RoundStatus.REOPENED}
+            if published and month > last.get(area, dt.date.min):
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 

@@ -2,9 +2,11 @@
 
 A reporting round is one partnership area's month. Its states::
 
-    open -> closed -> published
+    open -> closed -> published -> reopened (for a correction) -> published (version N+1)
 
-Only an open round accepts entries. Each indicator of the round has one submission::
+(a round whose every item is approved may be published straight from open). Only an open round
+accepts entries from the agencies; a reopened one only for the items reopened for correction.
+Each indicator of the round has one submission::
 
     not_started -> draft -> submitted -> approved
                      ^          |
@@ -30,6 +32,7 @@ class RoundStatus(models.TextChoices):
     OPEN = "open", "Open for submissions"
     CLOSED = "closed", "Closed"
     PUBLISHED = "published", "Published"
+    REOPENED = "reopened", "Reopened for a correction"
 
 
 class ReportingRound(models.Model):
@@ -46,8 +49,9 @@ class ReportingRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "month"], name="one_round_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="round_month_first_of_month"),
+            # A reopened round has been published (version 1 at least) and keeps that date.
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status__in=["published", "reopened"]) | Q(published_at__isnull=False),
                 name="published_round_has_date",
             ),
         ]

@@ -8,6 +8,7 @@ and the reason, and queues the recompute and any e-mail only once the transactio
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from csp import permissions
@@ -62,6 +63,10 @@ class RoundClosed(CycleError):
     pass
 
 
+class RoundConflict(CycleError):
+    """The round's state does not allow the action (the API answers 409 Conflict)."""
+
+
 class ValidationFailed(CycleError):
     def __init__(self, checked: Checked) -> None:
         super().__init__("; ".join(checked.errors.values()))
@@ -101,13 +106,11 @@ def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> Non
 
 
 def _accepts_entries(sub: Submission, user: Any) -> bool:
-    """An open round takes entries; a closed one only from the coordinator (who may still fix a
-    returned item before publishing); a published one only for a reopened correction."""
-    if sub.round.status == RoundStatus.OPEN:
-        return True
-    if sub.round.status == RoundStatus.CLOSED:
-        return permissions.is_coordinator(user, sub.round.partnership_id)
-    return sub.round.status == RoundStatus.PUBLISHED and sub.status in workflow.EDITABLE
+    return workflow.round_takes_entries(
+        sub.round.status,
+        sub.status,
+        coordinator=permissions.is_coordinator(user, sub.round.partnership_id),
+    )
 
 
 # --- entry ------------------------------------------------------------------------------------
@@ -382,8 +385,10 @@ def submission_override_rag(
         sub = _lock(submission_id)
         if not permissions.can_override_rag(user, sub):
             raise PermissionDenied("Only the partnership coordinator can override a rating.")
-        if sub.round.status == RoundStatus.PUBLISHED and sub.status not in workflow.EDITABLE:
-            raise RoundClosed("The pack is published: reopen the submission to correct it.")
+        if sub.round.status == RoundStatus.PUBLISHED:
+            raise RoundClosed(
+                "The pack is published: reopen the round (or this submission) to correct it."
+            )
         sub.rag_override = rag
         sub.rag_override_justification = justification.strip() if rag else ""
         sub.version += 1
@@ -399,16 +404,35 @@ def submission_override_rag(
 def submission_reopen(
     *, submission_id: int, user: Any, reason: str, now: dt.datetime
 ) -> Submission:
-    """A correction: reopen one approved submission of a published round."""
+    """A correction: reopen one approved submission of a published round.
+
+    A round that is still ``published`` is reopened with it, in the same transaction (the
+    coordinator corrects straight from the submission's page); a round already reopened stays
+    so. The round is locked before the submission, the order ``round_publish`` locks them in.
+    """
     if not reason.strip():
         raise CycleError("Say what needs correcting: it starts the next version's change note.")
     with transaction.atomic():
+        round_id = (
+            Submission.objects.filter(pk=submission_id).values_list("round_id", flat=True).first()
+        )
+        if round_id is None:
+            raise CycleError(f"There is no submission {submission_id}.")
+        round_ = _lock_round(round_id)
         sub = _lock(submission_id)
         if not permissions.can_correct(user, sub):
             raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
-        if sub.round.status != RoundStatus.PUBLISHED:
+        if round_.status not in {RoundStatus.PUBLISHED, RoundStatus.REOPENED}:
             raise CycleError("Only a submission of a published round is corrected this way.")
         sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
+        if round_.status == RoundStatus.PUBLISHED:
+            round_.status = workflow.next_round_state(round_.status, workflow.RoundAction.REOPEN)
+            _save_round(
+                round_,
+                user,
+                f"reopened for a correction: {sub.indicator.title}: {reason.strip()}",
+                ["status"],
+            )
         sub.version += 1
         _save(sub, user, f"reopened for correction: {reason.strip()}", ["status", "version"])
         return sub
@@ -433,32 +457,86 @@ def _round_create(
         raise CycleError("A round is for a whole month.")
     if deadline < month:
         raise CycleError("The deadline cannot be before the month it reports on.")
-    with transaction.atomic():
+    already = RoundConflict(f"There is already a {month_label(month)} round.")
+    try:
+        with transaction.atomic():
+            if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+                raise already
+            round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
+            round_._history_user = user  # type: ignore[attr-defined]
+            round_.save()
+            Submission.objects.bulk_create(
+                Submission(round=round_, indicator=indicator)
+                for indicator in Indicator.objects.all()
+            )
+            return round_
+    except IntegrityError:
+        # Two requests for the same month: the unique constraint lets one through.
         if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
-            raise CycleError(f"There is already a {month_label(month)} round.")
-        round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
-        round_._history_user = user  # type: ignore[attr-defined]
-        round_.save()
-        Submission.objects.bulk_create(
-            Submission(round=round_, indicator=indicator) for indicator in Indicator.objects.all()
+            raise already from None
+        raise
+
+
+def _lock_round(round_id: int) -> ReportingRound:
+    """The round, locked until the transaction ends: every change of a round's state happens
+    under this lock, so two requests acting on one round run one after the other and the
+    second sees the state the first left."""
+    try:
+        return (
+            ReportingRound.objects.select_for_update(of=("self",))
+            .select_related("partnership__area")
+            .get(pk=round_id)
         )
-        return round_
+    except ReportingRound.DoesNotExist:
+        raise CycleError(f"There is no round {round_id}.") from None
+
+
+def _save_round(round_: ReportingRound, user: Any, reason: str, fields: Iterable[str]) -> None:
+    round_._history_user = user  # type: ignore[attr-defined]
+    round_._change_reason = reason  # type: ignore[attr-defined]
+    round_.save(update_fields=list(fields))
+
+
+def _round_next(round_: ReportingRound, action: workflow.RoundAction) -> workflow.RoundState:
+    try:
+        return workflow.next_round_state(round_.status, action)
+    except workflow.RoundTransitionError as exc:
+        if (round_.status, action) == (RoundStatus.PUBLISHED, workflow.RoundAction.PUBLISH):
+            latest = round_.versions.order_by("-number").values_list("number", flat=True).first()
+            raise RoundConflict(
+                f"Version {latest or 1} is already published and nothing has been reopened: "
+                "reopen the round for a correction first."
+            ) from None
+        raise RoundConflict(f"{month_label(round_.month)}: {exc}") from None
 
 
 def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound:
     """Close an open round for entries (open -> closed); it can then only be published."""
     with transaction.atomic():
-        round_ = ReportingRound.objects.select_for_update().filter(pk=round_id).first()
-        if round_ is None:
-            raise CycleError(f"There is no round {round_id}.")
+        round_ = _lock_round(round_id)
         if not permissions.can_manage_rounds(user, round_.partnership_id):
             raise PermissionDenied("Only the partnership coordinator can close a round.")
-        if round_.status != RoundStatus.OPEN:
-            raise CycleError(f"The {month_label(round_.month)} round is not open.")
-        round_.status, round_.closed_at = RoundStatus.CLOSED, now
-        round_._history_user = user  # type: ignore[attr-defined]
-        round_._change_reason = "closed for entries"  # type: ignore[attr-defined]
-        round_.save(update_fields=["status", "closed_at"])
+        round_.status = _round_next(round_, workflow.RoundAction.CLOSE)
+        round_.closed_at = now
+        _save_round(round_, user, "closed for entries", ["status", "closed_at"])
+        return round_
+
+
+def round_reopen(*, round_id: int, user: Any, reason: str, now: dt.datetime) -> ReportingRound:
+    """Reopen a published round for a correction (published -> reopened).
+
+    Its approved items stay approved: the coordinator then reopens the ones to correct, or
+    overrides a rating, and publishes the result as the next version. ``reason`` is kept in the
+    round's audit trail.
+    """
+    if not reason.strip():
+        raise CycleError("Say what needs correcting: it is kept in the round's audit trail.")
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if not permissions.can_reopen_round(user, round_.partnership_id):
+            raise PermissionDenied("Only the partnership coordinator can reopen a round.")
+        round_.status = _round_next(round_, workflow.RoundAction.REOPEN)
+        _save_round(round_, user, f"reopened for a correction: {reason.strip()}", ["status"])
         return round_
 
 
@@ -509,40 +587,45 @@ def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetim
     from submissions.selectors import pack_snapshot_build
 
     with transaction.atomic():
-        try:
-            round_ = (
-                ReportingRound.objects.select_for_update()
-                .select_related("partnership__area")
-                .get(pk=round_id)
-            )
-        except ReportingRound.DoesNotExist:
-            raise CycleError(f"There is no round {round_id}.") from None
+        # Concurrent publishes queue here; each then sees what the one before it published.
+        round_ = _lock_round(round_id)
         if not permissions.can_publish(user, round_.partnership_id):
             raise PermissionDenied("Only the partnership coordinator can publish a pack.")
+        new_state = _round_next(round_, workflow.RoundAction.PUBLISH)
         blockers = round_publish_blockers(round_)
         if blockers:
-            raise CycleError("Not everything is approved yet: " + "; ".join(blockers) + ".")
-        number = round_.versions.count() + 1
+            raise RoundConflict("Not everything is approved yet: " + "; ".join(blockers) + ".")
+        latest = round_.versions.order_by("-number").first()
+        number = latest.number + 1 if latest else 1
         if number > 1 and not change_note.strip():
             raise CycleError(
                 f"Say what changed: the board reads this note beside version {number}."
             )
         # Publish exactly what is approved: bring the derived figures up to date first.
         metrics_recompute(now=now, area_ids=[round_.partnership.area_id])
+        snapshot = pack_snapshot_build(round_)
+        if latest is not None and _same_snapshot(snapshot, latest.snapshot):
+            raise RoundConflict(
+                f"Nothing has changed since version {latest.number}: correct a figure, its "
+                "commentary or its rating before publishing a new version."
+            )
         version = PackVersion.objects.create(
             round=round_,
             number=number,
             published_at=now,
             published_by=user,
             change_note=change_note.strip(),
-            snapshot=pack_snapshot_build(round_),
+            snapshot=snapshot,
         )
-        round_.status, round_.published_at = RoundStatus.PUBLISHED, now
+        round_.status, round_.published_at = new_state, now
         transaction.on_commit(lambda: _forget_versions(round_))
-        round_._history_user = user  # type: ignore[attr-defined]
-        round_._change_reason = f"published version {number}"  # type: ignore[attr-defined]
-        round_.save(update_fields=["status", "published_at"])
+        _save_round(round_, user, f"published version {number}", ["status", "published_at"])
         return version
+
+
+def _same_snapshot(built: dict[str, Any], stored: Any) -> bool:
+    """Compare as the database keeps it: a JSON round trip turns tuples into lists."""
+    return bool(json.loads(json.dumps(built)) == stored)
 
 
 # --- deadlines and reminders ------------------------------------------------------------------

@@ -1,10 +1,19 @@
-"""The submission workflow as one transition table (DESIGN.md, "The monthly cycle").
+"""The monthly cycle's two transition tables (DESIGN.md, "The monthly cycle").
+
+A submission::
 
     not_started -> draft -> submitted -> approved
                      ^          |
                      +- returned (reason required)
 
-Plain Python: the services check every change of state here and nowhere else.
+A round::
+
+    open -> closed -> published -> reopened -> published (version N+1) ...
+      |                  ^
+      +------------------+  (publish straight from open once everything is approved)
+
+Plain Python, no Django: the services check every change of state here and nowhere else, and
+the pages and the API ask these tables which actions to offer.
 """
 
 from __future__ import annotations
@@ -69,4 +78,107 @@ def _past(action: str) -> str:
         "approve": "approved",
         "return": "returned",
         "reopen": "reopened",
+        "close": "closed",
+        "publish": "published",
     }.get(action, action)
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+class RoundState(StrEnum):
+    OPEN = "open"  # taking entries
+    CLOSED = "closed"  # no more entries from the agencies; the coordinator finishes the review
+    PUBLISHED = "published"  # frozen as a pack version; nothing changes
+    REOPENED = "reopened"  # published, and open for a correction that becomes version N+1
+
+
+class RoundAction(StrEnum):
+    CLOSE = "close"
+    PUBLISH = "publish"
+    REOPEN = "reopen"  # for a correction
+
+
+ROUND_TRANSITIONS: dict[tuple[RoundState, RoundAction], RoundState] = {
+    (RoundState.OPEN, RoundAction.CLOSE): RoundState.CLOSED,
+    # A round whose every item is approved before the deadline need not be closed first.
+    (RoundState.OPEN, RoundAction.PUBLISH): RoundState.PUBLISHED,
+    (RoundState.CLOSED, RoundAction.PUBLISH): RoundState.PUBLISHED,
+    (RoundState.PUBLISHED, RoundAction.REOPEN): RoundState.REOPENED,
+    (RoundState.REOPENED, RoundAction.PUBLISH): RoundState.PUBLISHED,
+}
+
+# Why a cell is empty, for the person who tried it; other cells get a generic sentence.
+_ROUND_REFUSALS: dict[tuple[RoundState, RoundAction], str] = {
+    (RoundState.CLOSED, RoundAction.CLOSE): "The round is already closed for entries.",
+    (RoundState.PUBLISHED, RoundAction.CLOSE): (
+        "A published round cannot be closed: it takes no entries."
+    ),
+    (RoundState.REOPENED, RoundAction.CLOSE): (
+        "A reopened round cannot be closed: publish the correction instead."
+    ),
+    (RoundState.PUBLISHED, RoundAction.PUBLISH): (
+        "The pack is already published and nothing has been reopened: "
+        "reopen the round for a correction first."
+    ),
+    (RoundState.OPEN, RoundAction.REOPEN): (
+        "Only a published round can be reopened for a correction."
+    ),
+    (RoundState.CLOSED, RoundAction.REOPEN): (
+        "Only a published round can be reopened for a correction."
+    ),
+    (RoundState.REOPENED, RoundAction.REOPEN): ("The round is already reopened for a correction."),
+}
+
+
+class RoundTransitionError(TransitionError):
+    """The action is not allowed from the round's current state."""
+
+    def __init__(self, message: str, *, state: str, action: str) -> None:
+        super().__init__(message)
+        self.state = state
+        self.action = action
+
+
+def next_round_state(state: str, action: str) -> RoundState:
+    try:
+        source = RoundState(state)
+    except ValueError:
+        raise RoundTransitionError(
+            f"{state!r} is not a round state.", state=state, action=action
+        ) from None
+    try:
+        verb = RoundAction(action)
+    except ValueError:
+        raise RoundTransitionError(
+            f"{action!r} is not a round action.", state=state, action=action
+        ) from None
+    target = ROUND_TRANSITIONS.get((source, verb))
+    if target is None:
+        raise RoundTransitionError(
+            _ROUND_REFUSALS.get(
+                (source, verb), f"A round that is {source.value} cannot be {_past(verb)}."
+            ),
+            state=state,
+            action=action,
+        )
+    return target
+
+
+def allowed_round_actions(state: str) -> set[RoundAction]:
+    return {action for (source, action) in ROUND_TRANSITIONS if source == RoundState(state)}
+
+
+def round_takes_entries(round_state: str, submission_state: str, *, coordinator: bool) -> bool:
+    """Whether a submission of a round in ``round_state`` may be saved or submitted at all (its
+    own table then says which). An open round takes entries; a closed one only from the
+    coordinator, who may still fix a returned item before publishing; a published one none; a
+    reopened one only for the items reopened for the correction."""
+    state = RoundState(round_state)
+    if state == RoundState.OPEN:
+        return True
+    if state == RoundState.CLOSED:
+        return coordinator
+    if state == RoundState.REOPENED:
+        return State(submission_state) in EDITABLE
+    return False

@@ -274,6 +274,8 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
         submission_id=jan("tno").pk, user=user("coordinator"), reason="TNO figure arrived", now=NOW
     )
     assert sub.status == "draft"
+    round_.refresh_from_db()
+    assert round_.status == "reopened"  # reopening one item reopens its round for the correction
     save("tno", "police", Entry(value=1420), submit=True)
     services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
     with pytest.raises(services.CycleError, match="Say what changed"):
@@ -287,6 +289,8 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
         now=NOW,
     )
     assert v2.number == 2
+    round_.refresh_from_db()
+    assert round_.status == "published"
     from submissions.selectors import pack_changes
 
     v1.refresh_from_db()
@@ -453,3 +457,187 @@ def test_an_areas_change_keeps_the_ranks_of_groups_it_is_not_in() -> None:
     )
     ranks_recompute(indicator_ids=[tno.id], area_ids=[Area.objects.get(code="E09000002").id])
     assert DerivedRank.objects.filter(group=other).count() == 3
+
+
+# --- the round's own state machine (workflow.ROUND_TRANSITIONS) --------------------------------
+
+
+def _publish_january(change_note: str = "") -> PackVersion:
+    return services.round_publish(
+        round_id=ReportingRound.objects.get(month=JAN).pk,
+        user=user("coordinator"),
+        change_note=change_note,
+        now=NOW,
+    )
+
+
+def test_a_published_round_is_not_published_again_until_it_is_reopened() -> None:
+    _approve_everything_in_january()
+    assert _publish_january().number == 1
+    with pytest.raises(
+        services.RoundConflict,
+        match="Version 1 is already published and nothing has been reopened",
+    ):
+        _publish_january("Same again")
+    assert PackVersion.objects.filter(round__month=JAN).count() == 1
+
+
+def test_a_reopened_round_with_nothing_changed_is_not_published_again() -> None:
+    _approve_everything_in_january()
+    _publish_january()
+    round_ = services.round_reopen(
+        round_id=ReportingRound.objects.get(month=JAN).pk,
+        user=user("coordinator"),
+        reason="Check the fire figures",
+        now=NOW,
+    )
+    assert round_.status == "reopened"
+    with pytest.raises(services.RoundConflict, match="Nothing has changed since version 1"):
+        _publish_january("Checked: no change")
+    assert PackVersion.objects.filter(round__month=JAN).count() == 1
+    assert ReportingRound.objects.get(month=JAN).status == "reopened"  # still open to correct
+
+
+def test_a_correction_in_a_reopened_round_is_published_as_the_next_version() -> None:
+    _approve_everything_in_january()
+    _publish_january()
+    jan_round = ReportingRound.objects.get(month=JAN)
+    with pytest.raises(services.RoundClosed, match="reopen"):  # published: nothing changes
+        services.submission_override_rag(
+            submission_id=jan("tno").pk,
+            user=user("coordinator"),
+            rag="G",
+            justification="Agreed at the board",
+            now=NOW,
+        )
+    services.round_reopen(
+        round_id=jan_round.pk, user=user("coordinator"), reason="Board agreed TNO is Green", now=NOW
+    )
+    services.submission_override_rag(
+        submission_id=jan("tno").pk,
+        user=user("coordinator"),
+        rag="G",
+        justification="Agreed at the board",
+        now=NOW,
+    )
+    v2 = _publish_january("TNO rated Green as agreed")
+    assert v2.number == 2
+    tno = next(p for p in v2.snapshot["indicators"] if p["code"] == "tno")
+    assert tno["rag_effective"] == "G"
+    jan_round.refresh_from_db()
+    assert jan_round.status == "published"
+    record = jan_round.history.order_by("-history_date", "-history_id")
+    assert [r.history_change_reason for r in record[:3]] == [
+        "published version 2",
+        "reopened for a correction: Board agreed TNO is Green",
+        "published version 1",
+    ]
+
+
+def test_reopening_a_round_needs_the_coordinator_a_reason_and_a_published_round() -> None:
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    with pytest.raises(services.CycleError, match="Say what needs correcting"):
+        services.round_reopen(round_id=dec.pk, user=user("coordinator"), reason=" ", now=NOW)
+    for who in ("police", "board", "admin"):
+        with pytest.raises(PermissionDenied):
+            services.round_reopen(round_id=dec.pk, user=user(who), reason="Fix", now=NOW)
+    with pytest.raises(services.RoundConflict, match="Only a published round can be reopened"):
+        services.round_reopen(
+            round_id=ReportingRound.objects.get(month=JAN).pk,
+            user=user("coordinator"),
+            reason="Fix",
+            now=NOW,
+        )
+    services.round_reopen(round_id=dec.pk, user=user("coordinator"), reason="Fix", now=NOW)
+    with pytest.raises(services.RoundConflict, match="already reopened"):
+        services.round_reopen(round_id=dec.pk, user=user("coordinator"), reason="Fix", now=NOW)
+    with pytest.raises(services.CycleError, match="There is no round"):
+        services.round_reopen(round_id=999_999, user=user("coordinator"), reason="Fix", now=NOW)
+
+
+def test_a_round_that_is_not_open_cannot_be_closed() -> None:
+    jan_round = ReportingRound.objects.get(month=JAN)
+    services.round_close(round_id=jan_round.pk, user=user("coordinator"), now=NOW)
+    with pytest.raises(services.RoundConflict, match="already closed"):
+        services.round_close(round_id=jan_round.pk, user=user("coordinator"), now=NOW)
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    with pytest.raises(services.RoundConflict, match="published round cannot be closed"):
+        services.round_close(round_id=dec.pk, user=user("coordinator"), now=NOW)
+
+
+def test_reopening_an_item_of_a_reopened_round_keeps_the_round_reopened() -> None:
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    services.round_reopen(round_id=dec.pk, user=user("coordinator"), reason="Fix", now=NOW)
+    arson = Submission.objects.get(round=dec, indicator__code="arson")
+    services.submission_reopen(
+        submission_id=arson.pk, user=user("coordinator"), reason="YTD off by one", now=NOW
+    )
+    dec.refresh_from_db()
+    assert dec.status == "reopened"
+    assert Submission.objects.get(pk=arson.pk).status == "draft"
+
+
+def test_an_item_of_an_unpublished_round_is_not_reopened_and_the_round_is_left_alone() -> None:
+    save("tno", "police", Entry(value=1420), submit=True)
+    services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
+    with pytest.raises(services.CycleError, match="published round"):
+        services.submission_reopen(
+            submission_id=jan("tno").pk, user=user("coordinator"), reason="x", now=NOW
+        )
+    assert ReportingRound.objects.get(month=JAN).status == "open"
+    assert jan("tno").status == "approved"
+
+
+def test_a_refused_item_reopen_leaves_the_published_round_published() -> None:
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    tno_dec = Submission.objects.get(round=dec, indicator__code="tno")
+    with pytest.raises(PermissionDenied):
+        services.submission_reopen(
+            submission_id=tno_dec.pk, user=user("police"), reason="x", now=NOW
+        )
+    dec.refresh_from_db()
+    assert dec.status == "published"
+
+
+def test_a_lead_corrects_a_reopened_item_but_nothing_else_of_a_reopened_round() -> None:
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    tno_dec = Submission.objects.get(round=dec, indicator__code="tno")
+    services.submission_reopen(
+        submission_id=tno_dec.pk, user=user("coordinator"), reason="Recount", now=NOW
+    )
+    sub = services.submission_save(
+        submission_id=tno_dec.pk,
+        user=user("police"),
+        entry=Entry(value=1390),
+        expected_version=Submission.objects.get(pk=tno_dec.pk).version,
+        submit=True,
+        now=NOW,
+    )
+    assert sub.status == "submitted"
+    burglary = Submission.objects.get(round=dec, indicator__code="burglary")
+    with pytest.raises(services.RoundClosed):  # still approved: not part of the correction
+        services.submission_save(
+            submission_id=burglary.pk,
+            user=user("police"),
+            entry=Entry(value=1),
+            expected_version=burglary.version,
+            submit=False,
+            now=NOW,
+        )
+
+
+def test_a_second_round_for_the_same_month_is_a_conflict() -> None:
+    from csp.models import Partnership
+
+    partnership = Partnership.objects.get()
+    ReportingRound.objects.create(
+        partnership=partnership, month=dt.date(2017, 2, 1), deadline=dt.date(2017, 3, 10)
+    )
+    with pytest.raises(services.RoundConflict, match="already a February 2017 round"):
+        services.round_create(
+            partnership_id=partnership.id,
+            month=dt.date(2017, 2, 1),
+            deadline=dt.date(2017, 3, 10),
+            user=user("coordinator"),
+            now=NOW,
+        )

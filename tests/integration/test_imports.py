@@ -390,6 +390,22 @@ def test_figures_of_the_wrong_shape_or_outside_the_cycle_are_refused(row, messag
     assert message in errors[0][1]
 
 
+def test_a_pack_reopened_for_a_correction_still_guards_the_months_before_it() -> None:
+    from django.contrib.auth import get_user_model
+
+    from submissions.models import ReportingRound
+    from submissions.services import round_reopen
+
+    round_reopen(
+        round_id=ReportingRound.objects.get(month=dt.date(2016, 12, 1)).pk,
+        user=get_user_model().objects.get(username="coordinator"),
+        reason="Fire figures",
+        now=NOW,
+    )
+    errors = refused(csv_bytes(HEADER, [[BD, "tno", "2016-11", "1400"]]))
+    assert "go through the monthly cycle" in errors[0][1]
+
+
 def test_figures_after_the_cycle_and_history_of_the_own_area_can_be_imported() -> None:
     report = month_values_import(
         content=csv_bytes(HEADER, [[BD, "tno", "2017-03", "1500"]]),
