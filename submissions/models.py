@@ -42,7 +42,7 @@ class ReportingRound(models.Model):
     status = models.CharField(max_length=20, choices=RoundStatus.choices, default="open")
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["partnership", "-month"]
@@ -120,7 +120,8 @@ class Submission(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The audit line carries the reason (a return, a correction) whole, however long.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["round", "indicator__pack_order"]

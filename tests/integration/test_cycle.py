@@ -641,3 +641,16 @@ def test_a_second_round_for_the_same_month_is_a_conflict() -> None:
             user=user("coordinator"),
             now=NOW,
         )
+
+
+def test_a_long_reason_is_kept_whole_in_the_audit_trail() -> None:
+    # The audit line was a 100-character column: PostgreSQL refused a longer reason with a 500.
+    reason = "The extract ran before the late crime records were added; " * 5
+    save("tno", "police", Entry(value=1420), submit=True)
+    services.submission_return(
+        submission_id=jan("tno").pk, user=user("coordinator"), reason=reason, now=NOW
+    )
+    assert jan("tno").history.first().history_change_reason == f"returned: {reason.strip()}"
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    services.round_reopen(round_id=dec.pk, user=user("coordinator"), reason=reason, now=NOW)
+    assert dec.history.first().history_change_reason.endswith(reason.strip())
