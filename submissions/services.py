@@ -422,7 +422,7 @@ def submission_reopen(
         sub = _lock(submission_id)
         if not permissions.can_correct(user, sub):
             raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
-        if round_.status not in {RoundStatus.PUBLISHED, RoundStatus.REOPENED}:
+        if round_.status not in workflow.CORRECTABLE_ROUNDS:
             raise CycleError("Only a submission of a published round is corrected this way.")
         sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
         if round_.status == RoundStatus.PUBLISHED:
@@ -623,9 +623,22 @@ def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetim
         return version
 
 
+# When the figures were last recomputed, not what they are: a new stamp alone is no change.
+_SNAPSHOT_STAMPS = frozenset({"computed_at"})
+
+
+def _without_stamps(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_stamps(v) for k, v in value.items() if k not in _SNAPSHOT_STAMPS}
+    if isinstance(value, list):
+        return [_without_stamps(v) for v in value]
+    return value
+
+
 def _same_snapshot(built: dict[str, Any], stored: Any) -> bool:
-    """Compare as the database keeps it: a JSON round trip turns tuples into lists."""
-    return bool(json.loads(json.dumps(built)) == stored)
+    """Whether a new pack would show what the stored version shows. Compared as the database
+    keeps it (a JSON round trip turns tuples into lists), recompute stamps left out."""
+    return bool(_without_stamps(json.loads(json.dumps(built))) == _without_stamps(stored))
 
 
 # --- deadlines and reminders ------------------------------------------------------------------

@@ -18,5 +18,6 @@ urlpatterns = [
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_overview, name="round"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", views.round_reopen, name="round_reopen"),
     path("rounds/<int:pk>/audit/", views.round_audit, name="round_audit"),
 ]

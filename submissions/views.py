@@ -89,7 +89,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You have no role in a partnership.")
     subs = Submission.objects.filter(round__partnership=partnership).filter(
         Q(round__status=RoundStatus.OPEN)
-        | Q(round__status=RoundStatus.PUBLISHED, status__in=list(workflow.EDITABLE))
+        | Q(round__status=RoundStatus.REOPENED, status__in=list(workflow.EDITABLE))
     )
     if partnership.id not in access.coordinator_of:
         subs = subs.filter(indicator__owner_id__in=access.agencies_led(partnership.id))
@@ -184,10 +184,13 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         if not sub.performance_overview:
             initial["performance_overview"] = draft  # the overview starts from the engine's draft
         form = EntryForm(initial=initial, indicator=sub.indicator, categories=categories)
-    editable = sub.status in workflow.EDITABLE and (
-        sub.round.status == RoundStatus.OPEN or sub.round.status == RoundStatus.PUBLISHED
+    editable = sub.status in workflow.EDITABLE and workflow.round_takes_entries(
+        sub.round.status,
+        sub.status,
+        coordinator=permissions.is_coordinator(request.user, sub.round.partnership_id),
     )
     coordinator = permissions.can_approve(request.user, sub)
+    allowed = {a.value for a in workflow.allowed_actions(sub.status)}
     return render(
         request,
         "submissions/entry.html",
@@ -206,7 +209,9 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "reopen_form": ReopenForm(),
             "audit": submission_audit(sub),
             "context": review_context(sub) if coordinator else None,
-            "allowed": {a.value for a in workflow.allowed_actions(sub.status)},
+            "allowed": allowed,
+            "reopen_allowed": "reopen" in allowed
+            and sub.round.status in workflow.CORRECTABLE_ROUNDS,
         },
     )
 
@@ -373,33 +378,41 @@ def rounds(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 @login_required
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's round: progress, and the actions the round's table allows now."""
     partnership = _coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
     if request.method == "POST":
         form = PublishForm(request.POST)
-        if form.is_valid():
-            try:
-                version = services.round_publish(
-                    round_id=round_.pk,
-                    user=request.user,
-                    change_note=form.cleaned_data["change_note"],
-                    now=timezone.now(),
-                )
-            except (services.CycleError, PermissionDenied) as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request, f"Published version {version.number} of the {round_.month:%B %Y} pack."
-                )
-                return redirect(
-                    "packs:summary",
-                    area=partnership.area.code,
-                    month=round_.month.strftime("%Y-%m"),
-                )
+        if not form.is_valid():
+            messages.error(request, f"Not published: {_form_errors(form)}")
+            return redirect("submissions:round", pk=round_.pk)
+        try:
+            version = services.round_publish(
+                round_id=round_.pk,
+                user=request.user,
+                change_note=form.cleaned_data["change_note"],
+                now=timezone.now(),
+            )
+        except (services.CycleError, TransitionError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Published version {version.number} of the {round_.month:%B %Y} pack."
+            )
+            return redirect(
+                "packs:summary",
+                area=partnership.area.code,
+                month=round_.month.strftime("%Y-%m"),
+            )
         return redirect("submissions:round", pk=round_.pk)
     rows = submission_rows(submissions=round_.submissions.all(), today=timezone.localdate())
+    versions = list(round_.versions.order_by("number"))
     return render(
         request,
         "submissions/round.html",
@@ -410,7 +423,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "overdue": [r for r in rows if r.overdue],
             "blockers": services.round_publish_blockers(round_),
-            "versions": list(round_.versions.order_by("number")),
+            "versions": versions,
+            "next_version": len(versions) + 1,
+            "allowed": {a.value for a in workflow.allowed_round_actions(round_.status)},
             "publish_form": PublishForm(),
             "reopen_form": ReopenForm(),
         },
@@ -424,10 +439,32 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
     try:
         services.round_close(round_id=round_.pk, user=request.user, now=timezone.now())
-    except (services.CycleError, PermissionDenied) as exc:
+    except (services.CycleError, TransitionError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"The {round_.month:%B %Y} round is closed for entries.")
+    return redirect("submissions:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a published round for a correction, with the reason kept in its audit trail."""
+    partnership = _coordinated_partnership(request)
+    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
+    reason = request.POST.get("reason", "")
+    form = ReopenForm(request.POST)
+    if reason.strip() and not form.is_valid():  # a blank reason gets the service's sentence
+        messages.error(request, f"Not reopened: {_form_errors(form)}")
+        return redirect("submissions:round", pk=round_.pk)
+    try:
+        services.round_reopen(
+            round_id=round_.pk, user=request.user, reason=reason, now=timezone.now()
+        )
+    except (services.CycleError, TransitionError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The {round_.month:%B %Y} round is reopened for a correction.")
     return redirect("submissions:round", pk=round_.pk)
 
 

@@ -127,8 +127,11 @@ _ROUND_REFUSALS: dict[tuple[RoundState, RoundAction], str] = {
     (RoundState.CLOSED, RoundAction.REOPEN): (
         "Only a published round can be reopened for a correction."
     ),
-    (RoundState.REOPENED, RoundAction.REOPEN): ("The round is already reopened for a correction."),
+    (RoundState.REOPENED, RoundAction.REOPEN): "The round is already reopened for a correction.",
 }
+
+# Rounds whose approved items a correction may reopen (a published one is reopened with them).
+CORRECTABLE_ROUNDS = frozenset({RoundState.PUBLISHED, RoundState.REOPENED})
 
 
 class RoundTransitionError(TransitionError):

@@ -462,12 +462,12 @@ def test_an_areas_change_keeps_the_ranks_of_groups_it_is_not_in() -> None:
 # --- the round's own state machine (workflow.ROUND_TRANSITIONS) --------------------------------
 
 
-def _publish_january(change_note: str = "") -> PackVersion:
+def _publish_january(change_note: str = "", now: dt.datetime = NOW) -> PackVersion:
     return services.round_publish(
         round_id=ReportingRound.objects.get(month=JAN).pk,
         user=user("coordinator"),
         change_note=change_note,
-        now=NOW,
+        now=now,
     )
 
 
@@ -492,8 +492,9 @@ def test_a_reopened_round_with_nothing_changed_is_not_published_again() -> None:
         now=NOW,
     )
     assert round_.status == "reopened"
+    # An hour later: the recompute stamps new times on the same figures, which is no change.
     with pytest.raises(services.RoundConflict, match="Nothing has changed since version 1"):
-        _publish_january("Checked: no change")
+        _publish_january("Checked: no change", now=NOW + dt.timedelta(hours=1))
     assert PackVersion.objects.filter(round__month=JAN).count() == 1
     assert ReportingRound.objects.get(month=JAN).status == "reopened"  # still open to correct
 
