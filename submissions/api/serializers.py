@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rest_framework import serializers
 
-from csp.models import Agency, Area, ComparatorGroup
+from csp.models import Agency, Area, ComparatorGroup, Partnership
 from indicators.models import DerivedMetric, Indicator, MonthValue, Target
 from submissions.models import PackVersion, ReportingRound, Submission
 
@@ -196,6 +198,52 @@ class ReturnSerializer(serializers.Serializer):
 class OverrideSerializer(serializers.Serializer):
     rag = serializers.ChoiceField(choices=["", "R", "A", "G", "None"], allow_blank=True)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    """A round for one month of the partnership that reports on ``area``."""
+
+    area = serializers.CharField(max_length=20, help_text="The partnership's area (ONS code).")
+    month = serializers.RegexField(
+        r"^[0-9]{4}-[0-9]{2}$", max_length=7, help_text="The reporting month, YYYY-MM."
+    )
+    deadline = serializers.DateField(help_text="The submission deadline, YYYY-MM-DD.")
+
+    def validate_area(self, value: str) -> Partnership:
+        partnership = Partnership.objects.filter(area__code=value).first()
+        if partnership is None:
+            raise serializers.ValidationError(f"No partnership reports on area {value}.")
+        return partnership
+
+    def validate_month(self, value: str) -> dt.date:
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise serializers.ValidationError(f"{value} is not a month (YYYY-MM).") from None
+
+
+class PublishSerializer(serializers.Serializer):
+    change_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What changed since the last version (needed from version 2 on).",
+    )
+
+
+class RoundReopenSerializer(serializers.Serializer):
+    # Blank is the service's to refuse, with its own sentence.
+    reason = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="What needs correcting (kept in the round's audit trail).",
+    )
+
+
+class RefusalSerializer(serializers.Serializer):
+    """Why the action was refused."""
+
+    detail = serializers.CharField()
 
 
 class PackVersionSerializer(serializers.ModelSerializer):

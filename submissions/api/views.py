@@ -7,7 +7,8 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -95,11 +96,114 @@ class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+def _refused(*codes: int) -> dict[int, OpenApiResponse]:
+    why = {
+        400: "Bad input: {field: [messages]} for the body's fields, or {detail: message}.",
+        403: "Only the partnership's coordinator may do this.",
+        404: "No such round, or not one of your partnerships'.",
+        409: "The round's state does not allow it now (the message says why).",
+    }
+    return {
+        code: OpenApiResponse(
+            OpenApiTypes.OBJECT if code == 400 else s.RefusalSerializer, description=why[code]
+        )
+        for code in codes
+    }
+
+
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reporting rounds of your partnerships. The coordinator opens, closes, publishes and
+    reopens them through the same services as the pages; each state change is checked against
+    the round's transition table (open -> closed -> published -> reopened -> published)."""
+
     serializer_class = s.RoundSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return rounds_visible_to(self.request.user).order_by("-month")
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        try:
+            return super().get_object()
+        except (ValueError, TypeError):
+            raise NotFound() from None
+
+    @extend_schema(
+        summary="Open a round for a month",
+        request=s.RoundCreateSerializer,
+        responses={201: s.RoundSerializer, **_refused(400, 403, 409)},
+    )
+    def create(self, request: Request) -> Response:
+        body = s.RoundCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            round_ = services.round_create(
+                partnership_id=body.validated_data["area"].id,
+                month=body.validated_data["month"],
+                deadline=body.validated_data["deadline"],
+                user=request.user,
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        round_ = rounds_visible_to(request.user).get(pk=round_.pk)
+        return Response(s.RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close an open round for entries",
+        request=None,
+        responses={200: s.RoundSerializer, **_refused(403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            round_ = services.round_close(
+                round_id=self.get_object().pk, user=request.user, now=timezone.now()
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.RoundSerializer(round_).data)
+
+    @extend_schema(
+        summary="Publish the round's pack as its next version",
+        description="Version 1 from an open or closed round whose every item is approved; "
+        "version N+1 from a reopened round, with a change note, if the pack changed.",
+        request=s.PublishSerializer,
+        responses={201: s.PackVersionSerializer, **_refused(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        body = s.PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            version = services.round_publish(
+                round_id=self.get_object().pk,
+                user=request.user,
+                change_note=body.validated_data["change_note"],
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.PackVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Reopen a published round for a correction",
+        request=s.RoundReopenSerializer,
+        responses={200: s.RoundSerializer, **_refused(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        body = s.RoundReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            round_ = services.round_reopen(
+                round_id=self.get_object().pk,
+                user=request.user,
+                reason=body.validated_data["reason"],
+                now=timezone.now(),
+            )
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(s.RoundSerializer(round_).data)
 
 
 class PackViewSet(viewsets.ReadOnlyModelViewSet):
@@ -132,6 +236,8 @@ def _refusal(exc: Exception) -> Response:
         )
     if isinstance(exc, PermissionDenied):
         raise ApiPermissionDenied(str(exc))
+    if isinstance(exc, services.RoundConflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
 
