@@ -37,6 +37,9 @@ MATRIX = {
     "override_rag": {"coordinator"},
     "publish": {"coordinator"},
     "correct": {"coordinator"},
+    "open_round": {"coordinator"},
+    "close_round": {"coordinator"},
+    "reopen_round": {"coordinator"},
     "view_unpublished": {"own_lead", "coordinator"},
     "view_published_pack": {"own_lead", "other_lead", "coordinator", "board"},
 }
@@ -59,6 +62,9 @@ def rule(action: str, user, sub: Submission) -> bool:  # type: ignore[no-untyped
         "override_rag": lambda: permissions.can_override_rag(user, sub),
         "publish": lambda: permissions.can_publish(user, partnership),
         "correct": lambda: permissions.can_correct(user, sub),
+        "open_round": lambda: permissions.can_manage_rounds(user, partnership),
+        "close_round": lambda: permissions.can_manage_rounds(user, partnership),
+        "reopen_round": lambda: permissions.can_reopen_round(user, partnership),
         "view_unpublished": lambda: permissions.can_view_unpublished(
             user, partnership, sub.indicator.owner_id
         ),
@@ -118,6 +124,8 @@ def page(action: str, role: str) -> bool:
         client.post(f"/submissions/{dec.pk}/reopen/", {"reason": "fix"})
         dec.refresh_from_db()
         return dec.status == "draft"
+    if action in {"open_round", "close_round", "reopen_round"}:
+        return round_page(action, client)
     if action == "view_unpublished":
         # The coordinator's review queue and the lead's list show January's unpublished figure.
         Submission.objects.filter(pk=sub.pk).update(status="submitted", value=98765)
@@ -132,3 +140,56 @@ def page(action: str, role: str) -> bool:
 @pytest.mark.parametrize("role", CAST)
 def test_pages_obey_the_matrix(role: str, action: str) -> None:
     assert page(action, role) is (role in MATRIX[action])
+
+
+def round_page(action: str, client: Client) -> bool:
+    """Open, close or reopen a round from the pages; True when it took effect."""
+    if action == "open_round":
+        client.post("/rounds/", {"month": "2017-02", "deadline": "2017-03-10"})
+        # Another partnership's coordinator opens their own round here, never this one.
+        return ReportingRound.objects.filter(
+            month=dt.date(2017, 2, 1), partnership__area__code="E09000002"
+        ).exists()
+    if action == "close_round":
+        jan = ReportingRound.objects.get(month=dt.date(2017, 1, 1))
+        client.post(f"/rounds/{jan.pk}/close/")
+        return ReportingRound.objects.get(pk=jan.pk).status == "closed"
+    dec = ReportingRound.objects.get(month=dt.date(2016, 12, 1))
+    client.post(f"/rounds/{dec.pk}/reopen/", {"reason": "Fire figures"})
+    return ReportingRound.objects.get(pk=dec.pk).status == "reopened"
+
+
+ROUND_ACTIONS = ["open_round", "close_round", "publish", "reopen_round"]
+
+
+def _outsider(role: str):  # type: ignore[no-untyped-def]
+    """The administrator, or the coordinator of another partnership."""
+    if role == "admin":
+        return get_user_model().objects.get(username="admin")
+    from csp.models import Area, Partnership, Role
+
+    barnet = Partnership.objects.create(name="Barnet CSP", area=Area.objects.get(code="E09000003"))
+    stranger = get_user_model().objects.create(username="barnet-coordinator")
+    Role.objects.create(user=stranger, partnership=barnet, kind="coordinator")
+    return stranger
+
+
+@pytest.mark.parametrize("action", ROUND_ACTIONS)
+@pytest.mark.parametrize("role", ["admin", "other_partnership"])
+def test_neither_the_administrator_nor_another_partnership_acts_on_rounds(
+    role: str, action: str
+) -> None:
+    user = _outsider(role)
+    sub = _tno()
+    assert rule(action, user, sub) is False
+    client = Client()
+    client.force_login(user)
+    if action == "publish":
+        jan = ReportingRound.objects.get(month=dt.date(2017, 1, 1))
+        Submission.objects.filter(round=jan).update(
+            status="approved", entry_status="not_available", reason="x"
+        )
+        client.post(f"/rounds/{jan.pk}/", {"change_note": ""})
+        assert not jan.versions.exists()
+    else:
+        assert round_page(action, client) is False
