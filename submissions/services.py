@@ -183,6 +183,11 @@ def submission_save(
         if not permissions.can_edit_submission(user, sub):
             raise PermissionDenied("You cannot edit this indicator's submission.")
         if not _accepts_entries(sub, user):
+            if sub.round.status in workflow.CORRECTABLE_ROUNDS:
+                raise RoundClosed(
+                    f"The {month_label(sub.round.month)} pack is published: only a submission "
+                    "reopened for correction can be changed."
+                )
             raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
         action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
         new_state = workflow.next_state(sub.status, action)

@@ -139,3 +139,28 @@ def test_an_agency_lead_role_without_an_agency_is_refused() -> None:
 def test_an_area_code_that_is_not_an_ons_code_is_refused() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Area.objects.create(code="BD", name="Nowhere")
+
+
+def test_a_second_pack_version_with_the_same_number_is_refused() -> None:
+    # The last guard behind the round lock: two publishes can never both write version 2.
+    from submissions.models import PackVersion
+
+    v1 = PackVersion.objects.get(round__month=dt.date(2016, 12, 1), number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PackVersion.objects.create(
+            round=v1.round,
+            number=1,
+            published_at=v1.published_at,
+            change_note="Twice",
+            snapshot=v1.snapshot,
+        )
+
+
+@pytest.mark.parametrize("status", ["published", "reopened"])
+def test_a_published_or_reopened_round_has_its_publication_date(status: str) -> None:
+    from submissions.models import ReportingRound
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportingRound.objects.filter(month=dt.date(2016, 12, 1)).update(
+            status=status, published_at=None
+        )

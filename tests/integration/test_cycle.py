@@ -616,7 +616,8 @@ def test_a_lead_corrects_a_reopened_item_but_nothing_else_of_a_reopened_round() 
     )
     assert sub.status == "submitted"
     burglary = Submission.objects.get(round=dec, indicator__code="burglary")
-    with pytest.raises(services.RoundClosed):  # still approved: not part of the correction
+    # Still approved: not part of the correction.
+    with pytest.raises(services.RoundClosed, match="only a submission reopened for correction"):
         services.submission_save(
             submission_id=burglary.pk,
             user=user("police"),
