@@ -116,7 +116,9 @@ def test_an_xlsx_that_unpacks_to_234_mb_is_refused_before_it_is_opened(not_read)
     assert not ImportJob.objects.exists()
 
 
-def test_an_xlsx_with_more_rows_than_the_limit_is_refused_whatever_its_dimension_says(not_read) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_with_more_rows_than_the_limit_is_refused_whatever_its_dimension_says(
+    not_read,
+) -> None:  # type: ignore[no-untyped-def]
     rows = b"".join(
         b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Barnet</t></is></c></row>' % (i, i)
         for i in range(1, 600_002)

@@ -41,11 +41,10 @@ def _plain_number(text: str) -> bool:
     return True
 
 
-@pytest.fixture
-def hostile_reasons() -> list[MonthValue]:
+def _store_reasons(texts: list[str]) -> None:
     barnet = Area.objects.get(name="Barnet")
     tno = Indicator.objects.get(code="tno")
-    return [
+    for i, text in enumerate(texts):
         MonthValue.objects.create(
             indicator=tno,
             area=barnet,
@@ -53,8 +52,11 @@ def hostile_reasons() -> list[MonthValue]:
             status="not_available",
             reason=text,
         )
-        for i, text in enumerate(HOSTILE)
-    ]
+
+
+@pytest.fixture
+def hostile_reasons() -> None:
+    _store_reasons(HOSTILE)
 
 
 def _formula_cells(content: bytes) -> list[str]:
@@ -78,7 +80,9 @@ def _live_csv_cells(content: bytes) -> list[str]:
     ]
 
 
-def test_export_month_values_writes_no_formula_into_an_xlsx(hostile_reasons, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_month_values_writes_no_formula_into_an_xlsx(
+    hostile_reasons, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "barnet.xlsx"
     call_command("export_month_values", str(path), "--area", "E09000003")
     content = path.read_bytes()
@@ -87,14 +91,20 @@ def test_export_month_values_writes_no_formula_into_an_xlsx(hostile_reasons, tmp
     assert "'" + HOSTILE[0] in reasons
 
 
-def test_export_month_values_writes_no_live_formula_into_a_csv(hostile_reasons, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_month_values_writes_no_live_formula_into_a_csv(
+    hostile_reasons, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "barnet.csv"
     call_command("export_month_values", str(path), "--area", "E09000003")
     assert _live_csv_cells(path.read_bytes()) == []
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
-def test_a_neutralised_export_re_imports_unchanged(hostile_reasons, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_neutralised_export_re_imports_unchanged(tmp_path: Path, suffix: str) -> None:
+    # XML turns a carriage return into a line feed (openpyxl writes it raw), so an XLSX cannot
+    # carry one back whatever its first character.
+    texts = HOSTILE if suffix == "csv" else [t for t in HOSTILE if "\r" not in t]
+    _store_reasons(texts)
     path = tmp_path / f"barnet.{suffix}"
     call_command("export_month_values", str(path), "--area", "E09000003")
     report = month_values_import(
@@ -106,7 +116,7 @@ def test_a_neutralised_export_re_imports_unchanged(hostile_reasons, tmp_path: Pa
             "reason", flat=True
         )
     )
-    assert reasons == {text for text in HOSTILE}
+    assert reasons == set(texts)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -168,7 +168,9 @@ def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(
             raise OperationalError("server closed the connection unexpectedly")
         return real.importer(**kwargs)
 
-    monkeypatch.setitem(import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky))
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky)
+    )
     with pytest.raises(OperationalError):  # Celery retries the task on this
         import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))
     job.refresh_from_db()
@@ -206,9 +208,7 @@ def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(  # type: igno
     monkeypatch, coordinator
 ) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
-    ImportJob.objects.filter(pk=job.pk).update(
-        attempts=import_jobs.MAX_ATTEMPTS, queued_at=None
-    )
+    ImportJob.objects.filter(pk=job.pk).update(attempts=import_jobs.MAX_ATTEMPTS, queued_at=None)
     lost_jobs_sweep(now=T0 + timedelta(minutes=1))
     job.refresh_from_db()
     assert job.status == "failed" and "5 attempts" in job.summary
