@@ -106,7 +106,10 @@ def test_an_import_uploaded_and_confirmed_while_the_broker_is_down_is_stored_by_
         lost_jobs_sweep(now=T0 + timedelta(minutes=4))
     job.refresh_from_db()
     assert job.status == "done" and not job.file
-    assert MonthValue.objects.filter(indicator__code="tno", month__year=2000).count() == 6_000
+    assert (
+        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
+        == 6_000
+    )
 
 
 def test_a_queued_task_that_never_started_is_queued_again_after_five_minutes(  # type: ignore[no-untyped-def]
@@ -180,7 +183,10 @@ def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(
     import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))  # the retry
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("done", 2)
-    assert MonthValue.objects.filter(indicator__code="tno", month__year=2000).count() == 6_000
+    assert (
+        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
+        == 6_000
+    )
 
 
 def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising(  # type: ignore[no-untyped-def]
