@@ -31,9 +31,11 @@ def uploads_to_column(apps, schema_editor):
     from django.core.files.storage import default_storage
 
     ImportJob = apps.get_model("submissions", "ImportJob")
-    for job in ImportJob.objects.exclude(file="").iterator():
-        with default_storage.open(job.file.name, "rb") as f:
-            job.content = f.read()
+    for job in ImportJob.objects.iterator():
+        job.content = b""
+        if job.file:
+            with default_storage.open(job.file.name, "rb") as f:
+                job.content = f.read()
         job.save(update_fields=["content"])
 
 
@@ -44,6 +46,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Nullable first, so that undoing this migration can add the column back before filling it.
+        migrations.AlterField(
+            model_name='importjob',
+            name='content',
+            field=models.BinaryField(null=True),
+        ),
         migrations.AddField(
             model_name='importjob',
             name='attempts',
