@@ -221,3 +221,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
 }
+
+# --- Uploaded files, and background jobs whose task was lost -----------------------------------
+# An uploaded import file is kept in Django's default storage between its preview and its
+# store, never in one process's memory, so every web and Celery worker must reach the same
+# storage: a directory (MEDIA_ROOT, shared by all of them) or an S3-compatible bucket
+# (STORAGE_BACKEND=s3, through django-storages; it needs boto3 installed). Uploads are never
+# served: MEDIA_URL is only there because Django wants one.
+MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
+MEDIA_URL = "/media/"
+STORAGE_BACKEND = (env_str("STORAGE_BACKEND") or "filesystem").lower()
+if STORAGE_BACKEND == "s3":
+    _bucket = env_str("AWS_STORAGE_BUCKET_NAME") or ""
+    if not _bucket:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs boto3: install it (pip install 'django-storages[s3]')."
+        ) from None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Unset: AWS itself. Set for MinIO, Ceph, Scaleway, OVH... e.g. https://s3.example.org
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+            "location": env_str("AWS_LOCATION") or "",  # a prefix inside the bucket
+            # Unset: boto3 finds credentials itself (environment, instance role, profile).
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND={STORAGE_BACKEND!r} is not 'filesystem' (MEDIA_ROOT) or 's3'."
+    )
+# Import jobs and PDFs whose task was lost (the broker was down, a worker died) are queued again,
+# and old uploads deleted, by this sweep: a lost job finishes within 10 minutes of the broker's
+# return (5 minutes' grace for a queued task, plus at most one interval).
+CELERY_BEAT_SCHEDULE["sweep-lost-jobs"] = {
+    "task": "submissions.sweep_lost_jobs",
+    "schedule": 120.0,
+}

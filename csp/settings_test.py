@@ -1,6 +1,9 @@
 """Test settings: the main settings with a development key and fast password hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -12,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files go to a directory of the test run's own, never into the project's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="csp-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

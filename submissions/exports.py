@@ -1,5 +1,6 @@
 """The pack's figures as XLSX and CSV through django-import-export: one row per indicator and
-month, with every derived figure. Text that a spreadsheet would run as a formula is neutralised."""
+month, with every derived figure. Text that a spreadsheet would run as a formula is neutralised
+(``submissions.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,7 @@ from typing import Any
 
 from import_export import fields, resources
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text starting with = + - @ (or a tab/CR) gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+from submissions.spreadsheet import neutralise
 
 COLUMNS = [
     ("area", "area"),

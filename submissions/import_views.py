@@ -1,46 +1,51 @@
-"""The coordinator's import page: upload, preview every row's outcome, then confirm."""
+"""The coordinator's import page: upload, preview every row's outcome, then confirm.
+
+The views only map requests to the services in ``submissions.import_jobs``.
+"""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from csp import permissions
-from submissions.imports import (
-    ImportRefused,
-    benchmarks_import,
-    month_values_import,
-    populations_import,
+from submissions.import_jobs import (
+    KINDS,
+    PREVIEW_ROWS,
+    ImportJobGone,
+    import_confirm,
+    import_upload,
 )
+from submissions.imports import MAX_UPLOAD_BYTES, FileRefused, ImportRefused
+from submissions.models import ImportJob, ImportStatus
 
-KINDS = {
-    "month_values": (
-        "Month values",
-        month_values_import,
-        "area, indicator, month, value (or numerator and denominator), optional "
-        "category, status (not_collected / not_available / suppressed), reason",
-    ),
-    "populations": (
-        "Populations",
-        populations_import,
-        "area, kind, value, in_force_from, optional series and source",
-    ),
-    "benchmarks": (
-        "Supplied benchmarks",
-        benchmarks_import,
-        "area, indicator, month, group, position, size, optional average",
-    ),
-}
-MAX_UPLOAD = 20 * 1024 * 1024
-TASK_THRESHOLD = 5_000  # rows: larger files are stored by a task, with progress shown
-PREVIEW_ROWS = 500
+TOO_LARGE = "The file is larger than 20 MB: split it."
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading an upload at the size limit, so a huge file never reaches the disk."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def _coordinator(request: HttpRequest) -> None:
@@ -49,147 +54,88 @@ def _coordinator(request: HttpRequest) -> None:
         raise PermissionDenied("Only the partnership coordinator can import figures.")
 
 
-@login_required
+@csrf_exempt  # protected below, once the upload handler is in place (Django's documented way)
 def imports(request: HttpRequest) -> HttpResponse:
+    limit = UploadLimit(request, MAX_UPLOAD_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _imports(request, limit)
+
+
+@csrf_protect
+@login_required
+def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     _coordinator(request)
-    context: dict[str, object] = {"kinds": [(k, v[0], v[2]) for k, v in KINDS.items()]}
+    context: dict[str, object] = {"kinds": [(k, v.label, v.columns) for k, v in KINDS.items()]}
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        pending = cache.get(f"import:{request.POST.get('token', '')}")
-        if not pending or pending["user"] != request.user.pk:
-            messages.error(request, "That preview has expired: upload the file again.")
-            return redirect("submissions:imports")
-        kind, importer = pending["kind"], KINDS[pending["kind"]][1]
-        if pending.get("rows", 0) > TASK_THRESHOLD:
-            job = import_job_start(
-                kind=kind,
-                filename=pending["filename"],
-                content=pending["content"],
-                user=request.user,
-                now=timezone.now(),
-            )
-            cache.delete(f"import:{request.POST['token']}")
-            return redirect("submissions:import_job", pk=job.pk)
-        try:
-            report = importer(
-                content=pending["content"],
-                filename=pending["filename"],
-                user=request.user,
-                now=timezone.now(),
-            )
-        except ImportRefused as exc:  # the data changed since the preview
-            context.update(kind=kind, report=exc.report)
-            return render(request, "submissions/imports.html", context)
-        cache.delete(f"import:{request.POST['token']}")
-        messages.success(request, report.summary() + " The figures are being recomputed.")
-        return redirect("submissions:imports")
+        return _confirm(request)
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
+        if limit.exceeded or (upload is not None and upload.size > MAX_UPLOAD_BYTES):
+            context["error"] = TOO_LARGE
+            return render(request, "submissions/imports.html", context)
         if kind not in KINDS or upload is None:
             context["error"] = "Choose what the file holds and the file to upload."
             return render(request, "submissions/imports.html", context)
-        if upload.size > MAX_UPLOAD:
-            context["error"] = "The file is larger than 20 MB: split it."
-            return render(request, "submissions/imports.html", context)
-        content = upload.read()
         try:
-            report = KINDS[kind][1](
-                content=content,
-                filename=upload.name,
+            result = import_upload(
+                kind=kind,
+                filename=upload.name or "upload",
+                content=upload.read(),
                 user=request.user,
                 now=timezone.now(),
-                dry_run=True,
             )
+        except FileRefused as exc:
+            context.update(kind=kind, error=str(exc))
+            return render(request, "submissions/imports.html", context)
         except ImportRefused as exc:
             context.update(kind=kind, report=exc.report)
             return render(request, "submissions/imports.html", context)
-        token = uuid.uuid4().hex
-        cache.set(
-            f"import:{token}",
-            {
-                "user": request.user.pk,
-                "kind": kind,
-                "content": content,
-                "filename": upload.name,
-                "rows": report.rows,
-            },
-            timeout=3600,
-        )
+        if result.report is None:  # a large file: checked by a task, with progress
+            return redirect("submissions:import_job", pk=result.job.pk)
         context.update(
             kind=kind,
-            report=report,
-            token=token,
-            outcomes=report.outcomes[:PREVIEW_ROWS],
-            more=max(0, len(report.outcomes) - PREVIEW_ROWS),
+            report=result.report,
+            job=result.job,
+            outcomes=result.report.outcomes[:PREVIEW_ROWS],
+            more=max(0, len(result.report.outcomes) - PREVIEW_ROWS),
         )
     return render(request, "submissions/imports.html", context)
 
 
-def import_job_start(*, kind: str, filename: str, content: bytes, user, now):  # type: ignore[no-untyped-def]
-    """Record a large import and queue its task once the record is committed."""
-    from django.db import transaction
-
-    from submissions import tasks
-    from submissions.models import ImportJob
-
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            kind=kind,
-            filename=filename,
-            content=content,
-            user=user,
-            created_at=now,
-            step="Waiting to start",
-        )
-        transaction.on_commit(lambda: tasks.run_import_job.delay(job_id=job.pk))
-    return job
-
-
-def import_job_run(*, job_id: int, now) -> str:  # type: ignore[no-untyped-def]
-    """Run a queued import (idempotent: a finished job is left alone)."""
-    from submissions.models import ImportJob
-
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    if job.status in {"done", "failed"}:
-        return f"Import {job_id} already {job.status}."
-    ImportJob.objects.filter(pk=job_id).update(
-        status="running", progress=10, step="Checking and storing every row"
-    )
+def _confirm(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("job", "")
     try:
-        report = KINDS[job.kind][1](
-            content=bytes(job.content), filename=job.filename, user=job.user, now=now
+        job = import_confirm(
+            job_id=int(raw) if raw.isdigit() else None, user=request.user, now=timezone.now()
         )
-    except Exception as exc:
-        if not isinstance(exc, ImportRefused):
-            ImportJob.objects.filter(pk=job_id).update(
-                status="failed",
-                progress=100,
-                step="Failed: nothing was stored",
-                summary=f"The import failed ({type(exc).__name__}); try again.",
-                finished_at=now,
-            )
-            raise
-        ImportJob.objects.filter(pk=job_id).update(
-            status="failed",
-            progress=100,
-            step="Refused: nothing was stored",
-            summary=exc.report.summary(),
-            errors=[{"line": e.line, "message": e.message} for e in exc.report.errors[:1000]],
-            finished_at=now,
-        )
-        return exc.report.summary()
-    ImportJob.objects.filter(pk=job_id).update(
-        status="done", progress=100, step="Stored", summary=report.summary(), finished_at=now
-    )
-    return report.summary()
+    except ImportJobGone as exc:
+        messages.error(request, str(exc))
+        return redirect("submissions:imports")
+    if job.status == ImportStatus.DONE:
+        messages.success(request, job.summary + " The figures are being recomputed.")
+        return redirect("submissions:imports")
+    return redirect("submissions:import_job", pk=job.pk)
 
 
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    from submissions.models import ImportJob
-
     _coordinator(request)
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, user=request.user)
-    return render(request, "submissions/import_job.html", {"job": job})
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    busy = {
+        ImportStatus.UPLOADED,
+        ImportStatus.CHECKING,
+        ImportStatus.PENDING,
+        ImportStatus.RUNNING,
+    }
+    return render(
+        request,
+        "submissions/import_job.html",
+        {
+            "job": job,
+            "busy": job.status in busy,
+            "checked": job.status == ImportStatus.CHECKED,
+            "outcomes": job.preview.get("outcomes", []),
+            "more": job.preview.get("more", 0),
+        },
+    )

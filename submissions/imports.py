@@ -13,13 +13,17 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import openpyxl
 import tablib
-from django.db import transaction
+from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from csp import permissions
@@ -27,6 +31,7 @@ from csp.models import Area, ComparatorGroup, Population, PopulationSeries
 from indicators.models import Indicator, IndicatorCategory, MonthValue, SuppliedBenchmark
 from indicators.services import recompute_request
 from submissions.models import ReportingRound, RoundStatus
+from submissions.spreadsheet import neutralise, unneutralise
 
 MAX_FIGURE = 10**12
 MAX_RATE = Decimal(10**9)
@@ -77,11 +82,122 @@ class ImportRefused(Exception):
         self.report = report
 
 
+# --- limits, checked before a file is read -----------------------------------------------------
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip: what it unpacks to, all members
+MAX_ROWS = 500_000  # after the header, blank lines included
+MAX_COLUMNS = 50  # an XLSX's cells to the right of this are not read
+_CHUNK = 1 << 20
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="([0-9]{1,9})"')
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+
+Progress = Callable[[int, str], None]
+
+
+class FileRefused(ValueError):
+    """A file refused before any of its cells is read: too large, a zip bomb, too many rows."""
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def table_check(content: bytes, filename: str) -> int:
+    """The file's row count after the header (an upper bound: blank lines count), checked
+    against the limits without reading a cell. Raises FileRefused with the reason.
+
+    Cheap enough for a web request: a CSV's lines are counted (and its records only when the
+    count is over the limit); an XLSX's zip directory gives what it unpacks to, and its sheets
+    are scanned for row elements, so neither a lying ``<dimension>`` nor sparse row numbers
+    (which openpyxl fills with empty rows) get past.
+    """
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise FileRefused(
+            f"The file is {_mb(len(content))}: the limit is {_mb(MAX_UPLOAD_BYTES)}. Split it."
+        )
+    name = filename.lower()
+    if name.endswith(".csv"):
+        rows = _csv_rows(content)
+    elif name.endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    else:
+        raise FileRefused("Use a .csv or .xlsx file.")
+    if rows > MAX_ROWS:
+        raise FileRefused(
+            f"The file has {rows:,} rows after the header: the limit is {MAX_ROWS:,}. Split it."
+        )
+    return rows
+
+
+def _csv_rows(content: bytes) -> int:
+    lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+    if lines - 1 <= MAX_ROWS:
+        return max(lines - 1, 0)
+    # A quoted cell may span lines: count records before refusing.
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused("The CSV is not UTF-8 text.") from None
+    try:
+        return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+    except csv.Error as exc:
+        raise FileRefused(f"The CSV could not be read: {exc}") from None
+
+
+def _xlsx_rows(content: bytes) -> int:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError):
+        raise FileRefused("The file could not be read as XLSX (it is not a zip archive).") from None
+    with archive:
+        members = archive.infolist()
+        # zipfile never unpacks more than a member's declared size, so the declared sizes bound
+        # what openpyxl could unpack.
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileRefused(
+                f"The XLSX unpacks to {_mb(unpacked)}: the limit is {_mb(MAX_UNPACKED_BYTES)}. "
+                "Save it as CSV or split it."
+            )
+        sheets = [m for m in members if _WORKSHEET.fullmatch(m.filename)]
+        if not sheets:
+            raise FileRefused("The XLSX has no worksheet.")
+        try:
+            return max(max(_sheet_rows(archive, m) for m in sheets) - 1, 0)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise FileRefused(f"The file could not be read as XLSX: {exc}") from None
+
+
+def _sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """Rows openpyxl would yield: row elements, or the highest row number if that is more."""
+    count, highest, carry = 0, 0, b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            buffer = carry + chunk
+            cut = buffer.rfind(b"<")  # a tag may straddle two chunks
+            done, carry = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
+            count += len(_ROW_TAG.findall(done))
+            numbers = _ROW_NUMBER.findall(done)
+            if numbers:
+                highest = max(highest, *map(int, numbers))
+    count += len(_ROW_TAG.findall(carry + b" "))
+    numbers = _ROW_NUMBER.findall(carry)
+    return max(count, highest, *map(int, numbers)) if numbers else max(count, highest)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
 def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV or XLSX file, every cell as stripped text.
 
-    Raises ValueError (with the line number where it helps) for a file that cannot be read.
+    Applies the limits first (``table_check``) and again while reading. A cell an export
+    neutralised (``submissions.spreadsheet``) reads back as it was. Raises ValueError (with the
+    line number where it helps) for a file that cannot be read.
     """
+    table_check(content, filename)
     name = filename.lower()
     if name.endswith(".csv"):
         try:
@@ -89,17 +205,11 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
         except UnicodeDecodeError:
             raise ValueError("the CSV is not UTF-8 text") from None
         try:
-            records = list(csv.reader(io.StringIO(text, newline="")))
+            records = _limited(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as exc:
             raise ValueError(f"the CSV could not be read: {exc}") from None
-    elif name.endswith(".xlsx"):
-        try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValueError(f"the file could not be read as XLSX: {exc}") from None
-        records = [list(dataset.headers or [])] + [list(r) for r in dataset]
     else:
-        raise ValueError("use a .csv or .xlsx file")
+        records = _xlsx_records(content)
     numbered = [
         (n, r) for n, r in enumerate(records, start=1) if any(str(c or "").strip() for c in r)
     ]
@@ -114,7 +224,7 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
                 '(quote a number with a thousands comma, e.g. "2,345")'
             )
         cells = {
-            h: ("" if v is None else str(v).strip())
+            h: ("" if v is None else unneutralise(str(v).strip()))
             for h, v in zip(headers, list(raw) + [""] * len(headers), strict=False)
         }
         cells[LINE] = str(line)  # the row's line in the file, blank lines included
@@ -122,8 +232,52 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
     return headers, rows
 
 
+def _limited(records: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """The records, refused as soon as there are more than the limit (however they were
+    counted before)."""
+    out = []
+    for record in records:
+        out.append(record)
+        if len(out) > MAX_ROWS + 1:
+            raise FileRefused(f"the file has more than {MAX_ROWS:,} rows: split it")
+    return out
+
+
+def _xlsx_records(content: bytes) -> list[Sequence[Any]]:
+    """The active sheet's rows as values (what tablib read before, without its limits)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.active
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValueError(f"the file could not be read as XLSX: {exc}") from None
+    if not hasattr(sheet, "iter_rows"):
+        raise ValueError("the XLSX's first sheet holds no cells")
+    # A <dimension> can be wrong: without this, openpyxl stops reading at the row it names.
+    sheet.reset_dimensions()
+    try:
+        rows = (_trimmed(row) for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        return _limited(rows)
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise ValueError(f"the file could not be read as XLSX: {exc}") from None
+    finally:
+        book.close()
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row[:end]
+
+
 def _open(
-    content: bytes, filename: str, required: set[str], allowed: set[str]
+    content: bytes,
+    filename: str,
+    required: set[str],
+    allowed: set[str],
+    progress: Progress | None = None,
 ) -> tuple[ImportReport, list[dict[str, str]]]:
     """Read the file and check its columns; refuse it (line 1) if either fails."""
     report = ImportReport(filename=filename)
@@ -137,7 +291,24 @@ def _open(
     if problem:
         report.errors.append(RowError(1, problem))
         raise ImportRefused(report)
+    if progress:
+        progress(20, f"Read {len(rows):,} rows: checking each one")
     return report, rows
+
+
+def _rows_checked(progress: Progress | None, done: int, total: int) -> None:
+    """Progress through the rows (20% to 80%), every 10,000 rows."""
+    if progress and done and done % 10_000 == 0:
+        progress(20 + 60 * done // max(total, 1), f"Checked {done:,} of {total:,} rows")
+
+
+def _text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
+    """A text cell, refused when longer than the database column holds."""
+    text = row.get(column, "")
+    limit = model._meta.get_field(name).max_length
+    if limit is not None and len(text) > limit:
+        raise ValueError(f"{column} is {len(text):,} characters long: the limit is {limit}")
+    return text
 
 
 def _columns(headers: list[str], required: set[str], allowed: set[str]) -> str | None:
@@ -258,7 +429,7 @@ def _parse_month_value(
         "denominator": None,
         "decimal_value": None,
         "reason": row.get("reason", ""),
-        "reference_period": row.get("reference_period", ""),
+        "reference_period": _text(row, "reference_period", MonthValue, "reference_period"),
         "is_estimated": _flag(row.get("estimated", "")),
     }
     has_figure = any(row.get(c) for c in ("value", "numerator", "denominator"))
@@ -310,16 +481,29 @@ def _check_shape(
 
 
 def month_values_import(
-    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+    *,
+    content: bytes,
+    filename: str,
+    user: Any | None,
+    now: dt.datetime,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Check (and unless ``dry_run``, store) a month-values file. Raises ImportRefused."""
-    report, rows = _open(content, filename, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED)
+    """Check (and unless ``dry_run``, store) a month-values file. Raises ImportRefused.
+
+    A dry run only reads the database, so it can run anywhere (a task reporting progress) and
+    holds no locks.
+    """
+    report, rows = _open(
+        content, filename, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED, progress=progress
+    )
     areas = _Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
     parsed: list[_ParsedValue] = []
     seen: dict[tuple[int, int, dt.date, int | None], int] = {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        _rows_checked(progress, done, len(rows))
         line = int(row[LINE])
         try:
             value = _parse_month_value(row, line, areas, indicators, categories)
@@ -339,17 +523,23 @@ def month_values_import(
         parsed.append(value)
     if report.errors:
         raise ImportRefused(report)
+    if progress:
+        progress(85, "Comparing with the stored figures")
+    if dry_run:
+        _store_month_values(
+            parsed, report, user=user, now=now, filename=filename, own=_OwnAreas.load(), write=False
+        )
+        if report.errors:
+            raise ImportRefused(report)
+        return report
     with transaction.atomic():
         _store_month_values(
-            parsed, report, user=user, now=now, filename=filename, own=_OwnAreas.load()
+            parsed, report, user=user, now=now, filename=filename, own=_OwnAreas.load(), write=True
         )
         if report.errors:
             transaction.set_rollback(True)
             raise ImportRefused(report)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.stored = True
+        report.stored = True
     return report
 
 
@@ -410,21 +600,24 @@ def _store_month_values(
     now: dt.datetime,
     filename: str,
     own: _OwnAreas,
+    write: bool,
 ) -> None:
+    """Sort the rows into new, changed and unchanged (refusing those the cycle owns) and, if
+    ``write``, store them (under row locks) and queue their recompute."""
     if not parsed:
         return
     indicator_ids = {p.indicator.id for p in parsed}
     area_ids = {p.area.id for p in parsed}
     months = [p.month for p in parsed]
-    existing = {
-        (mv.indicator_id, mv.area_id, mv.month, mv.category_id): mv
-        for mv in MonthValue.objects.select_for_update(of=("self",)).filter(
-            indicator_id__in=indicator_ids,
-            area_id__in=area_ids,
-            month__gte=min(months),
-            month__lte=max(months),
-        )
-    }
+    stored = MonthValue.objects.filter(
+        indicator_id__in=indicator_ids,
+        area_id__in=area_ids,
+        month__gte=min(months),
+        month__lte=max(months),
+    )
+    if write:
+        stored = stored.select_for_update(of=("self",))
+    existing = {(mv.indicator_id, mv.area_id, mv.month, mv.category_id): mv for mv in stored}
     creates, updates = [], []
     touched: set[tuple[int, int]] = set()
     lines = report.outcomes
@@ -467,6 +660,9 @@ def _store_month_values(
         last_month[series] = max(last_month.get(series, p.month), p.month)
     if report.errors:
         return  # the caller refuses the file; nothing is written
+    report.created, report.updated = len(creates), len(updates)
+    if not write:
+        return
     reason = f"imported from {filename}"
     if creates:
         bulk_create_with_history(
@@ -487,7 +683,6 @@ def _store_month_values(
             default_change_reason=reason,
             default_date=now,
         )
-    report.created, report.updated = len(creates), len(updates)
     # The incremental path re-ranks the 12 months from one change; wider changes re-rank all.
     span_ok = {
         k: (last_month[k].year - v.year) * 12 + last_month[k].month - v.month < 12
@@ -527,9 +722,18 @@ POPULATION_ALLOWED = POPULATION_REQUIRED | {"source", "series"}
 
 
 def populations_import(
-    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+    *,
+    content: bytes,
+    filename: str,
+    user: Any | None,
+    now: dt.datetime,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    report, rows = _open(content, filename, POPULATION_REQUIRED, POPULATION_ALLOWED)
+    """Check (and unless ``dry_run``, store) a populations file. Raises ImportRefused."""
+    report, rows = _open(
+        content, filename, POPULATION_REQUIRED, POPULATION_ALLOWED, progress=progress
+    )
     areas = _Areas()
     own = _OwnAreas.load()
     series_by_code = {s.code: s for s in PopulationSeries.objects.all()}
@@ -538,7 +742,8 @@ def populations_import(
         by_kind[s.kind].append(s)
     parsed = []
     seen: dict[tuple[int, int, dt.date], int] = {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        _rows_checked(progress, done, len(rows))
         line = int(row[LINE])
         try:
             area = areas.get(row["area"])
@@ -558,12 +763,15 @@ def populations_import(
             value = _whole(row["value"], "value")
             if value == 0:
                 raise ValueError("a population cannot be 0")
+            if value > MAX_POPULATION:
+                raise ValueError(f"value {value} is more than a population can be")
             try:
                 start = dt.date.fromisoformat(row["in_force_from"][:10])
             except ValueError:
                 raise ValueError(
                     f"in_force_from {row['in_force_from']!r} is not YYYY-MM-DD"
                 ) from None
+            source = _text(row, "source", Population, "source")
         except ValueError as exc:
             report.errors.append(RowError(line, str(exc)))
             continue
@@ -572,13 +780,21 @@ def populations_import(
             report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
             continue
         seen[key] = line
-        parsed.append((area, series, start, value, row.get("source", "")))
+        parsed.append((area, series, start, value, source))
     if report.errors:
         raise ImportRefused(report)
+    if progress:
+        progress(85, "Comparing with the stored populations")
     with transaction.atomic():
+        stored = Population.objects.filter(
+            area_id__in={p[0].id for p in parsed}, series_id__in={p[1].id for p in parsed}
+        )
+        if not dry_run:
+            stored = stored.select_for_update()
+        existing = {(p.area_id, p.series_id, p.in_force_from): p for p in stored}
         touched_areas = set()
         for area, series, start, value, source in parsed:
-            obj = Population.objects.filter(area=area, series=series, in_force_from=start).first()
+            obj = existing.get((area.id, series.id, start))
             if obj is None:
                 obj = Population(
                     area=area, series=series, in_force_from=start, value=value, source=source
@@ -590,16 +806,15 @@ def populations_import(
             else:
                 obj.value, obj.source = value, source
                 report.updated += 1
+            if dry_run:
+                continue
             obj._history_user = user  # type: ignore[attr-defined]
             obj._change_reason = f"imported from {filename}"  # type: ignore[attr-defined]
             obj.save()
             touched_areas.add(area.id)
         for area_id in sorted(touched_areas):
             recompute_request(now=now, reason=f"imported from {filename}", area_id=area_id)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.stored = True
+        report.stored = not dry_run
     return report
 
 
@@ -607,19 +822,32 @@ def populations_import(
 
 BENCHMARK_REQUIRED = {"area", "indicator", "month", "group", "position", "size"}
 BENCHMARK_ALLOWED = BENCHMARK_REQUIRED | {"average", "source"}
+MAX_POPULATION = 2_147_483_647  # the database column's limit
+MAX_GROUP_SIZE = 32_767  # the database column's limit
 
 
 def benchmarks_import(
-    *, content: bytes, filename: str, user: Any | None, now: dt.datetime, dry_run: bool = False
+    *,
+    content: bytes,
+    filename: str,
+    user: Any | None,
+    now: dt.datetime,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    report, rows = _open(content, filename, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED)
+    """Check (and unless ``dry_run``, store) a supplied-benchmarks file. Raises ImportRefused."""
+    report, rows = _open(
+        content, filename, BENCHMARK_REQUIRED, BENCHMARK_ALLOWED, progress=progress
+    )
     areas = _Areas()
     own = _OwnAreas.load()
     indicators = {i.code: i for i in Indicator.objects.all()}
     groups = {g.code: g for g in ComparatorGroup.objects.all()}
-    parsed = []
+    source_limit = SuppliedBenchmark._meta.get_field("source").max_length or 200
+    parsed: list[SuppliedBenchmark] = []
     seen: dict[tuple[int, int, dt.date, int], int] = {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        _rows_checked(progress, done, len(rows))
         line = int(row[LINE])
         try:
             area = areas.get(row["area"])
@@ -636,6 +864,8 @@ def benchmarks_import(
             size = _whole(row["size"], "size")
             if not 1 <= position <= size:
                 raise ValueError(f"position {position} is not between 1 and the size {size}")
+            if size > MAX_GROUP_SIZE:
+                raise ValueError(f"size {size} is more than a comparator group can hold")
             average = None
             if row.get("average"):
                 try:
@@ -645,6 +875,7 @@ def benchmarks_import(
                     average = average.quantize(Decimal("0.0001"))
                 except InvalidOperation:
                     raise ValueError(f"average {row['average']!r} is not a number") from None
+            source = _text(row, "source", SuppliedBenchmark, "source")
         except ValueError as exc:
             report.errors.append(RowError(line, str(exc)))
             continue
@@ -654,44 +885,79 @@ def benchmarks_import(
             continue
         seen[key] = line
         parsed.append(
-            (
-                indicator,
-                area,
-                month,
-                group,
-                position,
-                size,
-                average,
-                row.get("source", "") or filename,
-            )
-        )
-    if report.errors:
-        raise ImportRefused(report)
-    with transaction.atomic():
-        touched: set[tuple[int, int]] = set()
-        for indicator, area, month, group, position, size, average, source in parsed:
-            obj, created = SuppliedBenchmark.objects.update_or_create(
+            SuppliedBenchmark(
                 indicator=indicator,
                 area=area,
                 month=month,
                 group=group,
-                defaults={"position": position, "size": size, "average": average, "source": source},
+                position=position,
+                size=size,
+                average=average,
+                source=source or filename[:source_limit],
             )
-            report.created += int(created)
-            report.updated += int(not created)
-            touched.add((indicator.id, area.id))
-        for indicator_id, area_id in sorted(touched):
-            recompute_request(
-                now=now,
-                reason=f"imported from {filename}",
-                indicator_id=indicator_id,
-                area_id=area_id,
-            )
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.stored = True
+        )
+    if report.errors:
+        raise ImportRefused(report)
+    if progress:
+        progress(85, "Comparing with the stored benchmarks")
+    with transaction.atomic():
+        _store_benchmarks(parsed, report, user=user, now=now, filename=filename, write=not dry_run)
     return report
+
+
+BENCHMARK_FIELDS = ["position", "size", "average", "source"]
+
+
+def _store_benchmarks(
+    parsed: list[SuppliedBenchmark],
+    report: ImportReport,
+    *,
+    user: Any,
+    now: dt.datetime,
+    filename: str,
+    write: bool,
+) -> None:
+    """Sort into new, changed and unchanged and, if ``write``, store in bulk with history."""
+    if not parsed:
+        report.stored = write
+        return
+    months = [b.month for b in parsed]
+    stored = SuppliedBenchmark.objects.filter(
+        indicator_id__in={b.indicator_id for b in parsed},
+        area_id__in={b.area_id for b in parsed},
+        month__gte=min(months),
+        month__lte=max(months),
+    )
+    if write:
+        stored = stored.select_for_update()
+    existing = {(b.indicator_id, b.area_id, b.month, b.group_id): b for b in stored}
+    creates, updates = [], []
+    touched: set[tuple[int, int]] = set()
+    for new in parsed:
+        old = existing.get((new.indicator_id, new.area_id, new.month, new.group_id))
+        if old is None:
+            creates.append(new)
+        elif any(getattr(old, f) != getattr(new, f) for f in BENCHMARK_FIELDS):
+            for f in BENCHMARK_FIELDS:
+                setattr(old, f, getattr(new, f))
+            updates.append(old)
+        else:
+            report.unchanged += 1
+            continue
+        touched.add((new.indicator_id, new.area_id))
+    report.created, report.updated = len(creates), len(updates)
+    if not write:
+        return
+    reason = f"imported from {filename}"
+    history = {"default_user": user, "default_change_reason": reason, "default_date": now}
+    if creates:
+        bulk_create_with_history(creates, SuppliedBenchmark, batch_size=2000, **history)
+    if updates:
+        bulk_update_with_history(
+            updates, SuppliedBenchmark, BENCHMARK_FIELDS, batch_size=2000, **history
+        )
+    _queue_recompute(touched, {}, now=now, reason=reason)
+    report.stored = True
 
 
 # --- export in the import's layout --------------------------------------------------------------
@@ -723,7 +989,10 @@ def month_values_export(
     indicator_codes: list[str] | None = None,
     fmt: str = "csv",
 ) -> bytes:
-    """Month values in the import's column layout, so an export re-imports unchanged."""
+    """Month values in the import's column layout, so an export re-imports unchanged.
+
+    Text a spreadsheet would run as a formula is neutralised; the import reads it back as it was.
+    """
     values = MonthValue.objects.select_related("area", "indicator", "category").order_by(
         "indicator__pack_order", "area__code", "month", "category__order"
     )
@@ -740,17 +1009,20 @@ def month_values_export(
         )
         dataset.append(
             [
-                mv.area.code,
-                mv.indicator.code,
-                mv.month.strftime("%Y-%m"),
-                mv.category.code if mv.category_id else "",
-                figure,
-                "" if mv.numerator is None else mv.numerator,
-                "" if mv.denominator is None else mv.denominator,
-                "" if mv.status == "reported" else mv.status,
-                mv.reason,
-                mv.reference_period,
-                "yes" if mv.is_estimated else "",
+                neutralise(cell)
+                for cell in (
+                    mv.area.code,
+                    mv.indicator.code,
+                    mv.month.strftime("%Y-%m"),
+                    mv.category.code if mv.category_id else "",
+                    figure,
+                    "" if mv.numerator is None else mv.numerator,
+                    "" if mv.denominator is None else mv.denominator,
+                    "" if mv.status == "reported" else mv.status,
+                    mv.reason,
+                    mv.reference_period,
+                    "yes" if mv.is_estimated else "",
+                )
             ]
         )
     if fmt == "xlsx":

@@ -19,6 +19,8 @@ the database itself refuses to change.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -239,25 +241,72 @@ class PackPdf(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField()
+    # When the task was last handed to the broker (empty: the broker was down), and when the
+    # record last moved: the sweep queues again a task that was lost or whose worker died.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"PDF of {self.version}"
 
 
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    CHECKED = "checked", "Checked: confirm to store"
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being stored"
+    DONE = "done", "Stored"
+    REFUSED = "refused", "Refused: nothing stored"
+    FAILED = "failed", "Failed: nothing stored"
+    EXPIRED = "expired", "Expired: not confirmed in time"
+
+
+def import_upload_name(instance: ImportJob, filename: str) -> str:
+    """A random name in file storage: nothing of the uploader's file name reaches a path."""
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
 class ImportJob(models.Model):
-    """A large import run by a task, with its progress and report for the import page."""
+    """An uploaded import file, kept in file storage (``file``) from its preview to its store,
+    so any web worker or task can read it. Its states::
+
+        uploaded -> checking -> checked -> pending -> running -> done
+                        |          |                     |
+                        +-> refused (a bad row)          +-> refused (the data changed)
+                                   +-> expired (not confirmed within a day)
+        any waiting or running state -> failed (an error a retry cannot fix, or too many tries)
+
+    A file of up to 5,000 rows is checked in the request (it is stored as ``checked``); a larger
+    one is checked by a task, and so is its store. ``queued_at`` is when a task was last handed to
+    the broker (empty: the broker was down); ``updated_at`` moves with every step, so the sweep
+    can tell a lost task or a dead worker from a slow one. ``claim`` names the run that holds the
+    job, so a run that was given up on cannot finish it. The file is deleted once the job ends.
+    The services in ``submissions.import_jobs`` are the only writers of these states.
+    """
 
     kind = models.CharField(max_length=20)
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    file = models.FileField(upload_to=import_upload_name, max_length=255, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=PdfStatus.choices, default="pending")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    rows = models.PositiveIntegerField(default=0, help_text="Rows after the header.")
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True)
     errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(
+        default=dict, blank=True, help_text="Counts and the first rows' outcomes, once checked."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started so far.")
+    claim = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

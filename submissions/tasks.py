@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from submissions import services
+from submissions.jobs import TRANSIENT_ERRORS
 
 
 @shared_task(
@@ -34,27 +35,37 @@ def open_next_rounds(*, today: str | None = None) -> str:
     return f"Opened {len(opened)} round(s)."
 
 
-@shared_task(
-    name="submissions.render_pack_pdf",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=3,
-    acks_late=True,
-)
+# Import jobs and PDFs retry only what a second try can fix (the database was unreachable);
+# their services fail the record for good on anything else, so a retry never finds nothing to do.
+JOB_RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 3,
+    "acks_late": True,
+}
+
+
+@shared_task(name="submissions.render_pack_pdf", **JOB_RETRY)
 def render_pack_pdf(*, pdf_id: int) -> str:
     from submissions.pdf import pack_pdf_render
 
     return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
 
 
-@shared_task(
-    name="submissions.run_import_job",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=3,
-    acks_late=True,
-)
+@shared_task(name="submissions.run_import_job", **JOB_RETRY)
 def run_import_job(*, job_id: int) -> str:
-    from submissions.import_views import import_job_run
+    from submissions.import_jobs import import_job_run
 
-    return import_job_run(job_id=job_id, now=timezone.now())
+    return import_job_run(job_id=job_id, now=timezone.now(), clock=timezone.now)
+
+
+SWEEP = "submissions.sweep_lost_jobs"
+
+
+@shared_task(name=SWEEP, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def sweep_lost_jobs() -> str:
+    from submissions.jobs import lost_jobs_sweep
+
+    return lost_jobs_sweep(now=timezone.now())

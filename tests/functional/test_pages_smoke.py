@@ -140,8 +140,8 @@ def test_the_import_page_previews_then_stores_and_refuses_a_bad_file() -> None:
     assert preview.status_code == 200
     assert b"Check before storing" in preview.content and b"new" in preview.content
     assert not MonthValue.objects.filter(area__name="Barnet").exists()  # nothing stored yet
-    token = preview.context["token"]
-    stored = client.post("/imports/", {"action": "confirm", "token": token})
+    job = preview.context["job"]
+    stored = client.post("/imports/", {"action": "confirm", "job": job.pk})
     assert stored.status_code == 302
     assert MonthValue.objects.get(area__name="Barnet", indicator__code="tno").value == 2345
 
@@ -153,72 +153,3 @@ def test_the_import_page_previews_then_stores_and_refuses_a_bad_file() -> None:
 def test_only_the_coordinator_imports() -> None:
     assert _client("police").get("/imports/").status_code == 403
     assert _client("board").get("/imports/").status_code == 403
-
-
-def _borough_rows(n: int) -> bytes:
-    import csv
-    import io
-
-    from csp.models import Area
-    from indicators.engine.periods import add_months
-
-    areas = [a.code for a in Area.objects.exclude(code="E09000002").order_by("code")]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["area", "indicator", "month", "value"])
-    for i in range(n):
-        month = add_months(__import__("datetime").date(2000, 1, 1), i // len(areas))
-        writer.writerow([areas[i % len(areas)], "tno", month.strftime("%Y-%m"), 100 + i % 7])
-    return out.getvalue().encode()
-
-
-def test_the_preview_of_10000_rows_names_the_one_bad_row() -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    content = _borough_rows(10_000).replace(b",tno,2008-01,", b",tno,2008-01x,", 1)
-    page = _client("coordinator").post(
-        "/imports/",
-        {
-            "kind": "month_values",
-            "action": "preview",
-            "file": SimpleUploadedFile("big.csv", content),
-        },
-    )
-    errors = page.context["report"].errors
-    assert len(errors) == 1 and "is not YYYY-MM" in errors[0].message
-    assert f"<td>{errors[0].line}</td>".encode() in page.content
-
-
-def test_a_large_file_is_stored_by_a_task_with_progress(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from csp.celery import app
-    from indicators.models import MonthValue
-    from submissions.models import ImportJob
-
-    client = _client("coordinator")
-    preview = client.post(
-        "/imports/",
-        {
-            "kind": "month_values",
-            "action": "preview",
-            "file": SimpleUploadedFile("big.csv", _borough_rows(6_000)),
-        },
-    )
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                "/imports/", {"action": "confirm", "token": preview.context["token"]}
-            )
-    finally:
-        app.conf.task_always_eager = saved
-    job = ImportJob.objects.get()
-    assert response["Location"] == f"/imports/{job.pk}/"
-    assert (job.status, job.progress) == ("done", 100)
-    assert (
-        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
-        == 6_000
-    )
-    assert b"6000 row(s) stored" in client.get(f"/imports/{job.pk}/").content

@@ -1,0 +1,67 @@
+"""Background jobs with a record (import jobs, pack PDFs): queued after commit, never lost.
+
+A job's record is written in the transaction that asks for it, and its task is handed to the
+broker once that commits. If the broker cannot be reached the record says so (``queued_at``
+empty) instead of the request failing; a task handed over but lost, or whose worker died, shows
+as a record that has not moved. ``lost_jobs_sweep`` (a beat task every two minutes) queues all of
+them again, so they complete within minutes of the broker's return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
+from kombu.exceptions import OperationalError as BrokerUnreachable
+
+logger = logging.getLogger(__name__)
+
+WAITING_FOR_QUEUE = "Waiting for the task queue"
+# A task handed to the broker that no worker has started after this was lost.
+QUEUE_GRACE = dt.timedelta(minutes=5)
+# A started task whose record has not moved for this long lost its worker.
+STALL = dt.timedelta(minutes=15)
+# Errors that a second try can get past: the database or file storage was unreachable, or a
+# concurrent import stored the same rows first. Anything else fails the job for good.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    IntegrityError,
+    ConnectionError,
+    TimeoutError,
+)
+BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerUnreachable, ConnectionError, TimeoutError)
+
+
+def queue_on_commit(
+    task: Any, *, model: type[models.Model], pk: int, now: dt.datetime, **kwargs: Any
+) -> None:
+    """Hand ``task`` to the broker once the transaction commits.
+
+    The caller has set the record's ``queued_at`` to ``now`` in the same transaction. If the
+    broker is down, the record's ``queued_at`` is cleared and its step says it waits for the
+    queue; the sweep queues it when the broker is back.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(**kwargs)
+        except BROKER_ERRORS as exc:
+            logger.warning(
+                "%s %s not queued (%s); the sweep will queue it.", model.__name__, pk, exc
+            )
+            model._default_manager.filter(pk=pk, queued_at=now).update(
+                queued_at=None, step=WAITING_FOR_QUEUE
+            )
+
+    transaction.on_commit(send)
+
+
+def lost_jobs_sweep(*, now: dt.datetime) -> str:
+    """Queue again every import job and PDF whose task was lost; expire and delete old uploads."""
+    from submissions.import_jobs import import_jobs_sweep
+    from submissions.pdf import pack_pdfs_sweep
+
+    return f"{import_jobs_sweep(now=now)} {pack_pdfs_sweep(now=now)}"

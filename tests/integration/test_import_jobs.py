@@ -1,0 +1,298 @@
+"""Import and PDF jobs lose nothing to a broker outage or a dead worker, retry only what can
+succeed on a second try, and leave no uploaded file behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import OperationalError
+from django.test import Client
+from kombu.exceptions import OperationalError as BrokerDown
+
+from csp.celery import app
+from indicators.models import MonthValue
+from submissions import import_jobs, tasks
+from submissions.import_jobs import import_confirm, import_job_run, import_upload
+from submissions.jobs import lost_jobs_sweep
+from submissions.models import ImportJob, PackPdf
+from tests.functional.test_import_uploads import borough_rows
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+SMALL = b"area,indicator,month,value\nBarnet,tno,2017-01,2345\n"
+
+
+@pytest.fixture
+def eager():  # type: ignore[no-untyped-def]
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def coordinator():  # type: ignore[no-untyped-def]
+    return get_user_model().objects.get(username="coordinator")
+
+
+@pytest.fixture
+def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+    """While active, handing a task to the broker fails as kombu fails when Redis is down."""
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    class Outage:
+        def __enter__(self) -> None:
+            self.patch = pytest.MonkeyPatch()
+            for task in (tasks.run_import_job, tasks.render_pack_pdf):
+                self.patch.setattr(task, "delay", refuse)
+
+        def __exit__(self, *exc: object) -> None:
+            self.patch.undo()
+
+    return Outage()
+
+
+def clock_at(moment: dt.datetime):  # type: ignore[no-untyped-def]
+    return lambda: moment
+
+
+def test_the_sweep_runs_often_enough_to_finish_lost_jobs_within_10_minutes() -> None:
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == tasks.SWEEP]
+    assert len(entries) == 1
+    interval = entries[0]["schedule"]
+    # A job lost just before the broker came back waits at most the grace period, then at most
+    # one interval for the next sweep.
+    assert interval + import_jobs.QUEUE_GRACE.total_seconds() <= 8 * 60
+
+
+def test_an_import_uploaded_and_confirmed_while_the_broker_is_down_is_stored_by_the_sweep(  # type: ignore[no-untyped-def]
+    eager, broker_down, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        upload = import_upload(
+            kind="month_values",
+            filename="big.csv",
+            content=borough_rows(6_000),
+            user=coordinator,
+            now=T0,
+        )
+    job = ImportJob.objects.get(pk=upload.job.pk)
+    assert job.status == "uploaded" and job.queued_at is None
+    assert "waiting for the task queue" in job.step.lower()
+
+    # The broker is back: the next sweep queues the preview at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=2))
+    job.refresh_from_db()
+    assert job.status == "checked" and job.rows == 6000
+
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        import_confirm(job_id=job.pk, user=coordinator, now=T0 + timedelta(minutes=3))
+    job.refresh_from_db()
+    assert (job.status, job.step) == ("pending", "Waiting for the task queue")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=4))
+    job.refresh_from_db()
+    assert job.status == "done" and not job.file
+    assert (
+        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
+        == 6_000
+    )
+
+
+def test_a_queued_task_that_never_started_is_queued_again_after_five_minutes(  # type: ignore[no-untyped-def]
+    eager, monkeypatch, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    lost: list[dict[str, int]] = []
+    monkeypatch.setattr(tasks.run_import_job, "delay", lambda **kw: lost.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = import_upload(
+            kind="month_values",
+            filename="big.csv",
+            content=borough_rows(6_000),
+            user=coordinator,
+            now=T0,
+        )
+    assert lost == [{"job_id": upload.job.pk}]
+    job = ImportJob.objects.get(pk=upload.job.pk)
+    assert job.status == "uploaded" and job.queued_at == T0  # handed over, then lost
+    lost.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=4))
+    assert lost == []  # it may still be in the queue
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=6))
+    assert lost == [{"job_id": job.pk}]
+    job.refresh_from_db()
+    assert job.queued_at == T0 + timedelta(minutes=6)
+
+
+def test_a_job_whose_worker_died_is_run_again_after_it_stalls(  # type: ignore[no-untyped-def]
+    eager, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    upload = import_upload(
+        kind="month_values", filename="b.csv", content=borough_rows(6_000), user=coordinator, now=T0
+    )
+    ImportJob.objects.filter(pk=upload.job.pk).update(
+        status="checking", claim="dead-worker", updated_at=T0 + timedelta(minutes=1), attempts=1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=10))
+    assert ImportJob.objects.get(pk=upload.job.pk).status == "checking"  # still within 15 min
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=17))
+    job = ImportJob.objects.get(pk=upload.job.pk)
+    assert (job.status, job.attempts) == ("checked", 2)
+
+
+def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator
+) -> None:
+    job = _confirmed_big_job(coordinator, monkeypatch)
+    real = import_jobs.KINDS["month_values"]
+    calls: list[int] = []
+
+    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real.importer(**kwargs)
+
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky)
+    )
+    with pytest.raises(OperationalError):  # Celery retries the task on this
+        import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert "tried again" in job.step and job.file
+
+    import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))  # the retry
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert (
+        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
+        == 6_000
+    )
+
+
+def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator
+) -> None:
+    job = _confirmed_big_job(coordinator, monkeypatch)
+    name = job.file.name
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise KeyError("unexpected")
+
+    real = import_jobs.KINDS["month_values"]
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=broken)
+    )
+    message = import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))
+    assert "failed" in message.lower()
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was stored" in job.step.lower()
+    assert not job.file and not default_storage.exists(name)
+    assert import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0)).endswith("nothing to do.")
+
+
+def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator
+) -> None:
+    job = _confirmed_big_job(coordinator, monkeypatch)
+    ImportJob.objects.filter(pk=job.pk).update(attempts=import_jobs.MAX_ATTEMPTS, queued_at=None)
+    lost_jobs_sweep(now=T0 + timedelta(minutes=1))
+    job.refresh_from_db()
+    assert job.status == "failed" and "5 attempts" in job.summary
+    assert not job.file
+
+
+def test_an_unconfirmed_upload_expires_after_a_day_and_its_file_is_deleted(coordinator) -> None:
+    upload = import_upload(
+        kind="month_values", filename="b.csv", content=SMALL, user=coordinator, now=T0
+    )
+    name = upload.job.file.name
+    lost_jobs_sweep(now=T0 + timedelta(hours=23))
+    assert default_storage.exists(name)
+    lost_jobs_sweep(now=T0 + timedelta(hours=25))
+    job = ImportJob.objects.get(pk=upload.job.pk)
+    assert job.status == "expired" and not job.file and not default_storage.exists(name)
+    with pytest.raises(import_jobs.ImportJobGone, match="expired"):
+        import_confirm(job_id=job.pk, user=coordinator, now=T0 + timedelta(hours=26))
+
+
+def test_a_file_no_job_refers_to_is_deleted_once_it_is_old() -> None:
+    old = default_storage.save("imports/orphan-old.csv", ContentFile(b"x"))
+    new = default_storage.save("imports/orphan-new.csv", ContentFile(b"x"))
+    day_ago = time.time() - 25 * 3600
+    os.utime(default_storage.path(old), (day_ago, day_ago))
+    lost_jobs_sweep(now=dt.datetime.now(tz=dt.UTC))
+    assert not default_storage.exists(old)
+    assert default_storage.exists(new)  # may belong to an upload still being committed
+    default_storage.delete(new)
+
+
+def test_a_pdf_requested_while_the_broker_is_down_is_produced_after_the_sweep(  # type: ignore[no-untyped-def]
+    eager, broker_down, django_capture_on_commit_callbacks
+) -> None:
+    board = Client()
+    board.force_login(get_user_model().objects.get(username="board"))
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        page = board.get("/packs/E09000002/2016-12/pdf")
+    assert page.status_code == 200 and b"refreshes itself" in page.content
+    record = PackPdf.objects.get(version__round__month="2016-12-01")
+    assert record.status == "pending" and record.queued_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=dt.datetime.now(tz=dt.UTC))
+    record.refresh_from_db()
+    assert record.status == "done" and record.pages >= 35
+    assert board.get("/packs/E09000002/2016-12/pdf")["Content-Type"] == "application/pdf"
+
+
+def test_a_pdf_whose_task_was_lost_or_whose_worker_died_is_produced_again(  # type: ignore[no-untyped-def]
+    eager, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from submissions.models import PackVersion
+
+    version = PackVersion.objects.get(round__month="2016-12-01", number=1)
+    lost: list[dict[str, int]] = []
+    monkeypatch.setattr(tasks.render_pack_pdf, "delay", lambda **kw: lost.append(kw))
+    record = PackPdf.objects.create(
+        version=version, requested_at=T0, queued_at=T0, status="running", updated_at=T0
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=10))
+    assert lost == []  # running, and not stalled yet
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_jobs_sweep(now=T0 + timedelta(minutes=16))
+    assert lost == [{"pdf_id": record.pk}]
+    record.refresh_from_db()
+    assert record.status == "pending"
+
+
+def _confirmed_big_job(user, monkeypatch) -> ImportJob:  # type: ignore[no-untyped-def]
+    """A 6,000-row upload, previewed and confirmed, whose store task has not run yet."""
+    monkeypatch.setattr(tasks.run_import_job, "delay", lambda **kw: None)
+    upload = import_upload(
+        kind="month_values", filename="big.csv", content=borough_rows(6_000), user=user, now=T0
+    )
+    import_job_run(job_id=upload.job.pk, now=T0, clock=clock_at(T0))  # the preview
+    import_confirm(job_id=upload.job.pk, user=user, now=T0)
+    job = ImportJob.objects.get(pk=upload.job.pk)
+    assert job.status == "pending"
+    return job
