@@ -42,7 +42,7 @@ def uploads_to_column(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0005_import_job'),
+        ('submissions', '0006_round_reopened'),
     ]
 
     operations = [
