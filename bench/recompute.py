@@ -8,7 +8,9 @@ migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), t
 
 1. full: ``metrics_recompute`` over everything (load, engine, write, ranks);
 2. incremental: one month value changed, ``metrics_recompute_after_change`` (with group ranks);
-3. floor: one SQL statement computing YTD and R12 with window functions over the same month
+3. from a month: ``metrics_recompute(from_month=...)`` over everything from that month on (what
+   ``recompute --from`` runs after an import);
+4. floor: one SQL statement computing YTD and R12 with window functions over the same month
    values and writing them into a table (INSERT ... SELECT).
 
 and prints the three times and the ratio full / floor. Nothing here is a test: machines are
@@ -102,6 +104,10 @@ def main() -> int:
     )
     incremental = time.perf_counter() - started
 
+    started = time.perf_counter()
+    metrics_recompute(now=timezone.now(), from_month=month)
+    from_month = time.perf_counter() - started
+
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bench_floor (indicator_id bigint, area_id bigint, month date, "
@@ -114,6 +120,7 @@ def main() -> int:
     print()
     print(f"full recompute        {full:8.2f} s")
     print(f"incremental recompute {incremental * 1000:8.1f} ms")
+    print(f"recompute --from      {from_month:8.2f} s")
     print(f"bare-SQL floor        {floor:8.2f} s")
     print(f"ratio full / floor    {full / floor:8.2f}")
     return 0

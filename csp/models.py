@@ -66,6 +66,16 @@ class PopulationKind(models.TextChoices):
     RESIDENTS_10_17 = "residents_10_17", "Residents aged 10–17"
 
 
+# What a rate is "per 1,000" of, in the pack's words (DESIGN.md glossary: "residents, households,
+# residents aged 1–19, young people aged 10–17").
+RATE_UNITS = {
+    PopulationKind.RESIDENTS: "residents",
+    PopulationKind.HOUSEHOLDS: "households",
+    PopulationKind.RESIDENTS_1_19: "residents aged 1–19",
+    PopulationKind.RESIDENTS_10_17: "young people aged 10–17",
+}
+
+
 class PopulationSeries(models.Model):
     """A named denominator series (kind + vintage), e.g. ONS mid-year estimates of residents.
 
@@ -83,6 +93,11 @@ class PopulationSeries(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rate_unit(self) -> str:
+        """Who a rate over this series counts: "per 1,000 {rate_unit}"."""
+        return RATE_UNITS[PopulationKind(self.kind)]
 
 
 class Population(models.Model):

@@ -85,8 +85,6 @@ METRIC_FIELDS = [
     "categories",
 ]
 _Rates = dict[tuple[int, dt.date], dict[int, tuple[float | None, float | None, int | None]]]
-# How far back an output month's inputs reach: last year's YTD from April and R12 windows.
-LOOKBACK_MONTHS = 24
 
 
 @dataclass
@@ -323,7 +321,7 @@ def _compute_rows(
     report: RecomputeReport,
 ) -> tuple[list[tuple[object, ...]], _Rates]:
     """Load the scope's month values (streamed), run the engine per series, return row tuples."""
-    where, params = _scope_sql(catalogue, area_ids, from_month)
+    where, params = _scope_sql(catalogue, area_ids)
     denominators = _denominators(area_ids)
     rows: list[tuple[object, ...]] = []
     rates: _Rates = defaultdict(dict)
@@ -446,9 +444,7 @@ def _full_recompute_parallel(
                 cursor.execute(f"DROP TABLE IF EXISTS {stage}")
 
 
-def _scope_sql(
-    catalogue: _Catalogue, area_ids: Sequence[int] | None, from_month: dt.date | None
-) -> tuple[str, list[object]]:
+def _scope_sql(catalogue: _Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[object]]:
     clauses, params = [], []
     if len(catalogue.indicators) < Indicator.objects.count():
         ids = sorted(catalogue.indicators)
@@ -457,9 +453,10 @@ def _scope_sql(
     if area_ids is not None:
         clauses.append(f"area_id IN ({', '.join(['%s'] * len(area_ids))})")
         params += list(area_ids)
-    if from_month is not None:
-        clauses.append("month >= %s")
-        params.append(add_months(from_month, -LOOKBACK_MONTHS))
+    # No month clause, even with from_month: the SPC limits of every month come from the series'
+    # first points and its signals from the points before, so a window (it used to be 24 months)
+    # gave other limits than the full run. The engine sees the whole series either way; only
+    # the months written differ.
     return (" AND ".join(clauses) or "1=1"), params
 
 

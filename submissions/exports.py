@@ -9,6 +9,7 @@ from typing import Any
 
 from import_export import fields, resources
 
+from indicators.engine.commentary import rate_per
 from submissions.spreadsheet import neutralise
 
 COLUMNS = [
@@ -27,6 +28,7 @@ COLUMNS = [
     ("ytd_change_pct", "ytd_change_pct"),
     ("r12", "r12"),
     ("rate", "rate"),
+    ("rate_unit", "rate_unit"),
     ("month_pct", "month_pct"),
     ("ytd_numerator", "ytd_numerator"),
     ("ytd_denominator", "ytd_denominator"),
@@ -55,6 +57,8 @@ def pack_rows(snapshot: dict[str, Any]) -> list[SimpleNamespace]:
     rows = []
     for page in snapshot["indicators"]:
         last = page["months"][-1]["month"] if page["months"] else None
+        per_n = page.get("per_n")
+        unit = rate_per(per_n, page.get("rate_unit") or "") if per_n else ""
         for m in page["months"]:
             is_pack_month = m["month"] == last
             rows.append(
@@ -74,6 +78,7 @@ def pack_rows(snapshot: dict[str, Any]) -> list[SimpleNamespace]:
                     ytd_change_pct=m.get("ytd_change_pct"),
                     r12=m.get("r12"),
                     rate=m.get("rate"),
+                    rate_unit=unit,
                     month_pct=m.get("month_pct"),
                     ytd_numerator=m.get("ytd_numerator"),
                     ytd_denominator=m.get("ytd_denominator"),

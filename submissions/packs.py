@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from indicators.engine.commentary import rate_per
+
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
 VARIATION = {
     "common_cause": ("Common cause variation", "●"),
@@ -91,6 +93,7 @@ class SummaryRow:
     assurance: str
     direction: tuple[str, str] | None
     incomplete: str = ""
+    rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
 
 
 def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
@@ -151,6 +154,7 @@ def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
                 incomplete="; ".join(
                     f"{x['month']} {x['status'].replace('_', ' ')}" for x in missing
                 ),
+                rate_unit=(page.get("rate_unit") or "") if rate != "–" else "",
             )
         )
     return rows
@@ -252,7 +256,7 @@ def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
         add("Rolling 12 months", lambda m: number(m["r12"]) if m.get("r12") is not None else "")
         if page.get("per_n"):
             add(
-                f"Rate per {page['per_n']:,} (rolling 12 months)",
+                f"Rate {rate_per(page['per_n'], page.get('rate_unit') or '')} (rolling 12 months)",
                 lambda m: number(m["rate"], 2) if m.get("rate") is not None else "",
             )
         if kind == "ceiling":

@@ -88,7 +88,11 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
     while m <= month:
         fy_months.append(m)
         m = add_months(m, 1)
-    indicators = list(Indicator.objects.select_related("portfolio", "owner").order_by("pack_order"))
+    indicators = list(
+        Indicator.objects.select_related("portfolio", "owner", "denominator_series").order_by(
+            "pack_order"
+        )
+    )
     targets = {
         t.indicator_id: t
         for t in Target.objects.filter(financial_year=start.year, category__isnull=True)
@@ -201,6 +205,7 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                 "polarity": ind.polarity,
                 "decimals": ind.display_decimals,
                 "per_n": ind.per_n,
+                "rate_unit": ind.denominator_series.rate_unit if ind.denominator_series else "",
                 "texts": {
                     "definition": ind.definition,
                     "how_it_works": ind.how_it_works,
@@ -515,9 +520,6 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
             "group"
         )
     ]
-    unit = {"households-2011": "households"}.get(
-        ind.denominator_series.code if ind.denominator_series_id else "", "residents"
-    )
     facts = Facts(
         area=area.name,
         unit=ind.unit or "",
@@ -525,7 +527,7 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
         decimals=ind.display_decimals,
         metrics=metrics,
         per_n=ind.per_n,
-        rate_unit=unit,
+        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series_id else "",
     )
     return draft_overview(facts, ranks)
 

@@ -25,7 +25,7 @@ class Facts:
     decimals: int
     metrics: MonthMetrics
     per_n: int | None = None
-    rate_unit: str = "residents"
+    rate_unit: str = ""  # who the rate counts, from the population series: "households"
     target_to_date_label: str = "the target to date"
 
 
@@ -107,11 +107,16 @@ def r12_sentence(f: Facts) -> str | None:
     )
 
 
+def rate_per(per_n: int, rate_unit: str) -> str:
+    """'per 1,000 residents aged 1–19'; 'per 1,000' where the population is not named."""
+    return f"per {per_n:,} {rate_unit}".rstrip()
+
+
 def rate_sentence(f: Facts, ranks: list[dict[str, object]] | None = None) -> str | None:
     m = f.metrics
     if m.rate is None or not f.per_n:
         return None
-    text = f"{f.area} has a rate of {m.rate:.2f} per {f.per_n:,} {f.rate_unit}"
+    text = f"{f.area} has a rate of {m.rate:.2f} {rate_per(f.per_n, f.rate_unit)}"
     parts = []
     for r in ranks or []:
         if r.get("position") is not None:

@@ -31,6 +31,7 @@ NOT_SUBMITTED = "not_submitted"
 INVALID = "invalid"  # e.g. more successes than attempts: held out, never summed
 
 COUNT_KINDS = {"count", "ceiling"}
+QUARTER_ENDS = frozenset({3, 6, 9, 12})  # quarterly figures are due in Jun, Sep, Dec and Mar
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +172,28 @@ def _figure(spec: SeriesSpec, obs: Obs | None) -> float | None:
     return obs.value
 
 
-def _counts_in_sum(spec: SeriesSpec, obs: Obs | None) -> tuple[bool, float]:
+def no_figure_due(spec: SeriesSpec, obs: Obs | None, month: dt.date) -> bool:
+    """A month marked not collected in which the indicator's frequency asks for no figure.
+
+    Every measure skips such a month: it adds nothing to a sum and leaves no period incomplete
+    (docs/adr/0008). A due month marked not collected is a missing figure, like "not available".
+    The catalogue records no due month for annual figures, so none of their months is due.
+    """
+    return obs is not None and _not_due(spec, obs.status, month)
+
+
+def _not_due(spec: SeriesSpec, status: str, month: dt.date) -> bool:
+    if status != NOT_COLLECTED:
+        return False
+    if spec.frequency == "quarterly":
+        return month.month not in QUARTER_ENDS
+    return spec.frequency == "annual"
+
+
+def _counts_in_sum(spec: SeriesSpec, obs: Obs | None, month: dt.date) -> tuple[bool, float]:
     """Whether a month can enter a sum (YTD, R12) and what it adds."""
-    if obs is not None and obs.status == NOT_COLLECTED and spec.frequency != "monthly":
-        return True, 0  # quarterly/annual figures are entered in their due month only
+    if no_figure_due(spec, obs, month):
+        return True, 0
     value = _figure(spec, obs)
     return (value is not None), (value or 0)
 
@@ -196,7 +215,7 @@ def _window_sum(
     missing: list[Missing] = []
     for m in months:
         obs = values.get(m)
-        ok, amount = _counts_in_sum(spec, obs)
+        ok, amount = _counts_in_sum(spec, obs, m)
         if ok:
             total += amount
         else:
@@ -214,13 +233,15 @@ def _last_12(month: dt.date) -> list[dt.date]:
 
 
 def _ratio_sums(
-    values: Mapping[dt.date, Obs], months: Sequence[dt.date]
+    spec: SeriesSpec, values: Mapping[dt.date, Obs], months: Sequence[dt.date]
 ) -> tuple[int | None, int | None, list[Missing]]:
     num = den = 0
     num_ok = den_ok = True
     missing: list[Missing] = []
     for m in months:
         obs = values.get(m)
+        if no_figure_due(spec, obs, m):
+            continue
         if obs is None or obs.status != REPORTED or obs.numerator is None:
             missing.append(_missing(obs, m))
             num_ok = den_ok = False
@@ -297,7 +318,7 @@ class _PrefixSums:
         for m, obs in values.items():
             i = month_index(m) - self.base
             if 0 <= i < n:
-                ok, amount = _counts_in_sum(spec, obs)
+                ok, amount = _counts_in_sum(spec, obs, m)
                 if ok:
                     amounts[i] = amount
                     bad[i] = 0
@@ -324,11 +345,13 @@ def _spc_value(spec: SeriesSpec, obs: Obs) -> float | None:
             return None
         return _pct(obs.numerator, obs.denominator)
     if spec.kind == "breakdown" and spec.satisfied_categories and obs.categories:
-        total = _figure(spec, obs)
-        sat = sum(
-            (c.value or 0) for k, c in obs.categories.items() if k in spec.satisfied_categories
-        )
-        return _pct(sat, total)
+        # A suppressed (or absent) satisfied category makes the share unknown: no point, never
+        # a share computed as if it were 0.
+        satisfied = [obs.categories.get(k) for k in spec.satisfied_categories]
+        known = [c.value for c in satisfied if c is not None and c.status == REPORTED]
+        if len(known) < len(satisfied) or None in known:
+            return None
+        return _pct(sum(v for v in known if v is not None), _figure(spec, obs))
     value = _figure(spec, obs)
     return None if value is None else float(value)
 
@@ -392,11 +415,11 @@ def _compute_month(
                 out.status = INVALID
             else:
                 out.month_pct = _pct(obs.numerator, obs.denominator)
-        num, den, out.missing = _ratio_sums(values, _fy_to(m))
+        num, den, out.missing = _ratio_sums(spec, values, _fy_to(m))
         out.ytd_numerator, out.ytd_denominator = num, den
         out.ytd = num
         out.ytd_pct = _pct(num, den)
-        prev_num, prev_den, _ = _ratio_sums(values, _fy_to(last_year))
+        prev_num, prev_den, _ = _ratio_sums(spec, values, _fy_to(last_year))
         out.ytd_previous = prev_num
         out.ytd_pct_previous = _pct(prev_num, prev_den)
         out.ytd_change_abs, out.ytd_change_pct = change(out.ytd, out.ytd_previous)
@@ -406,7 +429,7 @@ def _compute_month(
         previous = values.get(last_year)
         out.previous_value = _figure(spec, previous) if previous is not None else None
         out.value_change_abs, out.value_change_pct = change(out.month_value, out.previous_value)
-        if out.month_value is None:
+        if out.month_value is None and not no_figure_due(spec, obs, m):
             out.missing = [_missing(obs, m)]
         if kind == "rolling":
             out.r12 = out.month_value
@@ -473,6 +496,8 @@ def _breakdown(
     ytd_complete = True
     for month in _fy_to(m):
         o = values.get(month)
+        if no_figure_due(spec, o, month):
+            continue
         if o is None or o.status != REPORTED or o.categories is None:
             ytd_complete = False
             continue
@@ -523,14 +548,12 @@ def _rate(
         out.rag, out.rag_reason = None, "Monitoring only: not rated"
         return
     # Never Green (never any rating) for a month without data.
-    if out.status not in {REPORTED, NOT_COLLECTED} or (
-        out.status == NOT_COLLECTED and spec.frequency == "monthly"
-    ):
+    if _not_due(spec, out.status, m):
+        out.rag, out.rag_reason = None, f"Not collected in {month_label(m)}: not rated"
+        return
+    if out.status != REPORTED:
         out.rag = None
         out.rag_reason = f"No figure for {month_label(m)}: not rated"
-        return
-    if out.status == NOT_COLLECTED:
-        out.rag, out.rag_reason = None, f"Not collected in {month_label(m)}: not rated"
         return
     if out.missing:
         names = "; ".join(x.describe() for x in out.missing)
