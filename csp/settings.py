@@ -305,7 +305,8 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
     "task": "csp.heartbeat",
     "schedule": 60.0,
     # A heartbeat queued while no worker listens is worthless later: never let them pile up.
-    "options": {"expires": 50},
+    # (django-celery-beat's name for Celery's `expires` option.)
+    "options": {"expire_seconds": 50},
 }
 READYZ_HEARTBEAT_MAX_SECONDS = 180
 READYZ_RECOMPUTE_MAX_HOURS = 26
