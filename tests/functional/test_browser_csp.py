@@ -43,3 +43,25 @@ def test_styles_set_by_script_still_apply_as_chart_js_needs(new_page) -> None:  
                    return getComputedStyle(document.body).backgroundColor; }"""
     )
     assert colour == "rgb(1, 2, 3)"
+
+
+def test_the_admin_works_under_the_policy(new_page) -> None:  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    from submissions.demo import demo_load
+
+    demo_load(password=settings.DEMO_PASSWORD)
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/admin/")
+    links = page.eval_on_selector_all(
+        "#content-main a[href$='/']:not([href$='/add/'])", "els => els.map(e => e.pathname)"
+    )
+    assert len(links) >= 10
+    for url in [*links, "/admin/csp/area/add/", "/admin/auth/user/1/change/"]:
+        response = page.goto(url)
+        assert response.status == 200, url
+        page.wait_for_load_state("load")
