@@ -51,3 +51,23 @@ def test_only_djangos_debug_error_pages_go_without_the_policy(settings) -> None:
     not_found = Client().get("/no-such-page/")
     assert not_found.status_code == 404
     assert "script-src 'self'" in not_found["Content-Security-Policy"]
+
+
+def test_plain_http_is_redirected_except_the_health_probes(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SECURE_SSL_REDIRECT = True  # the production default
+    client = Client()
+    redirect = client.get("/accounts/login/")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://testserver/accounts/login/"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code in (200, 503)
+
+
+def test_https_responses_carry_hsts_for_a_year_and_behind_a_trusted_proxy_too(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
