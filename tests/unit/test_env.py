@@ -107,7 +107,12 @@ PRODUCTION = {
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    # DJANGO_* too: the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE fails the deploy check.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SETTINGS_VARIABLES and not k.startswith("DJANGO_")
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "csp.settings"
     return subprocess.run(
