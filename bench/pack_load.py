@@ -3,7 +3,9 @@
     .venv/bin/python bench/pack_load.py [--seconds 10] [--connections 8] [--workers 2]
 
 Creates a fresh SQLite demo database in a temporary folder (or uses DATABASE_URL), starts
-gunicorn on 127.0.0.1 only, signs in as the board member, then:
+gunicorn on 127.0.0.1 only with the production settings (the shared cache on the local Redis,
+CACHE_URL, default redis://127.0.0.1:6379/0; plain HTTP on loopback, so no HTTPS redirect and
+no Secure-only cookies), signs in as the board member, then:
 1. server time of the summary page (median of 50 sequential requests);
 2. throughput with wrk (Debian's `wrk`) on the summary page and on /healthz, in the same run;
 and prints the ratio summary/trivial. Loopback only; every loop is bounded in time.
@@ -63,6 +65,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="csp-bench-"))
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/0")
     env.update(
         {
             "DEBUG": "false",
@@ -71,6 +74,8 @@ def main() -> int:
             "DEMO_PASSWORD": PASSWORD,
             "DJANGO_SETTINGS_MODULE": "csp.settings",
             "LOG_LEVEL": "WARNING",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
         }
     )
     env.pop("CELERY_BROKER_URL", None)

@@ -196,3 +196,16 @@ class Role(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.agency})" if self.agency_id else ""
         return f"{self.user} — {self.get_kind_display()}{suffix}"
+
+
+class Heartbeat(models.Model):
+    """When a background job last reported that it ran: ``worker`` (the beat task
+    ``csp.heartbeat``, run by a worker every minute) and ``recompute`` (the last successful
+    recompute of the derived store). One row per name, overwritten; /readyz reads them."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

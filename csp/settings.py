@@ -51,7 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "csp.security.SessionLifetimeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,7 +128,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Cache: per-process memory unless CACHE_URL names a Redis server (production: share it).
+# Cache: per-process memory unless CACHE_URL names a Redis server. Production must share it:
+# see the production profile below, which refuses to start without it.
 CACHE_URL = env_str("CACHE_URL") or ""
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// URL (or unset).")
@@ -135,9 +138,6 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-
-# Sessions are read from the cache and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # E-mail: the console backend unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST") or ""
@@ -267,3 +267,91 @@ CELERY_BEAT_SCHEDULE["sweep-lost-jobs"] = {
     "task": "submissions.sweep_lost_jobs",
     "schedule": 120.0,
 }
+# --- Production profile (issue 9; docs/adr/0007-production-profile.md) ------------------------
+# With DEBUG off every default here is the safe one; each can be loosened by its variable.
+
+# Production needs a cache shared by every process: sessions, the pack caches and sign-out
+# must agree across gunicorn workers (and Celery needs Redis anyway).
+if not DEBUG and not CACHE_URL:
+    raise ImproperlyConfigured(
+        "CACHE_URL is not set. With DEBUG off, set CACHE_URL to a Redis URL such as "
+        "'redis://127.0.0.1:6379/1' so every worker shares sessions and caches."
+    )
+# Sessions live in the database; the cache fronts them only when every process shares it, so a
+# sign-out on one worker is a sign-out on all (a per-process cache would keep serving it).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
+# Idle timeout: the session expires SESSION_IDLE_MINUTES after its last request
+# (csp.security.SessionLifetimeMiddleware moves the expiry on); absolute lifetime: it ends
+# SESSION_MAX_HOURS after sign-in whatever its activity.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 480, minimum=1) * 60
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token from the cookie (forms carry it)
+SESSION_COOKIE_SAMESITE = "Lax"
+# Cookies only over HTTPS. SECURE_COOKIES=false is for a plain-HTTP run on loopback only.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Probes from a load balancer may come over plain HTTP to the server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Only behind a proxy that terminates TLS and always sets (never passes on) X-Forwarded-Proto;
+# otherwise a client could claim HTTPS for a plain request.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (csp.security.SecurityHeadersMiddleware, in django-csp 4's shape):
+# no inline script or style anywhere, in development too, so a violation shows up at once.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+# Features no page uses, switched off for this site and anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    name: []
+    for name in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Health (/readyz): a worker records a heartbeat every minute through beat; older than this and
+# the worker (or beat) is taken as down. The nightly full recompute must have run within
+# READYZ_RECOMPUTE_MAX_HOURS once the derived store has rows.
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "csp.heartbeat",
+    "schedule": 60.0,
+    # A heartbeat queued while no worker listens is worthless later: never let them pile up.
+    # (django-celery-beat's name for Celery's `expires` option.)
+    "options": {"expire_seconds": 50},
+}
+READYZ_HEARTBEAT_MAX_SECONDS = 180
+READYZ_RECOMPUTE_MAX_HOURS = 26

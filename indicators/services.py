@@ -23,6 +23,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from csp.health import RECOMPUTE, heartbeat_record
 from csp.models import Area, GroupMembership, Population
 from indicators import parallel
 from indicators.bulk import bulk_insert, bulk_upsert
@@ -308,6 +309,8 @@ def metrics_recompute(
                 known_rates=rates if everything else None,
             )
             report.phases["ranks"] = time.perf_counter() - phase_started
+    # /readyz reports how long ago the derived store was last recomputed successfully.
+    heartbeat_record(name=RECOMPUTE, at=now, detail="full" if everything else "partial")
     report.seconds = time.perf_counter() - started
     report.queries = len(connection.queries) - queries_before
     return report

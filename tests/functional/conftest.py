@@ -22,6 +22,20 @@ ARGS = [
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Every page reports what its Content-Security-Policy blocked. Init scripts are injected by the
+# browser itself, so the policy does not block this one.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || document.location.href}:${e.lineNumber}`);
+});
+"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    """Console lines that are CSP reports: ours, and Chromium's own "Refused to ..." lines."""
+    return [m for m in messages if m.startswith("CSP violation") or "Content Security Policy" in m]
+
 
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
@@ -39,16 +53,27 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def new_page(browser, live_server):  # type: ignore[no-untyped-def]
-    """A factory of fresh pages (one per person), closed after the test."""
+    """A factory of fresh pages (one per person), closed after the test.
+
+    The test fails if any page reported a Content-Security-Policy violation: the pages must
+    work with no inline script or style.
+    """
     contexts = []
+    console: list[str] = []
 
     def make():  # type: ignore[no-untyped-def]
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         page = context.new_page()
+        page.on("console", lambda message: console.append(message.text))
         page.set_default_timeout(15_000)
         return page
 
+    make.console = console  # type: ignore[attr-defined]
     yield make
     for context in contexts:
         context.close()
+    violations = csp_violations(console)
+    if violations and not getattr(make, "expect_csp_violations", False):
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
