@@ -801,6 +801,27 @@ def _run_request(request: RecomputeRequest, *, now: dt.datetime) -> RecomputeRep
     )
 
 
+def metrics_recompute_all(*, now: dt.datetime) -> str:
+    """The full recompute (nightly, or queued by hand), recorded as a request before it starts.
+
+    A worker killed in the middle (SIGKILL, out of memory) rolls back and acknowledges nothing,
+    and with its whole process group gone nobody rejects the message either: Redis would hand
+    the task out again only after its visibility timeout (an hour). The request row outlives the
+    worker and the sweep runs it again; while a run holds the row locked, the sweep and a second
+    task skip it rather than run it twice.
+    """
+    request = (
+        RecomputeRequest.objects.filter(
+            indicator__isnull=True, area__isnull=True, month__isnull=True
+        )
+        .order_by("id")
+        .first()
+    )
+    if request is None:
+        request = RecomputeRequest.objects.create(reason="full recompute", created_at=now)
+    return recompute_request_process(request_id=request.id, now=now)
+
+
 def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | None = None) -> str:
     """Process requests left behind (a broker outage, a lost task). Safe to run at any time."""
     cutoff = now - (older_than if older_than is not None else dt.timedelta(minutes=1))
