@@ -61,13 +61,13 @@ def _port_in(spec: str | None) -> int:
         return s.getsockname()[1]
 
 
-def prod_database_url(database_url: str) -> str:
+def prod_database_url(database_url: str, suffix: str = "_prod") -> str:
     """``postgres://…/csp`` -> ``postgres://…/csp_prod``: the stack's own database."""
     parts = urllib.parse.urlsplit(database_url)
     name = parts.path.lstrip("/")
     if parts.scheme not in {"postgres", "postgresql"} or not name:
         raise ValueError(f"not a PostgreSQL URL: {database_url}")
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_prod"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}{suffix}"))
 
 
 def _admin(database_url: str) -> tuple[str, str]:
@@ -187,12 +187,13 @@ class Stack:
         self,
         *,
         database_url: str,
+        suffix: str = "_prod",
         workdir: Path | None = None,
         sweep_seconds: int = 300,
         web_workers: int = 3,
         env: dict[str, str] | None = None,
     ) -> None:
-        self.database_url = prod_database_url(database_url)
+        self.database_url = prod_database_url(database_url, suffix)
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="csp-prod-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.web_workers = web_workers
