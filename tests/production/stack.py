@@ -20,6 +20,7 @@ range (``8500-8599``) to choose from, for machines where each user has a range.
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
 import os
@@ -41,6 +42,17 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
+# Loaded here, not in the child: only a plain call runs between fork and exec.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: killed with the test run even if it dies without clean-up."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 DEMO_AREA = "E09000002"
 
 
@@ -317,6 +329,7 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group, killed as one
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 (no locks taken: see _LIBC)
             )
         finally:
             handle.close()
@@ -485,7 +498,7 @@ class Stack:
         (it may have just come back: ask again)."""
         try:
             with self.celery() as app:
-                replies = app.control.inspect(timeout=1.0).active() or {}
+                replies = app.control.inspect(timeout=0.5).active() or {}
         except Exception:  # noqa: BLE001
             return None
         return [task["name"] for tasks in replies.values() for task in tasks]

@@ -113,7 +113,8 @@ def test_an_approval_while_the_broker_is_down_is_recomputed_once_it_returns(
     stack.stop_redis("broker")
     try:
         response = client.post(f"/submissions/{submission_id}/approve/")
-        assert response.status == 302 and response.seconds < 15, (response.status, response.body)
+        assert response.status == 302 and response.seconds < 30, (response.status, response.body)
+        answered = response.seconds
         page = client.get(response.location)
         assert page.status == 200 and "approved" in page.body
         assert sql(stack.database_url, approved) == [(entered,)]  # the figure is saved
@@ -128,8 +129,9 @@ def test_an_approval_while_the_broker_is_down_is_recomputed_once_it_returns(
         "the approved figure is recomputed",
     )
     record_figure(
-        f"broker outage: the approval's derived figure was recomputed {recovery:.1f} s after "
-        f"Redis came back (sweep every {SWEEP_SECONDS} s)"
+        f"broker outage: the approval answered in {answered:.1f} s with the broker down; its "
+        f"derived figure was recomputed {recovery:.1f} s after Redis came back "
+        f"(sweep every {SWEEP_SECONDS} s)"
     )
 
 
