@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +57,7 @@ def main() -> int:
             client.sign_in(username, stack.password)
             plan["sessions"][username] = client.cookies
         print(f"Stack up and work prepared in {time.monotonic() - started:.0f} s ({stack.base}).")
+        print(unloaded(stack, plan))
         prefix = stack.workdir / "locust"
         env = dict(os.environ, CSP_LOAD_PLAN=json.dumps(plan))
         log = open(stack.workdir / "locust.log", "wb")  # noqa: SIM115 (closed below)
@@ -96,6 +98,23 @@ def main() -> int:
         stack.close(keep_workdir=args.keep)
         if args.keep:
             print(f"Logs kept in {stack.workdir}")
+
+
+def unloaded(stack: Stack, plan: dict[str, object]) -> str:
+    """One reader alone, for comparison: pack pages one after another (after a warm-up)."""
+    client = stack.client()
+    client.cookies.update(plan["sessions"]["board"])  # type: ignore[index]
+    paths = [f"/packs/{DEMO_AREA}/2016-12/"] + [
+        f"/packs/{DEMO_AREA}/2016-12/{code}/"
+        for code in plan["indicator_codes"]  # type: ignore[attr-defined]
+    ]
+    for path in paths:
+        client.get(path)
+    times = sorted(client.get(path).seconds * 1000 for path in paths)
+    return (
+        f"One reader alone, {len(times)} pack pages: p50 {statistics.median(times):.0f} ms, "
+        f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms"
+    )
 
 
 def report(prefix: Path, args: argparse.Namespace) -> int:
