@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,6 +62,8 @@ def main() -> int:
         prefix = stack.workdir / "locust"
         env = dict(os.environ, CSP_LOAD_PLAN=json.dumps(plan))
         log = open(stack.workdir / "locust.log", "wb")  # noqa: SIM115 (closed below)
+        cpu_before = stack.cpu_seconds()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [
                 sys.executable,
@@ -93,6 +96,20 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
         log.close()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {name: used - cpu_before.get(name, 0.0) for name, used in stack.cpu_seconds().items()}
+        cpu["locust"] = (
+            children.ru_utime
+            + children.ru_stime
+            - children_before.ru_utime
+            - children_before.ru_stime
+        )
+        print(
+            "CPU seconds during the run: "
+            + ", ".join(f"{name} {used:.0f}" for name, used in cpu.items() if used >= 0.5)
+            + f" (of {(os.cpu_count() or 1) * args.seconds} on {os.cpu_count()} cores; "
+            "PostgreSQL and the machine's other users not counted)"
+        )
         return report(prefix, args)
     finally:
         stack.close(keep_workdir=args.keep)

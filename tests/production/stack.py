@@ -463,6 +463,24 @@ class Stack:
                     pass
         return alive
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by each process's group (its living members), by name."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        groups = {p.popen.pid: name for name, p in self.processes.items()}
+        used = dict.fromkeys(self.processes, 0.0)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            name = groups.get(int(fields[2]))  # field 5 of stat: the process group
+            if name is not None:
+                used[name] += (int(fields[11]) + int(fields[12])) / ticks
+        return used
+
     # --- probes ---------------------------------------------------------------------------
 
     def client(self) -> Client:
