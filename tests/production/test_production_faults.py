@@ -179,7 +179,7 @@ def test_a_worker_killed_during_a_full_recompute_leaves_a_complete_store_and_the
             60,
             "the recompute runs",
         )
-        time.sleep(1)
+        time.sleep(0.5)
         assert "indicators.recompute_all" in (stack.active_tasks() or []), "done before the kill"
         stack.stop("worker", signal.SIGKILL)
         killed = time.monotonic()
