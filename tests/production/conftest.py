@@ -28,7 +28,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     try:
         # Enough figures beside the demo's that a full recompute runs for several seconds.
-        running.start(synthetic_areas=80)
+        running.start(synthetic_areas=60)
         yield running
     finally:
         running.close(keep_workdir=True)  # pytest's tmp folder keeps the logs for a post-mortem
