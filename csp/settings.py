@@ -355,3 +355,11 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
 }
 READYZ_HEARTBEAT_MAX_SECONDS = 180
 READYZ_RECOMPUTE_MAX_HOURS = 26
+
+# --- Faults and load (issue 9): knobs the production fault test turns ---------------------------
+# Where collectstatic writes and whitenoise serves from (default: staticfiles/ in the project).
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or STATIC_ROOT)
+# How often beat sweeps the recompute requests a lost task left behind (a broker outage, a killed
+# worker); a request is swept once it is this old, or a minute old if that is sooner.
+RECOMPUTE_SWEEP_SECONDS = env_int("RECOMPUTE_SWEEP_SECONDS", 300, minimum=1)
+CELERY_BEAT_SCHEDULE["sweep-recompute-requests"]["schedule"] = float(RECOMPUTE_SWEEP_SECONDS)

@@ -16,11 +16,12 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from csp.health import RECOMPUTE, heartbeat_record
@@ -291,6 +292,7 @@ def metrics_recompute(
     if everything and processes > 1:
         _full_recompute_parallel(catalogue, now=now, workers=processes, report=report)
     else:
+        stage_tables_drop_stale()
         phase_started = time.perf_counter()
         rows, rates = _compute_rows(catalogue, area_ids, from_month, now, report)
         report.phases = {"load and compute": time.perf_counter() - phase_started}
@@ -359,6 +361,62 @@ def _compute_rows(
 
 PARALLEL_MIN_VALUES = 200_000
 
+# PostgreSQL advisory lock key held by a parallel full recompute for its whole run, staging
+# tables included. A killed run's session ends, and its lock with it.
+FULL_RECOMPUTE_LOCK = 0x6373_7001
+_STAGE_TABLES_SQL = (
+    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+    "AND (tablename LIKE 'stage\\_metrics\\_%' OR tablename LIKE 'stage\\_ranks\\_%')"
+)
+
+
+@contextmanager
+def _advisory_lock(key: int) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def stage_tables_drop_stale(*, locked: bool = False) -> list[str]:
+    """Drop the staging tables a killed full recompute left behind; returns their names.
+
+    Only while holding the full-recompute lock (``locked``: the caller holds it), since a
+    running full recompute holds it: when it cannot be had at once, nothing is dropped. A table
+    a dying child still writes to is left for the next run rather than waited for.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    dropped: list[str] = []
+    with connection.cursor() as cursor:
+        if not locked:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_RECOMPUTE_LOCK])
+            if not cursor.fetchone()[0]:
+                return []
+        try:
+            cursor.execute(_STAGE_TABLES_SQL)
+            stale = [row[0] for row in cursor.fetchall()]
+            for table in stale:
+                try:
+                    # A savepoint when the caller has a transaction: a failure here must not
+                    # abort the caller's work.
+                    with transaction.atomic():
+                        cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE NOWAIT')
+                        cursor.execute(f'DROP TABLE "{table}"')
+                except DatabaseError as exc:
+                    logger.warning("Staging table %s not dropped yet: %s", table, exc)
+                else:
+                    dropped.append(table)
+        finally:
+            if not locked:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_RECOMPUTE_LOCK])
+    if dropped:
+        logger.warning("Dropped staging tables left by a killed recompute: %s", ", ".join(dropped))
+    return dropped
+
 
 def _auto_workers(everything: bool) -> int:
     """Processes for a full recompute: one per core for a large PostgreSQL store, else one."""
@@ -378,6 +436,16 @@ def _full_recompute_parallel(
     unlogged staging tables; the store is then replaced from them in one transaction."""
     if connection.in_atomic_block:
         raise RuntimeError("a parallel recompute cannot run inside a transaction")
+    # One full recompute at a time: a second one waits here, so it never takes a running one's
+    # staging tables for a killed one's.
+    with _advisory_lock(FULL_RECOMPUTE_LOCK):
+        stage_tables_drop_stale(locked=True)
+        _full_recompute_staged(catalogue, now=now, workers=workers, report=report)
+
+
+def _full_recompute_staged(
+    catalogue: _Catalogue, *, now: dt.datetime, workers: int, report: RecomputeReport
+) -> None:
     suffix = f"{os.getpid()}_{int(time.time() * 1000)}"
     stages = {
         DerivedMetric._meta.db_table: (f"stage_metrics_{suffix}", METRIC_COLUMNS),
@@ -397,12 +465,14 @@ def _full_recompute_parallel(
         # socket. Each opens its own connection to the same database.
         context = multiprocessing.get_context("spawn")
         db = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=len(chunks),
             mp_context=context,
             initializer=parallel.init_child,
-            initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "csp.settings"), db),
-        ) as pool:
+            initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "csp.settings"), db, os.getpid()),
+        )
+        finished = False
+        try:
             done = list(
                 pool.map(
                     parallel.recompute_chunk,
@@ -412,6 +482,14 @@ def _full_recompute_parallel(
                     [stages[DerivedRank._meta.db_table][0]] * len(chunks),
                 )
             )
+            finished = True
+        finally:
+            if not finished:
+                # A failed share or an interrupt: stop the others now instead of waiting for
+                # them to finish work that will be thrown away.
+                for process in list((pool._processes or {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
         report.phases = {f"compute on {len(chunks)} processes": time.perf_counter() - phase_started}
         for series, rows, ranks in done:
             report.series += series
@@ -721,6 +799,27 @@ def _run_request(request: RecomputeRequest, *, now: dt.datetime) -> RecomputeRep
         area_ids=[request.area_id] if request.area_id else None,
         indicator_ids=[request.indicator_id] if request.indicator_id else None,
     )
+
+
+def metrics_recompute_all(*, now: dt.datetime) -> str:
+    """The full recompute (nightly, or queued by hand), recorded as a request before it starts.
+
+    A worker killed in the middle (SIGKILL, out of memory) rolls back and acknowledges nothing,
+    and with its whole process group gone nobody rejects the message either: Redis would hand
+    the task out again only after its visibility timeout (an hour). The request row outlives the
+    worker and the sweep runs it again; while a run holds the row locked, the sweep and a second
+    task skip it rather than run it twice.
+    """
+    request = (
+        RecomputeRequest.objects.filter(
+            indicator__isnull=True, area__isnull=True, month__isnull=True
+        )
+        .order_by("id")
+        .first()
+    )
+    if request is None:
+        request = RecomputeRequest.objects.create(reason="full recompute", created_at=now)
+    return recompute_request_process(request_id=request.id, now=now)
 
 
 def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | None = None) -> str:

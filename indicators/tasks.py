@@ -6,7 +6,10 @@ or broker trouble.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -29,9 +32,11 @@ def process_recompute_request(*, request_id: int) -> str:
 
 @shared_task(name="indicators.sweep_recompute_requests", **RETRY)
 def sweep_recompute_requests() -> str:
-    return services.recompute_requests_sweep(now=timezone.now())
+    # A request younger than one sweep interval may still have its task in the queue.
+    older_than = dt.timedelta(seconds=min(60, settings.RECOMPUTE_SWEEP_SECONDS))
+    return services.recompute_requests_sweep(now=timezone.now(), older_than=older_than)
 
 
 @shared_task(name="indicators.recompute_all", **RETRY)
 def recompute_all() -> str:
-    return services.metrics_recompute(now=timezone.now()).summary()
+    return services.metrics_recompute_all(now=timezone.now())
