@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import openpyxl
 import tablib
@@ -108,9 +108,14 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
-def table_check(content: bytes, filename: str) -> int:
-    """The file's row count after the header (an upper bound: blank lines count), checked
-    against the limits without reading a cell. Raises FileRefused with the reason.
+class TableSize(NamedTuple):
+    rows: int  # after the header, at most (blank lines count)
+    unpacked: int  # bytes to parse: a CSV's own size, what an XLSX unpacks to
+
+
+def table_check(content: bytes, filename: str) -> TableSize:
+    """The file's size, checked against the limits without reading a cell. Raises
+    FileRefused with the reason.
 
     Cheap enough for a web request: a CSV's lines are counted (and its records only when the
     count is over the limit); an XLSX's zip directory gives what it unpacks to, and its sheets
@@ -118,21 +123,20 @@ def table_check(content: bytes, filename: str) -> int:
     (which openpyxl fills with empty rows) get past.
     """
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileRefused(
-            f"The file is {_mb(len(content))}: the limit is {_mb(MAX_UPLOAD_BYTES)}. Split it."
-        )
+        raise FileRefused(f"The file is larger than {_mb(MAX_UPLOAD_BYTES)}: split it.")
     name = filename.lower()
     if name.endswith(".csv"):
-        rows = _csv_rows(content)
+        size = TableSize(_csv_rows(content), len(content))
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
+        size = _xlsx_size(content)
     else:
         raise FileRefused("Use a .csv or .xlsx file.")
-    if rows > MAX_ROWS:
+    if size.rows > MAX_ROWS:
         raise FileRefused(
-            f"The file has {rows:,} rows after the header: the limit is {MAX_ROWS:,}. Split it."
+            f"The file has {size.rows:,} rows after the header: the limit is {MAX_ROWS:,}. "
+            "Split it."
         )
-    return rows
+    return size
 
 
 def _csv_rows(content: bytes) -> int:
@@ -150,7 +154,7 @@ def _csv_rows(content: bytes) -> int:
         raise FileRefused(f"The CSV could not be read: {exc}") from None
 
 
-def _xlsx_rows(content: bytes) -> int:
+def _xlsx_size(content: bytes) -> TableSize:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError):
@@ -169,7 +173,8 @@ def _xlsx_rows(content: bytes) -> int:
         if not sheets:
             raise FileRefused("The XLSX has no worksheet.")
         try:
-            return max(max(_sheet_rows(archive, m) for m in sheets) - 1, 0)
+            rows = max(_sheet_rows(archive, m) for m in sheets)
+            return TableSize(max(rows - 1, 0), unpacked)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             raise FileRefused(f"The file could not be read as XLSX: {exc}") from None
 
