@@ -386,6 +386,7 @@ def import_jobs_sweep(*, now: dt.datetime) -> str:
             ImportJob.objects.filter(pk=job.pk).update(
                 status=waiting,
                 step=f"{STEPS[ImportStatus(waiting)]} (queued again: its task was lost)",
+                claim="",  # a run still alive somewhere can no longer write
                 queued_at=now,
                 updated_at=now,
             )

@@ -156,6 +156,7 @@ def test_a_job_whose_worker_died_is_run_again_after_it_stalls(  # type: ignore[n
         lost_jobs_sweep(now=T0 + timedelta(minutes=17))
     job = ImportJob.objects.get(pk=upload.job.pk)
     assert (job.status, job.attempts) == ("checked", 2)
+    assert job.claim not in {"", "dead-worker"}  # the dead run can no longer write
 
 
 def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(  # type: ignore[no-untyped-def]
