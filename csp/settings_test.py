@@ -15,6 +15,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploaded files go to a directory of the test run's own, never into the project's media/.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="csp-test-media-")
-atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Uploaded files go to a directory of the test run's own, never into the project's media/; a
+# worker the tests start inherits the environment, and with it the same directory.
+if os.environ.get("CSP_TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["CSP_TEST_MEDIA_ROOT"]
+else:
+    MEDIA_ROOT = os.environ["CSP_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="csp-test-media-")
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -70,6 +70,7 @@ KINDS: dict[str, ImportKind] = {
     ),
 }
 TASK_THRESHOLD = 5_000  # rows: a larger file is checked and stored by a task
+IN_REQUEST_BYTES = 5 * 1024 * 1024  # and so is one with more to parse than this, whatever its rows
 PREVIEW_ROWS = 500  # outcomes kept for the preview
 ERROR_ROWS = 1_000  # bad rows kept for the job page
 UPLOAD_EXPIRY = dt.timedelta(days=1)  # an unconfirmed preview, and its file, are dropped after
@@ -121,23 +122,25 @@ def _errors(report: ImportReport) -> list[dict[str, Any]]:
 def import_upload(
     *, kind: str, filename: str, content: bytes, user: Any, now: dt.datetime
 ) -> Upload:
-    """Keep an uploaded file and check it: in the request up to 5,000 rows, else by a task.
+    """Keep an uploaded file and check it: in the request up to 5,000 rows (and 5 MB to parse),
+    else by a task.
 
     Raises ``FileRefused`` (over a limit: nothing is read or kept) and, for a file checked in
     the request, ``ImportRefused`` (bad rows: nothing is kept).
     """
     spec = KINDS[kind]
-    rows = table_check(content, filename)
+    size = table_check(content, filename)
     filename = filename[-255:]
     job = ImportJob(kind=kind, filename=filename, user=user, created_at=now, updated_at=now)
-    if rows <= TASK_THRESHOLD:
+    job.background = size.rows > TASK_THRESHOLD or size.unpacked > IN_REQUEST_BYTES
+    if not job.background:
         report = spec.importer(content=content, filename=filename, user=user, now=now, dry_run=True)
         job.status, job.rows, job.progress = S.CHECKED, report.rows, 100
         job.step, job.summary, job.preview = "Checked", report.summary(), _preview(report)
         job.file.save(filename, ContentFile(content), save=False)
         job.save()
         return Upload(job, report)
-    job.status, job.rows, job.step, job.queued_at = S.UPLOADED, rows, STEPS[S.UPLOADED], now
+    job.status, job.rows, job.step, job.queued_at = S.UPLOADED, size.rows, STEPS[S.UPLOADED], now
     job.file.save(filename, ContentFile(content), save=False)
     with transaction.atomic():
         job.save()
@@ -146,7 +149,7 @@ def import_upload(
 
 
 def import_confirm(*, job_id: int | None, user: Any, now: dt.datetime) -> ImportJob:
-    """Store a checked upload: in the request up to 5,000 rows, else by a task (queued).
+    """Store a checked upload: in the request if it was checked there, else by a task.
 
     Returns the job (done, refused or failed when stored here; pending when queued). Raises
     ImportJobGone when there is nothing to confirm.
@@ -169,9 +172,9 @@ def import_confirm(*, job_id: int | None, user: Any, now: dt.datetime) -> Import
             queued_at=now,
             updated_at=now,
         )
-        if job.rows > TASK_THRESHOLD:
+        if job.background:
             _queue(job.pk, now)
-    if job.rows <= TASK_THRESHOLD:
+    if not job.background:
         # Queued as far as the sweep is concerned: if this request dies, a task finishes it.
         import_job_run(job_id=job.pk, now=now, clock=lambda: now)
     job.refresh_from_db()
@@ -383,6 +386,7 @@ def import_jobs_sweep(*, now: dt.datetime) -> str:
             ImportJob.objects.filter(pk=job.pk).update(
                 status=waiting,
                 step=f"{STEPS[ImportStatus(waiting)]} (queued again: its task was lost)",
+                claim="",  # a run still alive somewhere can no longer write
                 queued_at=now,
                 updated_at=now,
             )

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import openpyxl
 import tablib
@@ -100,13 +100,22 @@ class FileRefused(ValueError):
     """A file refused before any of its cells is read: too large, a zip bomb, too many rows."""
 
 
+class _BadTable(ValueError):
+    """A file read to the end that is no table: empty, or a row wider than its header."""
+
+
 def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
-def table_check(content: bytes, filename: str) -> int:
-    """The file's row count after the header (an upper bound: blank lines count), checked
-    against the limits without reading a cell. Raises FileRefused with the reason.
+class TableSize(NamedTuple):
+    rows: int  # after the header, at most (blank lines count)
+    unpacked: int  # bytes to parse: a CSV's own size, what an XLSX unpacks to
+
+
+def table_check(content: bytes, filename: str) -> TableSize:
+    """The file's size, checked against the limits without reading a cell. Raises
+    FileRefused with the reason.
 
     Cheap enough for a web request: a CSV's lines are counted (and its records only when the
     count is over the limit); an XLSX's zip directory gives what it unpacks to, and its sheets
@@ -114,21 +123,20 @@ def table_check(content: bytes, filename: str) -> int:
     (which openpyxl fills with empty rows) get past.
     """
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileRefused(
-            f"The file is {_mb(len(content))}: the limit is {_mb(MAX_UPLOAD_BYTES)}. Split it."
-        )
+        raise FileRefused(f"The file is larger than {_mb(MAX_UPLOAD_BYTES)}: split it.")
     name = filename.lower()
     if name.endswith(".csv"):
-        rows = _csv_rows(content)
+        size = TableSize(_csv_rows(content), len(content))
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
+        size = _xlsx_size(content)
     else:
         raise FileRefused("Use a .csv or .xlsx file.")
-    if rows > MAX_ROWS:
+    if size.rows > MAX_ROWS:
         raise FileRefused(
-            f"The file has {rows:,} rows after the header: the limit is {MAX_ROWS:,}. Split it."
+            f"The file has {size.rows:,} rows after the header: the limit is {MAX_ROWS:,}. "
+            "Split it."
         )
-    return rows
+    return size
 
 
 def _csv_rows(content: bytes) -> int:
@@ -146,7 +154,7 @@ def _csv_rows(content: bytes) -> int:
         raise FileRefused(f"The CSV could not be read: {exc}") from None
 
 
-def _xlsx_rows(content: bytes) -> int:
+def _xlsx_size(content: bytes) -> TableSize:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError):
@@ -165,7 +173,8 @@ def _xlsx_rows(content: bytes) -> int:
         if not sheets:
             raise FileRefused("The XLSX has no worksheet.")
         try:
-            return max(max(_sheet_rows(archive, m) for m in sheets) - 1, 0)
+            rows = max(_sheet_rows(archive, m) for m in sheets)
+            return TableSize(max(rows - 1, 0), unpacked)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             raise FileRefused(f"The file could not be read as XLSX: {exc}") from None
 
@@ -193,33 +202,37 @@ def _sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
 def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV or XLSX file, every cell as stripped text.
 
-    Applies the limits first (``table_check``) and again while reading. A cell an export
-    neutralised (``submissions.spreadsheet``) reads back as it was. Raises ValueError (with the
-    line number where it helps) for a file that cannot be read.
+    Applies the limits first (``table_check``) and again while reading, one record at a time
+    (only the rows' cells are kept). A cell an export neutralised (``submissions.spreadsheet``)
+    reads back as it was. Raises ValueError (with the line number where it helps) for a file
+    that cannot be read.
     """
     table_check(content, filename)
-    name = filename.lower()
-    if name.endswith(".csv"):
+    if filename.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the CSV is not UTF-8 text") from None
         try:
-            records = _limited(csv.reader(io.StringIO(text, newline="")))
+            return _table(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as exc:
             raise ValueError(f"the CSV could not be read: {exc}") from None
-    else:
-        records = _xlsx_records(content)
-    numbered = [
-        (n, r) for n, r in enumerate(records, start=1) if any(str(c or "").strip() for c in r)
-    ]
-    if not numbered:
-        raise ValueError("the file is empty")
-    headers = [str(h or "").strip().lower() for h in numbered[0][1]]
+    return _xlsx_table(content)
+
+
+def _table(records: Iterable[Sequence[Any]]) -> tuple[list[str], list[dict[str, str]]]:
+    headers: list[str] | None = None
     rows = []
-    for line, raw in numbered[1:]:
+    for line, raw in enumerate(records, start=1):
+        if line > MAX_ROWS + 1:  # however the rows were counted before
+            raise FileRefused(f"the file has more than {MAX_ROWS:,} rows: split it")
+        if not any(str(c or "").strip() for c in raw):
+            continue
+        if headers is None:
+            headers = [str(h or "").strip().lower() for h in raw]
+            continue
         if len(raw) > len(headers) and any(str(c or "").strip() for c in raw[len(headers) :]):
-            raise ValueError(
+            raise _BadTable(
                 f"line {line} has {len(raw)} cells but the header has {len(headers)} "
                 '(quote a number with a thousands comma, e.g. "2,345")'
             )
@@ -229,22 +242,13 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
         }
         cells[LINE] = str(line)  # the row's line in the file, blank lines included
         rows.append(cells)
+    if headers is None:
+        raise _BadTable("the file is empty")
     return headers, rows
 
 
-def _limited(records: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
-    """The records, refused as soon as there are more than the limit (however they were
-    counted before)."""
-    out = []
-    for record in records:
-        out.append(record)
-        if len(out) > MAX_ROWS + 1:
-            raise FileRefused(f"the file has more than {MAX_ROWS:,} rows: split it")
-    return out
-
-
-def _xlsx_records(content: bytes) -> list[Sequence[Any]]:
-    """The active sheet's rows as values (what tablib read before, without its limits)."""
+def _xlsx_table(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The active sheet's rows (what tablib read before, without its limits)."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.active
@@ -255,11 +259,12 @@ def _xlsx_records(content: bytes) -> list[Sequence[Any]]:
     # A <dimension> can be wrong: without this, openpyxl stops reading at the row it names.
     sheet.reset_dimensions()
     try:
-        rows = (_trimmed(row) for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
-        return _limited(rows)
-    except FileRefused:
+        return _table(
+            _trimmed(row) for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        )
+    except (FileRefused, _BadTable):
         raise
-    except Exception as exc:
+    except Exception as exc:  # a damaged sheet shows only as its rows are read
         raise ValueError(f"the file could not be read as XLSX: {exc}") from None
     finally:
         book.close()
@@ -521,6 +526,7 @@ def month_values_import(
             continue
         seen[key] = line
         parsed.append(value)
+    rows.clear()  # a large file's cells are no longer needed
     if report.errors:
         raise ImportRefused(report)
     if progress:
@@ -617,38 +623,73 @@ def _store_month_values(
     )
     if write:
         stored = stored.select_for_update(of=("self",))
-    existing = {(mv.indicator_id, mv.area_id, mv.month, mv.category_id): mv for mv in stored}
-    creates, updates = [], []
+    # Compact tuples, not model instances: a large file may meet hundreds of thousands of rows.
+    names = [*parsed[0].fields]
+    existing = {
+        (i, a, m, c): (pk, tuple(rest))
+        for pk, i, a, m, c, *rest in stored.values_list(
+            "pk", "indicator_id", "area_id", "month", "category_id", *names
+        )
+    }
+    creates: list[MonthValue] = []
+    updates: dict[int, dict[str, Any]] = {}
     touched: set[tuple[int, int]] = set()
     lines = report.outcomes
     first_month: dict[tuple[int, int], dt.date] = {}
     last_month: dict[tuple[int, int], dt.date] = {}
+    reason = f"imported from {filename}"
+    history = {"default_user": user, "default_change_reason": reason, "default_date": now}
+
+    def flush(least: int) -> None:
+        """Write what is waiting, in chunks, so a large file's rows are not all held at once
+        (a refusal later in the file still rolls the whole transaction back)."""
+        if not write or report.errors:
+            return
+        if len(creates) >= least:
+            bulk_create_with_history(creates, MonthValue, batch_size=2000, **history)
+            report.created += len(creates)
+            creates.clear()
+        if len(updates) >= least:
+            rows = MonthValue.objects.in_bulk(list(updates))
+            for pk, fields in updates.items():
+                for k, v in fields.items():
+                    setattr(rows[pk], k, v)
+            bulk_update_with_history(
+                list(rows.values()), MonthValue, names, batch_size=2000, **history
+            )
+            report.updated += len(updates)
+            updates.clear()
+
     for p in parsed:
         key = (p.indicator.id, p.area.id, p.month, p.category.id if p.category else None)
         row = existing.get(key)
         what = f"{p.area.name}, {p.indicator.code}, {p.month:%Y-%m}" + (
             f", {p.category.code}" if p.category else ""
         )
-        changes = row is None or any(getattr(row, k) != v for k, v in p.fields.items())
+        changes = row is None or tuple(p.fields.values()) != row[1]
         refusal = own.refusal(p.area, p.month, user) if changes else None
         if refusal:
             report.errors.append(RowError(p.line, refusal))
             continue
         if row is None:
-            creates.append(
-                MonthValue(
-                    indicator=p.indicator,
-                    area=p.area,
-                    month=p.month,
-                    category=p.category,
-                    **p.fields,
+            if write:
+                creates.append(
+                    MonthValue(
+                        indicator=p.indicator,
+                        area=p.area,
+                        month=p.month,
+                        category=p.category,
+                        **p.fields,
+                    )
                 )
-            )
+            else:
+                report.created += 1
             lines.append((p.line, "new", what))
-        elif any(getattr(row, k) != v for k, v in p.fields.items()):
-            for k, v in p.fields.items():
-                setattr(row, k, v)
-            updates.append(row)
+        elif changes:
+            if write:
+                updates[row[0]] = p.fields
+            else:
+                report.updated += 1
             lines.append((p.line, "changed", what))
         else:
             report.unchanged += 1
@@ -658,31 +699,10 @@ def _store_month_values(
         touched.add(series)
         first_month[series] = min(first_month.get(series, p.month), p.month)
         last_month[series] = max(last_month.get(series, p.month), p.month)
-    if report.errors:
-        return  # the caller refuses the file; nothing is written
-    report.created, report.updated = len(creates), len(updates)
-    if not write:
-        return
-    reason = f"imported from {filename}"
-    if creates:
-        bulk_create_with_history(
-            creates,
-            MonthValue,
-            batch_size=2000,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
-    if updates:
-        bulk_update_with_history(
-            updates,
-            MonthValue,
-            [*parsed[0].fields],
-            batch_size=2000,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
+        flush(10_000)
+    if report.errors or not write:
+        return  # a refusal rolls back what was written
+    flush(1)
     # The incremental path re-ranks the 12 months from one change; wider changes re-rank all.
     span_ok = {
         k: (last_month[k].year - v.year) * 12 + last_month[k].month - v.month < 12
@@ -781,6 +801,7 @@ def populations_import(
             continue
         seen[key] = line
         parsed.append((area, series, start, value, source))
+    rows.clear()  # a large file's cells are no longer needed
     if report.errors:
         raise ImportRefused(report)
     if progress:
@@ -896,6 +917,7 @@ def benchmarks_import(
                 source=source or filename[:source_limit],
             )
         )
+    rows.clear()  # a large file's cells are no longer needed
     if report.errors:
         raise ImportRefused(report)
     if progress:

@@ -279,8 +279,8 @@ class ImportJob(models.Model):
                                    +-> expired (not confirmed within a day)
         any waiting or running state -> failed (an error a retry cannot fix, or too many tries)
 
-    A file of up to 5,000 rows is checked in the request (it is stored as ``checked``); a larger
-    one is checked by a task, and so is its store. ``queued_at`` is when a task was last handed to
+    A file of up to 5,000 rows (and 5 MB to parse) is checked and stored in the request; a larger
+    one (``background``) by tasks. ``queued_at`` is when a task was last handed to
     the broker (empty: the broker was down); ``updated_at`` moves with every step, so the sweep
     can tell a lost task or a dead worker from a slow one. ``claim`` names the run that holds the
     job, so a run that was given up on cannot finish it. The file is deleted once the job ends.
@@ -295,6 +295,9 @@ class ImportJob(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     rows = models.PositiveIntegerField(default=0, help_text="Rows after the header.")
+    background = models.BooleanField(
+        default=False, help_text="Checked and stored by tasks (a large file), not in the request."
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True)

@@ -89,15 +89,18 @@ def _progress(pdf_id: int, progress: int, step: str, now: dt.datetime, **extra: 
 
 
 def pack_pdf_render(*, pdf_id: int, now: dt.datetime) -> str:
-    """Produce and store the PDF. Idempotent: a finished PDF is left as it is.
+    """Produce and store the PDF. Idempotent: a PDF not waiting to be produced is left alone.
 
     An error a retry can get past (the database) leaves the PDF waiting for the task's retry;
     any other marks it failed for good (the page offers to try again) without a pointless retry.
     """
     pdf = PackPdf.objects.select_related("version__round__partnership__area").get(pk=pdf_id)
-    if pdf.status == PdfStatus.DONE:
-        return f"PDF {pdf_id} already produced."
-    _progress(pdf_id, 5, "Laying out the pages", now, status=PdfStatus.RUNNING)
+    # Only a waiting PDF is taken, so a task queued twice (the sweep, a retry) renders it once.
+    claimed = PackPdf.objects.filter(pk=pdf_id, status=PdfStatus.PENDING).update(
+        status=PdfStatus.RUNNING, progress=5, step="Laying out the pages", updated_at=now
+    )
+    if not claimed:
+        return f"PDF {pdf_id} is {pdf.get_status_display().lower()}: nothing to do."
     try:
         return _render(pdf, now)
     except TRANSIENT_ERRORS as exc:

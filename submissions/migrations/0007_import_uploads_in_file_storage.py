@@ -23,8 +23,8 @@ def uploads_to_storage(apps, schema_editor):
         )
         job.status = "pending"  # its worker is gone with the old release
         job.step = "Waiting to start"
-        job.rows = 5001  # it was queued because it had more than 5,000 rows
-        job.save(update_fields=["file", "status", "step", "rows"])
+        job.background = True  # only large files were given a job
+        job.save(update_fields=["file", "status", "step", "background"])
 
 
 def uploads_to_column(apps, schema_editor):
@@ -56,6 +56,11 @@ class Migration(migrations.Migration):
             model_name='importjob',
             name='attempts',
             field=models.PositiveSmallIntegerField(default=0, help_text='Runs started so far.'),
+        ),
+        migrations.AddField(
+            model_name='importjob',
+            name='background',
+            field=models.BooleanField(default=False, help_text='Checked and stored by tasks (a large file), not in the request.'),
         ),
         migrations.AddField(
             model_name='importjob',

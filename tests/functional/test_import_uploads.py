@@ -240,3 +240,14 @@ def test_another_coordinator_cannot_see_or_confirm_an_upload() -> None:
     job.refresh_from_db()
     assert job.status == "checked"
     assert not MonthValue.objects.filter(area__name="Barnet", month="2017-01-01").exists()
+
+
+def test_a_few_rows_that_unpack_to_much_are_checked_by_a_task_too(  # type: ignore[no-untyped-def]
+    eager, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(_client(), "padded.xlsx", xlsx_with_sheet(padding=6 * 2**20))
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.background, job.status, job.rows) == (True, "checked", 1)

@@ -156,6 +156,7 @@ def test_a_job_whose_worker_died_is_run_again_after_it_stalls(  # type: ignore[n
         lost_jobs_sweep(now=T0 + timedelta(minutes=17))
     job = ImportJob.objects.get(pk=upload.job.pk)
     assert (job.status, job.attempts) == ("checked", 2)
+    assert job.claim not in {"", "dead-worker"}  # the dead run can no longer write
 
 
 def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(  # type: ignore[no-untyped-def]
@@ -296,3 +297,34 @@ def _confirmed_big_job(user, monkeypatch) -> ImportJob:  # type: ignore[no-untyp
     job = ImportJob.objects.get(pk=upload.job.pk)
     assert job.status == "pending"
     return job
+
+
+def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_good_otherwise(  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
+    from submissions import pdf as pdf_module
+    from submissions.models import PackVersion
+    from submissions.pdf import pack_pdf_render
+
+    version = PackVersion.objects.get(round__month="2016-12-01", number=1)
+    record = PackPdf.objects.create(version=version, requested_at=T0, queued_at=T0)
+
+    def down(pdf, now):  # type: ignore[no-untyped-def]
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(pdf_module, "_render", down)
+    with pytest.raises(OperationalError):  # Celery retries the task on this
+        pack_pdf_render(pdf_id=record.pk, now=T0)
+    record.refresh_from_db()
+    assert (record.status, record.step) == ("pending", "Interrupted: it will be tried again")
+
+    def broken(pdf, now):  # type: ignore[no-untyped-def]
+        raise ValueError("a chart with no data")
+
+    monkeypatch.setattr(pdf_module, "_render", broken)
+    assert "failed" in pack_pdf_render(pdf_id=record.pk, now=T0)  # no retry: it cannot help
+    record.refresh_from_db()
+    assert (record.status, record.error) == ("failed", "a chart with no data")
+
+    PackPdf.objects.filter(pk=record.pk).update(status="running")
+    assert pack_pdf_render(pdf_id=record.pk, now=T0).endswith("nothing to do.")

@@ -1,0 +1,163 @@
+"""A real Celery worker, Redis and PostgreSQL: a large upload is checked and stored by the
+worker, and jobs asked for while the broker was down are finished once the sweep has run.
+
+Runs where CI runs it (DATABASE_URL on PostgreSQL and CELERY_BROKER_URL on Redis); skipped on
+the embedded SQLite/eager set-up, where there is no worker to talk to.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerDown
+
+from csp.celery import app
+from indicators.models import MonthValue
+from submissions import tasks
+from submissions.demo import demo_load
+from submissions.jobs import lost_jobs_sweep
+from submissions.models import ImportJob, PackPdf
+from tests.functional.test_import_uploads import borough_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not settings.CELERY_BROKER_URL
+        or settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql",
+        reason="needs PostgreSQL and a broker (CI sets DATABASE_URL and CELERY_BROKER_URL)",
+    ),
+]
+
+
+@pytest.fixture
+def worker(tmp_path):  # type: ignore[no-untyped-def]
+    """A worker on the test database, reading uploads from the test run's MEDIA_ROOT."""
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["DEBUG"] = "true"
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    app.control.purge()
+    log = open(tmp_path / "celery-worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "csp",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def wait_for(
+    condition: Callable[[], bool], worker: subprocess.Popen[bytes], seconds: int = 180
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        assert worker.poll() is None, "the worker exited; see its log in the test's tmp_path"
+        time.sleep(0.5)
+    raise AssertionError("the worker did not finish in time; see its log in the test's tmp_path")
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:  # type: ignore[no-untyped-def]
+    demo_load(password="worker-test")
+    coordinator = _client("coordinator")
+    response = coordinator.post(
+        "/imports/",
+        {
+            "kind": "month_values",
+            "action": "preview",
+            "file": SimpleUploadedFile("big.csv", borough_rows(6_000)),
+        },
+    )
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.pk}/"
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "checked", worker)
+    assert b"Check before storing" in coordinator.get(f"/imports/{job.pk}/").content
+    assert not MonthValue.objects.filter(indicator__code="tno", month__year=2000).exists()
+
+    coordinator.post("/imports/", {"action": "confirm", "job": job.pk})
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", worker)
+    job.refresh_from_db()
+    assert not job.file
+    assert (
+        MonthValue.objects.filter(indicator__code="tno").exclude(area__code="E09000002").count()
+        == 6_000
+    )
+
+
+def test_jobs_asked_for_while_the_broker_was_down_finish_after_the_sweep(  # type: ignore[no-untyped-def]
+    worker, monkeypatch
+) -> None:
+    demo_load(password="worker-test")
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(tasks.run_import_job, "delay", refuse)
+        outage.setattr(tasks.render_pack_pdf, "delay", refuse)
+        coordinator = _client("coordinator")
+        coordinator.post(
+            "/imports/",
+            {
+                "kind": "month_values",
+                "action": "preview",
+                "file": SimpleUploadedFile("big.csv", borough_rows(6_000)),
+            },
+        )
+        page = _client("board").get("/packs/E09000002/2016-12/pdf")
+        assert page.status_code == 200
+    job = ImportJob.objects.get()
+    pdf = PackPdf.objects.get()
+    assert (job.status, job.queued_at, pdf.status, pdf.queued_at) == (
+        "uploaded",
+        None,
+        "pending",
+        None,
+    )
+
+    came_back = time.monotonic()
+    lost_jobs_sweep(now=timezone.now())  # the beat's next run, the broker being back
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "checked", worker)
+    wait_for(lambda: PackPdf.objects.get(pk=pdf.pk).status == "done", worker)
+    assert time.monotonic() - came_back < 10 * 60
