@@ -27,6 +27,7 @@ from csp.models import Area, ComparatorGroup, Population, PopulationSeries
 from indicators.models import Indicator, IndicatorCategory, MonthValue, SuppliedBenchmark
 from indicators.services import recompute_request
 from submissions.models import ReportingRound, RoundStatus
+from submissions.validation import TEXT_LIMITS
 
 MAX_FIGURE = 10**12
 MAX_RATE = Decimal(10**9)
@@ -137,7 +138,39 @@ def _open(
     if problem:
         report.errors.append(RowError(1, problem))
         raise ImportRefused(report)
+    report.errors.extend(_cell_problems(rows))
+    if report.errors:
+        raise ImportRefused(report)
     return report, rows
+
+
+# The stored text columns and the most each takes (README "Limits"; sources: the smaller
+# database column). Other cells are codes, dates and numbers, refused when they match nothing.
+CELL_LIMITS = {
+    "reference_period": TEXT_LIMITS["reference_period"],
+    "reason": TEXT_LIMITS["reason"],
+    "source": 200,
+}
+
+
+def _cell_problems(rows: list[dict[str, str]]) -> list[RowError]:
+    """Text no column can store: a NUL in any cell (PostgreSQL refuses it), or a text cell over
+    its limit (a database error, or a figure's note longer than the page's own limit)."""
+    errors = []
+    for row in rows:
+        for column, text in row.items():
+            if column == LINE:
+                continue
+            limit = CELL_LIMITS.get(column)
+            if "\x00" in text:
+                problem = f"{column} contains a null character"
+            elif limit is not None and len(text) > limit:
+                problem = f"{column} is too long: at most {limit:,} characters ({len(text):,})"
+            else:
+                continue
+            errors.append(RowError(int(row[LINE]), problem))
+            break
+    return errors
 
 
 def _columns(headers: list[str], required: set[str], allowed: set[str]) -> str | None:
@@ -661,7 +694,8 @@ def benchmarks_import(
                 position,
                 size,
                 average,
-                row.get("source", "") or filename,
+                # The file's name stands in for a missing source: cut to the column, not refused.
+                row.get("source", "") or filename[: CELL_LIMITS["source"]],
             )
         )
     if report.errors:

@@ -332,3 +332,54 @@ def test_malformed_json_is_refused(body: bytes) -> None:
     )
     assert response.status_code == 400
     _unchanged(sub)
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        (
+            "month_values",
+            "area,indicator,month,value,reference_period\n"
+            "Barnet,tno,2017-01,5,Jan 2017\n"
+            "Barnet,tno,2017-02,5," + "x" * 300 + "\n",
+            "reference_period is too long: at most 200 characters",
+        ),
+        (
+            "month_values",
+            "area,indicator,month,value,status,reason\n"
+            "Barnet,tno,2017-01,,not_available," + "x" * 30_000 + "\n",
+            "reason is too long: at most 1,000 characters",
+        ),
+        (
+            "month_values",
+            "area,indicator,month,value,reason\nBarnet,tno,2017-01,5,a\x00b\n",
+            "reason contains a null character",
+        ),
+        (
+            "benchmarks",
+            "area,indicator,month,group,position,size,source\n"
+            "Barnet,tno,2017-01,MET,3,32," + "s" * 400 + "\n",
+            "source is too long: at most 200 characters",
+        ),
+        (
+            "populations",
+            "area,kind,series,value,in_force_from,source\n"
+            "Barnet,residents,residents-mye,300000,2017-01-01," + "s" * 400 + "\n",
+            "source is too long: at most 200 characters",
+        ),
+    ],
+)
+def test_an_import_with_over_long_or_null_text_is_refused_naming_the_line(
+    kind: str, content: str, message: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("figures.csv", content.encode(), content_type="text/csv")
+    page = web("coordinator").post("/imports/", {"kind": kind, "file": upload})
+    assert page.status_code == 200
+    errors = [(e.line, e.message) for e in page.context["report"].errors]
+    assert len(errors) == 1 and errors[0][0] == content.count("\n")
+    assert message in errors[0][1]
