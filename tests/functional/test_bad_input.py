@@ -204,6 +204,15 @@ def test_bulk_approve_approves_the_others_and_reports_the_one_refused() -> None:
     assert jan("tno").status == "submitted"
 
 
+@pytest.mark.parametrize("target", ["758", "approve", "https://evil.example/", "//evil.example/"])
+def test_a_review_action_with_a_bad_next_address_returns_to_the_submission(target: str) -> None:
+    # Found by the form fuzzing: a bare word was taken for a view name, and reversing it failed.
+    sub = jan("tno")
+    response = web("coordinator").post(f"/submissions/{sub.pk}/override/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == f"/submissions/{sub.pk}/"
+
+
 # --- over-long text ---------------------------------------------------------------------------
 
 

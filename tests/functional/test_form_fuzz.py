@@ -262,13 +262,13 @@ def test_random_form_data_never_gets_a_server_error(
         for name in chosen
     }
     extra = data.draw(st.integers(min_value=0, max_value=9), label="extra")
-    if extra == 0 and fields:
-        name = sorted(fields)[0]
+    if extra == 0 and fields:  # a NUL in one field
+        name = data.draw(st.sampled_from(sorted(fields)), label="with NUL")
         fields[name] = [v + "\x00" for v in fields[name]]
-    elif extra == 1:
-        fields["performance_overview"] = [
-            "x" * (3 * 1024 * 1024)
-        ]  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+    elif extra == 1:  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+        fields["performance_overview"] = ["x" * (3 * 1024 * 1024)]
+    elif extra == 2:  # a NUL in the path, percent-encoded
+        url = url.rstrip("/") + "%00/"
     method = data.draw(st.sampled_from(["get", "post-urlencoded", "post-multipart"]))
     if role not in clients:  # signed in once per test, outside the examples' savepoints
         clients[role] = _client(role)
