@@ -392,3 +392,33 @@ def test_an_import_with_over_long_or_null_text_is_refused_naming_the_line(
     errors = [(e.line, e.message) for e in page.context["report"].errors]
     assert len(errors) == 1 and errors[0][0] == content.count("\n")
     assert message in errors[0][1]
+
+
+# --- the admin ---------------------------------------------------------------------------------
+
+
+def test_an_over_long_indicator_text_is_refused_in_the_admin() -> None:
+    from django.urls import reverse
+
+    from csp.admin import ADMIN_TEXT_LIMIT
+    from indicators.models import Indicator
+
+    tno = Indicator.objects.get(code="tno")
+    client = web("admin")
+    url = reverse("admin:indicators_indicator_change", args=[tno.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(
+        {
+            "portfolio": tno.portfolio_id,
+            "owner": tno.owner_id,
+            "denominator_series": tno.denominator_series_id,
+            "definition": "d" * (ADMIN_TEXT_LIMIT + 1),
+        }
+    )
+    for prefix in ("categories", "targets", "history"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    page = client.post(url, data)
+    assert page.status_code == 200  # the form again
+    assert "definition" in page.context["adminform"].form.errors
+    assert len(Indicator.objects.get(code="tno").definition) < ADMIN_TEXT_LIMIT
