@@ -292,6 +292,17 @@ def test_over_long_review_texts_are_refused(path: str, field: str, limit: str) -
     assert (now.status, now.rag_override) == ("submitted", "")
 
 
+def test_an_over_long_reopen_reason_is_refused() -> None:
+    december = Submission.objects.get(round__month=dt.date(2016, 12, 1), indicator__code="tno")
+    reason = "r" * (TEXT_LIMITS["reopen_reason"] + 1)
+    page = web("coordinator").post(
+        f"/submissions/{december.pk}/reopen/", {"reason": reason}, follow=True
+    )
+    assert page.status_code == 200
+    assert f"at most {TEXT_LIMITS['reopen_reason']:,} characters".encode() in page.content
+    assert Submission.objects.get(pk=december.pk).status == "approved"
+
+
 def test_an_over_long_change_note_is_refused() -> None:
     version = PackVersion.objects.get()
     page = web("coordinator").post(
