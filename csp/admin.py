@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from csp.models import (
     Agency,
@@ -9,6 +10,12 @@ from csp.models import (
     PopulationSeries,
     Role,
 )
+
+# Free text typed in the admin (descriptions, an indicator's page texts and history): at most
+# this many characters (README "Limits"), several times the longest in the December 2016 pack.
+# Names and codes are CharFields, limited by their columns.
+ADMIN_TEXT_LIMIT = 5_000
+LIMITED_TEXT = {models.TextField: {"max_length": ADMIN_TEXT_LIMIT}}
 
 
 class GroupMembershipInline(admin.TabularInline):
@@ -25,12 +32,14 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(ComparatorGroup)
 class ComparatorGroupAdmin(admin.ModelAdmin):
+    formfield_overrides = LIMITED_TEXT
     list_display = ["code", "name"]
     inlines = [GroupMembershipInline]
 
 
 @admin.register(PopulationSeries)
 class PopulationSeriesAdmin(admin.ModelAdmin):
+    formfield_overrides = LIMITED_TEXT
     list_display = ["code", "kind", "name"]
     list_filter = ["kind"]
 

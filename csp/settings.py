@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and views: a NUL character in a lookup is a database error (a 500).
+    "csp.request_limits.RefuseNullCharactersMiddleware",
     "csp.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "csp.security.SessionLifetimeMiddleware",
@@ -208,6 +210,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Bad input (README "Limits") -------------------------------------------------------------
+# Request bodies (form or JSON, files apart) of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes
+# (Django's default, 2.5 MB); JSON at most csp.request_limits.MAX_JSON_DEPTH levels deep. Anything
+# else is a 400 with a message, never a server error.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "csp.request_limits.LimitedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "csp.request_limits.api_exception_handler"
+# --- end of bad input ---------------------------------------------------------------------------
 
 # The demo users' password (load_demo); see README.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "csp-demo-2016"

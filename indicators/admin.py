@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from csp.admin import LIMITED_TEXT
 from csp.models import Population
 from indicators.models import (
     HistoryEntry,
@@ -33,10 +34,12 @@ class TargetInline(admin.TabularInline):
 class HistoryInline(admin.TabularInline):
     model = HistoryEntry
     extra = 0
+    formfield_overrides = LIMITED_TEXT
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    formfield_overrides = LIMITED_TEXT
     list_display = ["pack_order", "code", "title", "kind", "owner", "portfolio"]
     list_display_links = ["code", "title"]
     list_filter = ["kind", "portfolio", "owner", "frequency"]

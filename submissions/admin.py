@@ -4,9 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from submissions.models import PackVersion, ReminderSent, ReportingRound, Submission
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shown for reference and history only: changes go through the cycle's services, so the
-    workflow, permissions and audit trail cannot be bypassed here."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference only: changes go through the cycle's services, so the workflow,
+    permissions and audit trail cannot be bypassed here."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -18,14 +18,19 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read only, with the audit trail the model keeps (only models with ``HistoricalRecords``:
+    SimpleHistoryAdmin on any other model made its history page a server error)."""
+
+
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(ReadOnlyAdmin):
+class ReportingRoundAdmin(ReadOnlyHistoryAdmin):
     list_display = ["partnership", "month", "deadline", "status", "published_at"]
     list_filter = ["status", "partnership"]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "round", "status", "updated_at"]
     list_filter = ["status", "round"]
     list_select_related = ["indicator", "round__partnership__area"]

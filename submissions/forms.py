@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from indicators.models import Indicator, IndicatorCategory
-from submissions.validation import Entry
+from submissions.validation import TEXT_LIMITS, Entry
 
 MAX_FIGURE = 10**12  # far beyond any count a partnership reports; keeps the database safe
 
@@ -20,29 +20,55 @@ ENTRY_CHOICES = [
 ]
 
 
+def _text(name: str, **kwargs: Any) -> forms.CharField:
+    """A free-text field with its limit (README "Limits"), refused with the same words as the
+    service. No maxlength attribute: browsers cut pasted text short without saying so (the
+    GOV.UK Design System advises against it); the server's message says what to shorten."""
+    limit = TEXT_LIMITS[name]
+    field = forms.CharField(
+        max_length=limit,
+        error_messages={
+            "max_length": f"This is too long: at most {limit:,} characters "
+            "(this one has %(show_value)d)."
+        },
+        **kwargs,
+    )
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
 class EntryForm(forms.Form):
     """The entry form for one indicator; its figure fields depend on the indicator's kind."""
 
     entry_status = forms.ChoiceField(
         choices=ENTRY_CHOICES, widget=forms.RadioSelect, label="This month"
     )
-    reason = forms.CharField(
+    reason = _text(
+        "reason",
         required=False,
         label="Why is the figure not available?",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    performance_overview = forms.CharField(
-        required=False, label="Performance overview", widget=forms.Textarea(attrs={"rows": 6})
+    performance_overview = _text(
+        "performance_overview",
+        required=False,
+        label="Performance overview",
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
-    actions = forms.CharField(
+    actions = _text(
+        "actions",
         required=False,
         label="Actions to sustain or improve performance",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    benchmarking = forms.CharField(
-        required=False, label="Benchmarking", widget=forms.Textarea(attrs={"rows": 3})
+    benchmarking = _text(
+        "benchmarking",
+        required=False,
+        label="Benchmarking",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    confirm_note = forms.CharField(
+    confirm_note = _text(
+        "confirm_note",
         required=False,
         label="Note confirming an unusual figure",
         help_text="Needed only when the figure is far from last year's or outside its usual range.",
@@ -94,7 +120,8 @@ class EntryForm(forms.Form):
             label = "Level at the end of the month" if kind == "snapshot" else f"Number of {unit}"
             self.fields["value"] = forms.IntegerField(label=label, **whole)
         if kind == "rolling" or (categories and kind != "breakdown"):
-            self.fields["reference_period"] = forms.CharField(
+            self.fields["reference_period"] = _text(
+                "reference_period",
                 required=False,
                 label="Period the figure covers",
                 help_text="e.g. July 2015 to June 2016, or the cohort",

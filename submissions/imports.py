@@ -32,6 +32,7 @@ from indicators.models import Indicator, IndicatorCategory, MonthValue, Supplied
 from indicators.services import recompute_request
 from submissions.models import ReportingRound, RoundStatus
 from submissions.spreadsheet import neutralise, unneutralise
+from submissions.validation import TEXT_LIMITS
 
 MAX_FIGURE = 10**12
 MAX_RATE = Decimal(10**9)
@@ -296,9 +297,41 @@ def _open(
     if problem:
         report.errors.append(RowError(1, problem))
         raise ImportRefused(report)
+    report.errors.extend(_cell_problems(rows))
+    if report.errors:
+        raise ImportRefused(report)
     if progress:
         progress(20, f"Read {len(rows):,} rows: checking each one")
     return report, rows
+
+
+# The stored text columns and the most each takes (README "Limits"; sources: the smaller
+# database column). Other cells are codes, dates and numbers, refused when they match nothing.
+CELL_LIMITS = {
+    "reference_period": TEXT_LIMITS["reference_period"],
+    "reason": TEXT_LIMITS["reason"],
+    "source": 200,
+}
+
+
+def _cell_problems(rows: list[dict[str, str]]) -> list[RowError]:
+    """Text no column can store: a NUL in any cell (PostgreSQL refuses it), or a text cell over
+    its limit (a database error, or a figure's note longer than the page's own limit)."""
+    errors = []
+    for row in rows:
+        for column, text in row.items():
+            if column == LINE:
+                continue
+            limit = CELL_LIMITS.get(column)
+            if "\x00" in text:
+                problem = f"{column} contains a null character"
+            elif limit is not None and len(text) > limit:
+                problem = f"{column} is too long: at most {limit:,} characters ({len(text):,})"
+            else:
+                continue
+            errors.append(RowError(int(row[LINE]), problem))
+            break
+    return errors
 
 
 def _rows_checked(progress: Progress | None, done: int, total: int) -> None:
@@ -570,8 +603,7 @@ class _OwnAreas:
         rounds = list(ReportingRound.objects.values_list("partnership__area_id", "month", "status"))
         last: dict[int, dt.date] = {}
         for area, month, status in rounds:
-            published = status in {RoundStatus.PUBLISHED, RoundStatus.REOPENED}
-            if published and month > last.get(area, dt.date.min):
+            if status == RoundStatus.PUBLISHED and month > last.get(area, dt.date.min):
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 

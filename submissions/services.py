@@ -35,7 +35,7 @@ from submissions.models import (
     Submission,
     SubmissionStatus,
 )
-from submissions.validation import Checked, Context, Entry, check_entry
+from submissions.validation import Checked, Context, Entry, check_entry, text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,13 @@ class ConcurrentEdit(CycleError):
             f"{self.by} saved this submission at {self.at:%H:%M on %d %B %Y} after you opened it. "
             "Your changes were not saved; review theirs below and enter yours again."
         )
+
+
+def _refuse_bad_text(name: str, text: str) -> None:
+    """Free text over its limit (README "Limits") or with a NUL is refused, never cut short."""
+    problem = text_problem(name, text)
+    if problem:
+        raise CycleError(problem)
 
 
 def _lock(submission_id: int) -> Submission:
@@ -290,6 +297,7 @@ def submission_return(
     """Return to the agency with a reason; its leads are e-mailed once the change commits."""
     if not reason.strip():
         raise CycleError("Say why the submission is returned: the agency lead will read it.")
+    _refuse_bad_text("return_reason", reason.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
         if not permissions.can_return(user, sub):
@@ -350,28 +358,39 @@ class BulkResult:
 def submissions_bulk_approve(
     *, submission_ids: Sequence[int], user: Any, now: dt.datetime
 ) -> BulkResult:
-    """Approve the selected submissions that are submitted and clean (no warnings), in one
-    transaction; the others are listed with the reason they were left."""
+    """Approve the selected submissions that are submitted and clean (no warnings, no errors),
+    in one transaction; the others are listed with the reason they were left.
+
+    One refused item never blocks the rest: each approval runs in its own savepoint, so an
+    entry stored in a shape approval refuses (e.g. saved before the shape was checked) is
+    reported and the others are approved.
+    """
     result = BulkResult()
     with transaction.atomic():
         for sid in submission_ids:
-            sub = _lock(sid)
+            try:
+                sub = _lock(sid)
+            except CycleError as exc:
+                result.skipped.append((sid, str(exc)))
+                continue
             if not permissions.can_approve(user, sub):
                 raise PermissionDenied("Only the partnership coordinator can approve figures.")
+            title = sub.indicator.title
             if sub.status != SubmissionStatus.SUBMITTED:
-                result.skipped.append((sid, f"{sub.indicator.title}: not submitted"))
+                result.skipped.append((sid, f"{title}: not submitted"))
                 continue
-            checked = check_entry(
-                Entry(**{**entry_of(sub).__dict__, "confirm_note": ""}),
-                entry_context(sub),
-                final=True,
-            )
+            checked = check_entry(entry_of(sub), entry_context(sub), final=True)
+            if checked.warnings:
+                result.skipped.append((sid, f"{title}: has warnings to review one by one"))
+                continue
             if not checked.ok:
-                result.skipped.append(
-                    (sid, f"{sub.indicator.title}: has warnings to review one by one")
-                )
+                result.skipped.append((sid, f"{title}: {'; '.join(checked.errors.values())}"))
                 continue
-            submission_approve(submission_id=sid, user=user, now=now)
+            try:
+                submission_approve(submission_id=sid, user=user, now=now)
+            except (CycleError, workflow.TransitionError) as exc:
+                result.skipped.append((sid, f"{title}: {exc}"))
+                continue
             result.approved.append(sid)
     return result
 
@@ -386,6 +405,7 @@ def submission_override_rag(
         raise CycleError("Choose Red, Amber, Green or None.")
     if rag and not justification.strip():
         raise CycleError("Write the justification: it is printed on the pack beside the rating.")
+    _refuse_bad_text("rag_override_justification", justification.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
         if not permissions.can_override_rag(user, sub):
@@ -417,6 +437,7 @@ def submission_reopen(
     """
     if not reason.strip():
         raise CycleError("Say what needs correcting: it starts the next version's change note.")
+    _refuse_bad_text("reopen_reason", reason.strip())
     with transaction.atomic():
         round_id = (
             Submission.objects.filter(pk=submission_id).values_list("round_id", flat=True).first()
@@ -534,6 +555,7 @@ def round_reopen(*, round_id: int, user: Any, reason: str, now: dt.datetime) -> 
     overrides a rating, and publishes the result as the next version. ``reason`` is kept in the
     round's audit trail.
     """
+    _refuse_bad_text("reopen_reason", reason.strip())
     if not reason.strip():
         raise CycleError("Say what needs correcting: it is kept in the round's audit trail.")
     with transaction.atomic():
@@ -591,6 +613,7 @@ def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetim
     from indicators.services import metrics_recompute
     from submissions.selectors import pack_snapshot_build
 
+    _refuse_bad_text("change_note", change_note.strip())
     with transaction.atomic():
         # Concurrent publishes queue here; each then sees what the one before it published.
         round_ = _lock_round(round_id)

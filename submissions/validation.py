@@ -10,6 +10,21 @@ from decimal import Decimal
 
 MAX_FIGURE = 10**12
 
+# Characters of free text each field takes (README "Limits"). Several times the longest text of
+# the December 2016 pack, and within the database column where it has one (reference_period).
+TEXT_LIMITS: dict[str, int] = {
+    "reference_period": 200,
+    "reason": 1_000,
+    "confirm_note": 1_000,
+    "performance_overview": 5_000,
+    "actions": 5_000,
+    "benchmarking": 5_000,
+    "return_reason": 1_000,
+    "rag_override_justification": 1_000,
+    "reopen_reason": 1_000,
+    "change_note": 1_000,
+}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -64,15 +79,93 @@ def _whole(errors: dict[str, str], name: str, value: object, label: str) -> None
         errors[name] = f"The {label} is too large to be a real figure: check it."
 
 
+TEXT_LABELS = {
+    "reference_period": "period the figure covers",
+    "reason": "reason",
+    "confirm_note": "confirming note",
+    "performance_overview": "performance overview",
+    "actions": "actions",
+    "benchmarking": "benchmarking",
+    "return_reason": "reason for returning it",
+    "rag_override_justification": "justification",
+    "reopen_reason": "reason for reopening it",
+    "change_note": "change note",
+}
+ENTRY_TEXTS = (
+    "reference_period",
+    "reason",
+    "confirm_note",
+    "performance_overview",
+    "actions",
+    "benchmarking",
+)
+
+
+def text_problem(name: str, text: str) -> str | None:
+    """Why a free text cannot be kept (None when it can): over its limit, or with a NUL
+    character (which PostgreSQL cannot store)."""
+    label, limit = TEXT_LABELS[name], TEXT_LIMITS[name]
+    if "\x00" in text:
+        return f"The {label} contains a null character: remove it."
+    if len(text) > limit:
+        return (
+            f"The {label} is too long: at most {limit:,} characters (this one has {len(text):,})."
+        )
+    return None
+
+
+# The parts of an entry each kind takes; anything else would be stored, then approved.
+_FIGURE_PARTS = ("value", "numerator", "denominator", "decimal_value", "categories")
+_TAKES = {
+    "categories": ({"categories"}, "a figure per category (categories)"),
+    "ratio": (
+        {"numerator", "denominator"},
+        "a number successful and a total (numerator and denominator)",
+    ),
+    "rolling": ({"value", "decimal_value"}, "one figure (value, or decimal_value for a rate)"),
+    "whole": ({"value"}, "one whole number (value)"),
+}
+
+
+def _check_shape(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:
+    if ctx.category_codes or ctx.kind == "breakdown":
+        takes, words = _TAKES["categories"]
+    else:
+        takes, words = _TAKES.get(ctx.kind, _TAKES["whole"])
+    for part in _FIGURE_PARTS:
+        given = getattr(entry, part)
+        if part in takes or given is None or given == {}:
+            continue
+        if part == "categories":
+            errors[part] = f"This indicator has no categories: it takes {words}."
+        else:
+            errors[part] = f"This indicator takes {words}: leave out {part}."
+    if ctx.kind == "rolling" and entry.value is not None and entry.decimal_value is not None:
+        errors["decimal_value"] = "Give the figure once: value or decimal_value, not both."
+
+
 def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     """Errors (nothing is saved) and warnings (saved only with a confirming note).
 
-    ``final`` is True on submit: a draft may be incomplete, a submission may not.
+    ``final`` is True on submit: a draft may be incomplete, a submission may not. The one place
+    an entry's shape is checked against its indicator (pages, API and approval all call it).
     """
+    result = _check_figures(entry, ctx, final=final)
+    for name in ENTRY_TEXTS:
+        problem = text_problem(name, getattr(entry, name) or "")
+        if problem:
+            result.errors.setdefault(name, problem)
+    return result
+
+
+def _check_figures(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     result = Checked()
     errors = result.errors
     if entry.entry_status not in {"reported", "not_collected", "not_available"}:
         errors["entry_status"] = "Choose figures, not collected this month, or not available."
+        return result
+    _check_shape(entry, ctx, errors)
+    if errors:
         return result
     if entry.entry_status == "not_available":
         if not entry.reason.strip():
@@ -123,6 +216,9 @@ def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
 
 def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:
     cats = entry.categories or {}
+    if not isinstance(cats, dict):
+        errors["categories"] = "Give the categories as code: figure pairs."
+        return
     unknown = sorted(set(cats) - set(ctx.category_codes))
     if unknown:
         errors["categories"] = (
@@ -139,6 +235,13 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
                 errors[name] = "This indicator does not suppress small counts: enter the count."
             continue
         if isinstance(raw, dict):  # a ratio per category (n of N)
+            extra = sorted(set(raw) - {"numerator", "denominator"})
+            if extra:
+                errors[name] = (
+                    f"A figure per category takes numerator and denominator only, not "
+                    f"{', '.join(extra)}."
+                )
+                continue
             num, den = raw.get("numerator"), raw.get("denominator")
             _whole(errors, name, num, "number")
             if name not in errors:

@@ -252,7 +252,10 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (services.CycleError, TransitionError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path on this site: redirect() would take a bare word for a view name to reverse.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         target = reverse("submissions:entry", args=[sub.pk])
     return redirect(target)
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
 from indicators.models import DerivedMetric, Indicator, MonthValue, Target
 from submissions.models import PackVersion, ReportingRound, Submission
+from submissions.validation import TEXT_LIMITS
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -165,7 +169,33 @@ class SubmissionSerializer(serializers.ModelSerializer):
         ]
 
 
-class EntrySerializer(serializers.Serializer):
+class InputSerializer(serializers.Serializer):
+    """A request body: a key the operation does not take is refused, never silently dropped
+    (a misspelt field would otherwise look saved)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(key for key in data if not self._takes(key, html.is_html_input(data)))
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["This operation takes no field of this name."] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def _takes(self, key: object, form: bool) -> bool:
+        if not isinstance(key, str):
+            return False
+        if key in self.fields:
+            return True
+        # Form bodies (the browsable API) carry the CSRF token and name dict entries "field.key".
+        return form and (key == "csrfmiddlewaretoken" or key.split(".", 1)[0] in self.fields)
+
+
+def _text(name: str, **kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=TEXT_LIMITS[name], **kwargs)
+
+
+class EntrySerializer(InputSerializer):
     """A draft save or a submission: the entry plus the version it was based on."""
 
     version = serializers.IntegerField()
@@ -183,24 +213,28 @@ class EntrySerializer(serializers.Serializer):
         required=False, allow_null=True, max_digits=14, decimal_places=4, min_value=0
     )
     categories = serializers.DictField(required=False, allow_null=True)
-    reference_period = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    confirm_note = serializers.CharField(required=False, allow_blank=True, default="")
-    performance_overview = serializers.CharField(required=False, allow_blank=True, default="")
-    actions = serializers.CharField(required=False, allow_blank=True, default="")
-    benchmarking = serializers.CharField(required=False, allow_blank=True, default="")
+    reference_period = _text("reference_period", required=False, allow_blank=True, default="")
+    reason = _text("reason", required=False, allow_blank=True, default="")
+    confirm_note = _text("confirm_note", required=False, allow_blank=True, default="")
+    performance_overview = _text(
+        "performance_overview", required=False, allow_blank=True, default=""
+    )
+    actions = _text("actions", required=False, allow_blank=True, default="")
+    benchmarking = _text("benchmarking", required=False, allow_blank=True, default="")
 
 
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+class ReturnSerializer(InputSerializer):
+    reason = _text("return_reason")
 
 
-class OverrideSerializer(serializers.Serializer):
+class OverrideSerializer(InputSerializer):
     rag = serializers.ChoiceField(choices=["", "R", "A", "G", "None"], allow_blank=True)
-    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = _text(
+        "rag_override_justification", required=False, allow_blank=True, default=""
+    )
 
 
-class RoundCreateSerializer(serializers.Serializer):
+class RoundCreateSerializer(InputSerializer):
     """A round for one month of the partnership that reports on ``area``."""
 
     area = serializers.CharField(max_length=20, help_text="The partnership's area (ONS code).")
@@ -222,8 +256,9 @@ class RoundCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"{value} is not a month (YYYY-MM).") from None
 
 
-class PublishSerializer(serializers.Serializer):
-    change_note = serializers.CharField(
+class PublishSerializer(InputSerializer):
+    change_note = _text(
+        "change_note",
         required=False,
         allow_blank=True,
         default="",
@@ -231,9 +266,10 @@ class PublishSerializer(serializers.Serializer):
     )
 
 
-class RoundReopenSerializer(serializers.Serializer):
+class RoundReopenSerializer(InputSerializer):
     # Blank is the service's to refuse, with its own sentence.
-    reason = serializers.CharField(
+    reason = _text(
+        "reopen_reason",
         allow_blank=True,
         trim_whitespace=False,
         help_text="What needs correcting (kept in the round's audit trail).",

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from submissions.validation import Context, Entry, check_entry
+from submissions.validation import (
+    ENTRY_TEXTS,
+    TEXT_LIMITS,
+    Context,
+    Entry,
+    check_entry,
+    text_problem,
+)
 from submissions.workflow import TRANSITIONS, Action, State, TransitionError, next_state
 
 ALLOWED = {
@@ -109,3 +118,71 @@ def test_a_figure_outside_the_spc_limits_needs_a_confirming_note() -> None:
     ctx = Context(kind="count", spc_lower=1255, spc_upper=1650)
     assert "confirm_note" in check_entry(Entry(value=1700), ctx, final=True).errors
     assert check_entry(Entry(value=1600), ctx, final=True).ok
+
+
+RATIO = Context(kind="ratio")
+ROLLING = Context(kind="rolling")
+
+
+@pytest.mark.parametrize(
+    ("entry", "ctx", "errors"),
+    [
+        (Entry(value=36, categories={"zz": 1}), COUNT, {"categories"}),
+        (Entry(value=36, categories={}), COUNT, set()),
+        (Entry(value=36, numerator=5), COUNT, {"numerator"}),
+        (Entry(value=36, numerator=9, denominator=3), COUNT, {"numerator", "denominator"}),
+        (Entry(value=36, decimal_value=Decimal("2.5")), COUNT, {"decimal_value"}),
+        (Entry(numerator=3, denominator=4, value=3), RATIO, {"value"}),
+        (Entry(numerator=3, denominator=4, categories={"a": 1}), RATIO, {"categories"}),
+        (
+            Entry(value=5, decimal_value=Decimal("5.5"), reference_period="x"),
+            ROLLING,
+            {"decimal_value"},
+        ),
+        (Entry(value=5, numerator=1, reference_period="x"), ROLLING, {"numerator"}),
+        (Entry(categories={"all": 300, "disability": 12, "faith": 12}, value=300), HATE, {"value"}),
+        (Entry(categories={"all": 30, "satisfied": 6, "not": 4, "zz": 1}), SURVEY, {"categories"}),
+        (
+            Entry(
+                categories={
+                    "all": 10,
+                    "satisfied": {"numerator": 1, "denominator": 2, "x": 3},
+                    "not": 4,
+                }
+            ),
+            SURVEY,
+            {"category-satisfied"},
+        ),
+        # The shape is checked whatever the entry says, so nothing stray is ever stored.
+        (Entry(entry_status="not_collected", categories={"zz": 1}), COUNT, {"categories"}),
+        (Entry(entry_status="not_available", reason="IT", numerator=1), COUNT, {"numerator"}),
+    ],
+)
+def test_an_entry_takes_only_the_parts_its_kind_has(
+    entry: Entry, ctx: Context, errors: set[str]
+) -> None:
+    assert set(check_entry(entry, ctx, final=True).errors) == errors
+    assert set(check_entry(entry, ctx, final=False).errors) == errors
+
+
+@pytest.mark.parametrize("name", ENTRY_TEXTS)
+def test_entry_texts_are_kept_up_to_their_limit_and_refused_beyond(name: str) -> None:
+    limit = TEXT_LIMITS[name]
+    base = {"entry_status": "not_available", "reason": "IT change"}
+    assert check_entry(Entry(**{**base, name: "a" * limit}), COUNT, final=False).ok
+    checked = check_entry(Entry(**{**base, name: "a" * (limit + 1)}), COUNT, final=False)
+    assert set(checked.errors) == {name}
+    assert f"at most {limit:,} characters (this one has {limit + 1:,})" in checked.errors[name]
+
+
+def test_a_null_character_in_any_text_is_refused() -> None:
+    assert set(text_problem(name, "a\x00b") is not None for name in TEXT_LIMITS) == {True}
+    checked = check_entry(Entry(value=5, actions="a\x00b"), COUNT, final=True)
+    assert set(checked.errors) == {"actions"}
+
+
+def test_every_text_limit_has_a_label_and_the_reference_period_fits_its_column() -> None:
+    from submissions.validation import TEXT_LABELS
+
+    assert set(TEXT_LABELS) == set(TEXT_LIMITS)
+    assert TEXT_LIMITS["reference_period"] <= 200  # Submission/MonthValue.reference_period
