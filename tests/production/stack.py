@@ -497,12 +497,21 @@ class Stack:
         """A Celery client of the stack's broker (for queueing a task and pinging workers)."""
         from celery import Celery
 
+        # Celery reads CELERY_BROKER_URL from the environment before any configuration, so the
+        # test run's own broker (CI sets one) would win over the stack's: point it at the stack's
+        # while the probe is in use.
+        outer = os.environ.get("CELERY_BROKER_URL")
+        os.environ["CELERY_BROKER_URL"] = self.env["CELERY_BROKER_URL"]
         app = Celery("stack-probe", broker=self.env["CELERY_BROKER_URL"], set_as_current=False)
         app.conf.broker_connection_retry_on_startup = False
         try:
             yield app
         finally:
             app.close()
+            if outer is None:
+                os.environ.pop("CELERY_BROKER_URL", None)
+            else:
+                os.environ["CELERY_BROKER_URL"] = outer
 
     def worker_ready(self) -> bool:
         try:
