@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -57,6 +58,12 @@ class RefuseNullCharactersMiddleware:
             _keys_and_values((k, [v]) for k, v in request.COOKIES.items()),
             [v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)],
         ]
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            # Read uploads through a handler that stops at the limit, so a huge file never
+            # reaches the disk; views (the import page) see whether it did.
+            limit = UploadLimit(request, settings.FILE_UPLOAD_LIMIT_BYTES)
+            request.upload_handlers.insert(0, limit)
+            request.upload_limit = limit  # type: ignore[attr-defined]  # read by the import page
         if request.method == "POST" and request.content_type in FORM_TYPES:
             # A body over the upload limits raises RequestDataTooBig or TooManyFieldsSent here,
             # which Django answers with 400.
@@ -146,3 +153,23 @@ def _check_text(text: str) -> None:
         raise ParseError(
             "The JSON body contains an unpaired surrogate (\\ud800-\\udfff)."
         ) from None
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading an upload at the size limit, so a huge file never reaches the disk."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

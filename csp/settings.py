@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
 # (Django's default, 2.5 MB); JSON at most csp.request_limits.MAX_JSON_DEPTH levels deep. Anything
 # else is a 400 with a message, never a server error.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files (imports): read at most this much, then refused (README "Imports").
+FILE_UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "csp.request_limits.LimitedJSONParser",
     "rest_framework.parsers.FormParser",

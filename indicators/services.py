@@ -271,13 +271,17 @@ def metrics_recompute(
     from_month: dt.date | None = None,
     rank_months: Sequence[dt.date] | None = None,
     workers: int | None = None,
+    drop_stale_stages: bool = True,
 ) -> RecomputeReport:
     """Recompute the derived store for the given areas, indicators and months (None = all).
 
     Months before ``from_month`` are read as inputs but not rewritten. Ranks are then recomputed
     for every member of the affected areas' comparator groups, for the rewritten months. A full
     recompute of a large PostgreSQL store runs on ``workers`` processes (default: one per core),
-    each taking a share of the indicators, and is swapped in as one transaction.
+    each taking a share of the indicators, and is swapped in as one transaction. Staging
+    tables a killed full recompute left behind are dropped first, except by the per-change
+    recompute (``drop_stale_stages=False``: it must stay a handful of queries; the sweep and
+    every other run do it).
     """
     started = time.perf_counter()
     queries_before = len(connection.queries)
@@ -292,7 +296,8 @@ def metrics_recompute(
     if everything and processes > 1:
         _full_recompute_parallel(catalogue, now=now, workers=processes, report=report)
     else:
-        stage_tables_drop_stale()
+        if drop_stale_stages:
+            stage_tables_drop_stale()
         phase_started = time.perf_counter()
         rows, rates = _compute_rows(catalogue, area_ids, from_month, now, report)
         report.phases = {"load and compute": time.perf_counter() - phase_started}
@@ -736,6 +741,7 @@ def metrics_recompute_after_change(
         area_ids=[area_id],
         indicator_ids=[indicator_id],
         rank_months=[add_months(month, i) for i in range(12)],
+        drop_stale_stages=False,
     )
 
 
@@ -827,6 +833,8 @@ def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | Non
     cutoff = now - (older_than if older_than is not None else dt.timedelta(minutes=1))
     ids = list(RecomputeRequest.objects.filter(created_at__lte=cutoff).values_list("id", flat=True))
     done = [recompute_request_process(request_id=i, now=now) for i in ids]
+    # A killed full recompute's staging tables go at the next sweep (none while one runs).
+    stage_tables_drop_stale()
     return f"Swept {len(done)} pending recompute request(s)."
 
 

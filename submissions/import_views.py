@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from csp import permissions
+from csp.request_limits import UploadLimit
 from submissions.import_jobs import (
     KINDS,
     PREVIEW_ROWS,
@@ -28,26 +28,6 @@ from submissions.models import ImportJob, ImportStatus
 TOO_LARGE = "The file is larger than 20 MB: split it."
 
 
-class UploadLimit(FileUploadHandler):
-    """Stops reading an upload at the size limit, so a huge file never reaches the disk."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.exceeded = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
 def _coordinator(request: HttpRequest) -> None:
     access = permissions.access_for(request.user)
     if not access.coordinator_of:
@@ -56,8 +36,11 @@ def _coordinator(request: HttpRequest) -> None:
 
 @csrf_exempt  # protected below, once the upload handler is in place (Django's documented way)
 def imports(request: HttpRequest) -> HttpResponse:
-    limit = UploadLimit(request, MAX_UPLOAD_BYTES)
-    request.upload_handlers.insert(0, limit)
+    # RefuseNullCharactersMiddleware has usually read the form already, through this handler.
+    limit = getattr(request, "upload_limit", None)
+    if limit is None:
+        limit = UploadLimit(request, MAX_UPLOAD_BYTES)
+        request.upload_handlers.insert(0, limit)
     return _imports(request, limit)
 
 

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import openpyxl
 import tablib
+from django.conf import settings
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -85,7 +86,7 @@ class ImportRefused(Exception):
 
 # --- limits, checked before a file is read -----------------------------------------------------
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.FILE_UPLOAD_LIMIT_BYTES
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip: what it unpacks to, all members
 MAX_ROWS = 500_000  # after the header, blank lines included
 MAX_COLUMNS = 50  # an XLSX's cells to the right of this are not read
@@ -603,7 +604,8 @@ class _OwnAreas:
         rounds = list(ReportingRound.objects.values_list("partnership__area_id", "month", "status"))
         last: dict[int, dt.date] = {}
         for area, month, status in rounds:
-            if status == RoundStatus.PUBLISHED and month > last.get(area, dt.date.min):
+            published = status in {RoundStatus.PUBLISHED, RoundStatus.REOPENED}
+            if published and month > last.get(area, dt.date.min):
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 

@@ -89,9 +89,13 @@ def test_a_forced_close_of_a_published_round_shows_why() -> None:
 def test_a_publish_form_that_does_not_validate_is_not_silently_ignored() -> None:
     _approve_all(JAN)
     jan = _round(JAN)
-    response = _client().post(f"/rounds/{jan.pk}/", {"change_note": "bad\x00note"}, follow=True)
+    client = _client()
+    response = client.post(f"/rounds/{jan.pk}/", {"change_note": "x" * 1001}, follow=True)
     errors = _messages(response.content, "error")
-    assert errors and "Not published" in errors[0]
+    assert errors and "too long: at most 1,000 characters" in errors[0]
+    # A NUL character never reaches the form: the request is refused whole, with a reason.
+    refused = client.post(f"/rounds/{jan.pk}/", {"change_note": "bad\x00note"})
+    assert refused.status_code == 400 and b"null character" in refused.content
     assert not PackVersion.objects.filter(round=jan).exists()
 
 

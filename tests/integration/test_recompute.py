@@ -179,4 +179,7 @@ def test_the_nightly_sweep_and_full_recompute_are_scheduled() -> None:
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"indicators.recompute_all", "indicators.sweep_recompute_requests"} <= tasks
+    # As a worker does at start-up: find every app's tasks module, then every scheduled name
+    # must be a registered task (a typo would make beat send what no worker runs).
+    app.loader.import_default_modules()
     assert set(tasks) <= set(app.tasks)
