@@ -90,6 +90,7 @@ def check(session: pytest.Session) -> None:
         "If you edited these files yourself while the tests ran, run the tests again.",
     ]
     if reporter is not None:
+        reporter.ensure_newline()
         reporter.write_sep("=", "checkout changed by the tests", red=True, bold=True)
         for line in message:
             reporter.write_line(line, red=True)
