@@ -6,6 +6,16 @@ import pytest
 from django.conf import settings
 
 from submissions.demo import demo_load
+from tests import clean_tree
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    clean_tree.record(session)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run fails if it changed the git checkout (tests write into tmp_path only)."""
+    clean_tree.check(session)
 
 
 @pytest.fixture(scope="session")
