@@ -61,7 +61,7 @@ def queue_on_commit(
 
 def lost_jobs_sweep(*, now: dt.datetime) -> str:
     """Queue again every import job and PDF whose task was lost; expire and delete old uploads."""
-    from submissions.import_jobs import import_jobs_sweep
-    from submissions.pdf import pack_pdfs_sweep
+    from submissions.imports.jobs import import_jobs_sweep
+    from submissions.packs.pdf import pack_pdfs_sweep
 
     return f"{import_jobs_sweep(now=now)} {pack_pdfs_sweep(now=now)}"

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from submissions import services
+from submissions.cycle import services
 from submissions.jobs import TRANSIENT_ERRORS
 
 
@@ -49,14 +49,14 @@ JOB_RETRY = {
 
 @shared_task(name="submissions.render_pack_pdf", **JOB_RETRY)
 def render_pack_pdf(*, pdf_id: int) -> str:
-    from submissions.pdf import pack_pdf_render
+    from submissions.packs.pdf import pack_pdf_render
 
     return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
 
 
 @shared_task(name="submissions.run_import_job", **JOB_RETRY)
 def run_import_job(*, job_id: int) -> str:
-    from submissions.import_jobs import import_job_run
+    from submissions.imports.jobs import import_job_run
 
     return import_job_run(job_id=job_id, now=timezone.now(), clock=timezone.now)
 

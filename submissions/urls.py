@@ -1,6 +1,7 @@
 from django.urls import path
 
-from submissions import import_views, views
+from submissions.cycle import views
+from submissions.imports import views as import_views
 
 app_name = "submissions"
 

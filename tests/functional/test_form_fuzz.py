@@ -29,8 +29,8 @@ from django.urls import URLPattern
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from submissions import pack_urls
 from submissions import urls as cycle_urls
+from submissions.packs import urls as pack_urls
 
 EXAMPLES = 12
 ROLES = ["coordinator", "police", "board", "admin", "anonymous"]  # police: an agency lead

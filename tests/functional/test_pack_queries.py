@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators.models import Indicator
-from submissions import services
+from submissions.cycle import services
 from submissions.models import ReportingRound, Submission
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from indicators.models import MonthValue
-from submissions import services
+from submissions.cycle import services
+from submissions.cycle.validation import Entry
+from submissions.cycle.workflow import TransitionError
 from submissions.models import (
     PackVersion,
     PublishedPackImmutable,
@@ -19,8 +21,6 @@ from submissions.models import (
     ReportingRound,
     Submission,
 )
-from submissions.validation import Entry
-from submissions.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
     assert v2.number == 2
     round_.refresh_from_db()
     assert round_.status == "published"
-    from submissions.selectors import pack_changes
+    from submissions.cycle.selectors import pack_changes
 
     v1.refresh_from_db()
     changes = {c["code"]: c for c in pack_changes(v1.snapshot, v2.snapshot)}

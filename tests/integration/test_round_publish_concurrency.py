@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from submissions import services
+from submissions.cycle import services
 from submissions.demo import demo_load
 from submissions.models import PackVersion, ReportingRound, Submission
 
