@@ -29,6 +29,7 @@ from submissions.api.selectors import (
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
 from submissions.cycle.workflow import TransitionError
+from submissions.packs import publish
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -175,7 +176,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         body = s.PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            version = services.round_publish(
+            version = publish.round_publish(
                 round_id=self.get_object().pk,
                 user=request.user,
                 change_note=body.validated_data["change_note"],

@@ -3,7 +3,6 @@ and turns refusals into messages; the rules live in services, workflow and csp.p
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -25,26 +24,23 @@ from submissions.cycle import services, workflow
 from submissions.cycle.forms import (
     EntryForm,
     OverrideForm,
-    PublishForm,
     ReopenForm,
     ReturnForm,
-    RoundForm,
 )
 from submissions.cycle.selectors import (
     commentary_draft,
     home_data,
     review_context,
-    round_progress,
     submission_audit,
     submission_rows,
 )
 from submissions.cycle.workflow import TransitionError
-from submissions.models import PackVersion, ReportingRound, RoundStatus, Submission
+from submissions.models import PackVersion, RoundStatus, Submission
 
 _ID = re.compile(r"[0-9]{1,12}")
 
 
-def _partnership_for(user: Any) -> Partnership | None:
+def partnership_for(user: Any) -> Partnership | None:
     ids = permissions.access_for(user).partnerships
     return Partnership.objects.filter(id__in=ids).select_related("area").first()
 
@@ -53,7 +49,7 @@ def _partnership_for(user: Any) -> Partnership | None:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
     access = permissions.access_for(request.user)
-    partnership = _partnership_for(request.user)
+    partnership = partnership_for(request.user)
     if partnership is not None:
         if partnership.id in access.coordinator_of:
             current = partnership.rounds.filter(status=RoundStatus.OPEN).order_by("month").first()
@@ -84,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_submissions(request: HttpRequest) -> HttpResponse:
     access = permissions.access_for(request.user)
-    partnership = _partnership_for(request.user)
+    partnership = partnership_for(request.user)
     if partnership is None:
         raise PermissionDenied("You have no role in a partnership.")
     subs = Submission.objects.filter(round__partnership=partnership).filter(
@@ -284,8 +280,8 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "reopen")
 
 
-def _coordinated_partnership(request: HttpRequest) -> Partnership:
-    partnership = _partnership_for(request.user)
+def coordinated_partnership(request: HttpRequest) -> Partnership:
+    partnership = partnership_for(request.user)
     if partnership is None or not permissions.can_manage_rounds(request.user, partnership.id):
         raise PermissionDenied("Only the partnership coordinator can see this page.")
     return partnership
@@ -294,7 +290,7 @@ def _coordinated_partnership(request: HttpRequest) -> Partnership:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """The coordinator's queue across agencies, with filters and bulk approve."""
-    partnership = _coordinated_partnership(request)
+    partnership = coordinated_partnership(request)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("selected") if _ID.fullmatch(i)]
         if not ids:
@@ -341,153 +337,3 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def rounds(request: HttpRequest) -> HttpResponse:
-    partnership = _coordinated_partnership(request)
-    if request.method == "POST":
-        form = RoundForm(request.POST)
-        if form.is_valid():
-            try:
-                round_ = services.round_create(
-                    partnership_id=partnership.id,
-                    month=form.cleaned_data["month"],
-                    deadline=form.cleaned_data["deadline"],
-                    user=request.user,
-                    now=timezone.now(),
-                )
-            except (services.CycleError, PermissionDenied) as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"The {round_.month:%B %Y} round is open.")
-                return redirect("submissions:round", pk=round_.pk)
-    else:
-        latest = partnership.rounds.order_by("-month").first()
-        suggestion = (latest.month + dt.timedelta(days=32)).replace(day=1) if latest else None
-        form = RoundForm(
-            initial={
-                "month": suggestion.strftime("%Y-%m") if suggestion else "",
-                "deadline": (
-                    (suggestion + dt.timedelta(days=45)).replace(day=10) if suggestion else None
-                ),
-            }
-        )
-    return render(
-        request,
-        "cycle/rounds.html",
-        {
-            "rounds": partnership.rounds.order_by("-month").prefetch_related("versions"),
-            "form": form,
-        },
-    )
-
-
-def _form_errors(form: Any) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-@login_required
-def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The coordinator's round: progress, and the actions the round's table allows now."""
-    partnership = _coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
-    if request.method == "POST":
-        form = PublishForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, f"Not published: {_form_errors(form)}")
-            return redirect("submissions:round", pk=round_.pk)
-        try:
-            version = services.round_publish(
-                round_id=round_.pk,
-                user=request.user,
-                change_note=form.cleaned_data["change_note"],
-                now=timezone.now(),
-            )
-        except (services.CycleError, TransitionError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, f"Published version {version.number} of the {round_.month:%B %Y} pack."
-            )
-            return redirect(
-                "packs:summary",
-                area=partnership.area.code,
-                month=round_.month.strftime("%Y-%m"),
-            )
-        return redirect("submissions:round", pk=round_.pk)
-    rows = submission_rows(submissions=round_.submissions.all(), today=timezone.localdate())
-    versions = list(round_.versions.order_by("number"))
-    return render(
-        request,
-        "cycle/round.html",
-        {
-            "round": round_,
-            "progress": round_progress(round_),
-            "statuses": Submission._meta.get_field("status").choices,
-            "rows": rows,
-            "overdue": [r for r in rows if r.overdue],
-            "blockers": services.round_publish_blockers(round_),
-            "versions": versions,
-            "next_version": len(versions) + 1,
-            "allowed": {a.value for a in workflow.allowed_round_actions(round_.status)},
-            "publish_form": PublishForm(),
-            "reopen_form": ReopenForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
-    try:
-        services.round_close(round_id=round_.pk, user=request.user, now=timezone.now())
-    except (services.CycleError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"The {round_.month:%B %Y} round is closed for entries.")
-    return redirect("submissions:round", pk=round_.pk)
-
-
-@login_required
-@require_POST
-def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reopen a published round for a correction, with the reason kept in its audit trail."""
-    partnership = _coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
-    reason = request.POST.get("reason", "")
-    form = ReopenForm(request.POST)
-    if reason.strip() and not form.is_valid():  # a blank reason gets the service's sentence
-        messages.error(request, f"Not reopened: {_form_errors(form)}")
-        return redirect("submissions:round", pk=round_.pk)
-    try:
-        services.round_reopen(
-            round_id=round_.pk, user=request.user, reason=reason, now=timezone.now()
-        )
-    except (services.CycleError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"The {round_.month:%B %Y} round is reopened for a correction.")
-    return redirect("submissions:round", pk=round_.pk)
-
-
-@login_required
-def round_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
-    entries = []
-    for sub in round_.submissions.select_related("indicator").order_by("indicator__pack_order"):
-        for item in submission_audit(sub):
-            entries.append((item, sub))
-    entries.sort(key=lambda pair: pair[0].when, reverse=True)
-    return render(
-        request,
-        "cycle/round_audit.html",
-        {
-            "round": round_,
-            "entries": entries,
-            "round_history": list(
-                round_.history.select_related("history_user").order_by("-history_date")
-            ),
-        },
-    )

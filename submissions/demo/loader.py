@@ -143,7 +143,7 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> LoadReport:
 
 def _publish_demo_rounds(loader: _Loader, partnership: Partnership) -> None:
     """Freeze version 1 of each published demo round (once: versions are immutable)."""
-    from submissions.cycle.selectors import pack_snapshot_build
+    from submissions.packs.snapshot import pack_snapshot_build
 
     coordinator = Role.objects.filter(partnership=partnership, kind=RoleKind.COORDINATOR).first()
     for round_ in ReportingRound.objects.filter(

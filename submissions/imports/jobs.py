@@ -18,20 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F
+from django.utils import timezone
 
-from submissions.imports.reader import (
-    ImportRefused,
-    ImportReport,
-    benchmarks_import,
-    month_values_import,
-    populations_import,
-    table_check,
-)
+from submissions.imports.benchmarks import benchmarks_import
+from submissions.imports.common import ImportRefused, ImportReport
+from submissions.imports.month_values import month_values_import
+from submissions.imports.populations import populations_import
+from submissions.imports.reader import table_check
 from submissions.jobs import (
+    JOB_RETRY,
     QUEUE_GRACE,
     STALL,
     TRANSIENT_ERRORS,
@@ -99,10 +99,16 @@ class Upload:
     report: ImportReport | None  # the in-request check; None while a task checks the file
 
 
-def _queue(job_id: int, now: dt.datetime) -> None:
-    from submissions import tasks  # tasks import this module
+# The task lives beside the service that queues it, so neither imports the other in a circle;
+# ``submissions.tasks`` lists it for Celery's autodiscovery. Its name is in queued messages: it
+# never changes.
+@shared_task(name="submissions.run_import_job", **JOB_RETRY)
+def run_import_job(*, job_id: int) -> str:
+    return import_job_run(job_id=job_id, now=timezone.now(), clock=timezone.now)
 
-    queue_on_commit(tasks.run_import_job, model=ImportJob, pk=job_id, now=now, job_id=job_id)
+
+def job_queue(job_id: int, now: dt.datetime) -> None:
+    queue_on_commit(run_import_job, model=ImportJob, pk=job_id, now=now, job_id=job_id)
 
 
 def _preview(report: ImportReport) -> dict[str, Any]:
@@ -144,7 +150,7 @@ def import_upload(
     job.file.save(filename, ContentFile(content), save=False)
     with transaction.atomic():
         job.save()
-        _queue(job.pk, now)
+        job_queue(job.pk, now)
     return Upload(job, None)
 
 
@@ -173,7 +179,7 @@ def import_confirm(*, job_id: int | None, user: Any, now: dt.datetime) -> Import
             updated_at=now,
         )
         if job.background:
-            _queue(job.pk, now)
+            job_queue(job.pk, now)
     if not job.background:
         # Queued as far as the sweep is concerned: if this request dies, a task finishes it.
         import_job_run(job_id=job.pk, now=now, clock=lambda: now)
@@ -211,12 +217,12 @@ def import_job_run(*, job_id: int, now: dt.datetime, clock: Clock) -> str:
         return _store(job, token, now=now, clock=clock)
     except TRANSIENT_ERRORS as exc:
         if job.attempts >= MAX_ATTEMPTS:
-            return _end(job, token, clock, S.FAILED, _gave_up(job), "Failed: nothing was stored")
+            return job_end(job, token, clock, S.FAILED, gave_up(job), "Failed: nothing was stored")
         _interrupted(job, token, clock, exc)
         raise  # Celery tries again (and the sweep, if that retry is lost)
     except Exception as exc:
         logger.exception("Import %s failed", job_id)
-        return _end(
+        return job_end(
             job,
             token,
             clock,
@@ -227,7 +233,7 @@ def import_job_run(*, job_id: int, now: dt.datetime, clock: Clock) -> str:
         )
 
 
-def _gave_up(job: ImportJob) -> str:
+def gave_up(job: ImportJob) -> str:
     return (
         f"Gave up after {job.attempts} attempts (the database or the task queue kept failing): "
         "nothing was stored. Upload the file again."
@@ -256,7 +262,7 @@ def _check(job: ImportJob, token: str, *, now: dt.datetime, clock: Clock) -> str
             progress=progress,
         )
     except ImportRefused as exc:
-        return _end(
+        return job_end(
             job,
             token,
             clock,
@@ -303,7 +309,7 @@ def _store(job: ImportJob, token: str, *, now: dt.datetime, clock: Clock) -> str
                 updated_at=clock(),
             )
     except ImportRefused as exc:  # the stored figures changed since the preview
-        return _end(
+        return job_end(
             job,
             token,
             clock,
@@ -312,7 +318,7 @@ def _store(job: ImportJob, token: str, *, now: dt.datetime, clock: Clock) -> str
             "Refused: nothing was stored",
             errors=_errors(exc.report),
         )
-    _delete(job.file.name)
+    file_delete(job.file.name)
     return report.summary()
 
 
@@ -330,7 +336,7 @@ def _interrupted(job: ImportJob, token: str, clock: Clock, exc: Exception) -> No
         logger.warning("Import %s interrupted and its record could not be updated", job.pk)
 
 
-def _end(
+def job_end(
     job: ImportJob,
     token: str | None,
     clock: Clock,
@@ -353,11 +359,11 @@ def _end(
         updated_at=clock(),
         **fields,
     ):
-        _delete(job.file.name)
+        file_delete(job.file.name)
     return summary
 
 
-def _delete(name: str) -> None:
+def file_delete(name: str) -> None:
     if not name:
         return
     try:
@@ -366,69 +372,3 @@ def _delete(name: str) -> None:
         logger.warning("Could not delete the uploaded file %s", name)
 
 
-def import_jobs_sweep(*, now: dt.datetime) -> str:
-    """Queue again the jobs whose task was lost (never handed to the broker, not started within
-    five minutes, or not moved for fifteen while running); give up on a job after five runs;
-    expire previews not confirmed within a day; delete files no job needs."""
-    requeued, given_up = [], []
-    with transaction.atomic():
-        lost = ImportJob.objects.select_for_update(skip_locked=True).filter(
-            Q(status__in=[S.UPLOADED, S.PENDING])
-            & (Q(queued_at__isnull=True) | Q(queued_at__lte=now - QUEUE_GRACE))
-            | Q(status__in=[S.CHECKING, S.RUNNING])
-            & (Q(updated_at__isnull=True) | Q(updated_at__lte=now - STALL))
-        )
-        for job in lost:
-            if job.attempts >= MAX_ATTEMPTS:
-                given_up.append(job)
-                continue
-            waiting = RUNNING_TO_WAITING.get(ImportStatus(job.status), job.status)
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=waiting,
-                step=f"{STEPS[ImportStatus(waiting)]} (queued again: its task was lost)",
-                claim="",  # a run still alive somewhere can no longer write
-                queued_at=now,
-                updated_at=now,
-            )
-            _queue(job.pk, now)
-            requeued.append(job.pk)
-    for job in given_up:
-        _end(job, None, lambda: now, S.FAILED, _gave_up(job), "Failed: nothing was stored")
-    expired = 0
-    for job in ImportJob.objects.filter(status=S.CHECKED, updated_at__lte=now - UPLOAD_EXPIRY):
-        if ImportJob.objects.filter(pk=job.pk, status=S.CHECKED).update(
-            status=S.EXPIRED, step="Expired: not confirmed within a day", file="", updated_at=now
-        ):
-            _delete(job.file.name)
-            expired += 1
-    deleted = _clean_files(now)
-    return (
-        f"Imports: {len(requeued)} queued again, {len(given_up)} given up, {expired} expired, "
-        f"{deleted} file(s) deleted."
-    )
-
-
-def _clean_files(now: dt.datetime) -> int:
-    """Delete uploads no waiting job refers to: a finished job's file whose deletion failed, or
-    one whose job was never committed. A young file may still be about to be committed."""
-    for job in ImportJob.objects.filter(status__in=FINISHED).exclude(file=""):
-        ImportJob.objects.filter(pk=job.pk).update(file="")
-        _delete(job.file.name)
-    try:
-        _dirs, names = default_storage.listdir("imports")
-    except (FileNotFoundError, NotImplementedError):
-        return 0
-    needed = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
-    deleted = 0
-    for name in names:
-        path = f"imports/{name}"
-        if path in needed:
-            continue
-        try:
-            old = default_storage.get_modified_time(path) <= now - UPLOAD_EXPIRY
-        except (OSError, NotImplementedError):
-            continue
-        if old:
-            _delete(path)
-            deleted += 1
-    return deleted

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from csp import permissions
+from submissions.imports.common import ImportRefused
 from submissions.imports.jobs import (
     KINDS,
     PREVIEW_ROWS,
@@ -22,7 +23,7 @@ from submissions.imports.jobs import (
     import_confirm,
     import_upload,
 )
-from submissions.imports.reader import MAX_UPLOAD_BYTES, FileRefused, ImportRefused
+from submissions.imports.reader import MAX_UPLOAD_BYTES, FileRefused
 from submissions.models import ImportJob, ImportStatus
 
 TOO_LARGE = "The file is larger than 20 MB: split it."

@@ -1,15 +1,14 @@
 """Chart data for pack pages: one builder, served as Chart.js JSON and drawn as SVG for the PDF.
 
-Built on django-chartjs's line-chart view, trimmed to the two keys Chart.js reads (labels and
-datasets) with numbers as numbers.
+``views.PackChartView`` (django-chartjs's line-chart view) serves it trimmed to the two keys
+Chart.js reads (labels and datasets), with numbers as numbers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chartjs.views.lines import BaseLineChartView
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
     "#1d70b8",
@@ -120,27 +119,7 @@ def chart_data(page: dict[str, Any], name: str, fy_label: str) -> dict[str, Any]
     raise Http404("No such chart for this indicator")
 
 
-class PackChartView(BaseLineChartView):
-    """JSON for Chart.js: labels and datasets only (no view, no URL parameters)."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from submissions.packs.views import _chosen, _versions
-
-        versions = _versions(request, kwargs["area"], kwargs["month"])
-        version = _chosen(request, versions)
-        page = next(
-            (p for p in version.snapshot["indicators"] if p["code"] == kwargs["code"]), None
-        )
-        if page is None:
-            raise Http404("No such indicator in this pack")
-        self._payload = chart_data(page, kwargs["name"], _fy_label(version.snapshot["month"]))
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}
-
-
-def _fy_label(month: str) -> str:
+def fy_label(month: str) -> str:
     year, mon = (int(x) for x in month.split("-"))
     start = year if mon >= 4 else year - 1
     return f"{start}/{(start + 1) % 100:02d}"

@@ -276,3 +276,11 @@ def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
             ),
         )
     return table
+
+
+def fy_labels(month: str) -> list[str]:
+    """'Apr-16' … 'Mar-17' for the financial year of a 'YYYY-MM' month."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = year if mon >= 4 else year - 1
+    names = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+    return [f"{n}-{(start + (1 if i >= 9 else 0)) % 100:02d}" for i, n in enumerate(names)]

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from submissions.packs import views as pack_views
-from submissions.packs.charts import PackChartView
 
 app_name = "packs"
 
@@ -13,7 +12,7 @@ urlpatterns = [
     path("<str:area>/<str:month>/<slug:code>/", pack_views.indicator, name="indicator"),
     path(
         "<str:area>/<str:month>/<slug:code>/chart/<slug:name>.json",
-        PackChartView.as_view(),
+        pack_views.PackChartView.as_view(),
         name="chart",
     ),
 ]

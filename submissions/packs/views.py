@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,18 +14,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from csp import permissions
-from submissions.cycle.selectors import pack_changes, versions_cache_key
 from submissions.models import PackVersion
-from submissions.packs.charts import CHARTS, available_charts
-from submissions.packs.pages import fy_table, summary_rows
-
-
-def fy_labels(month: str) -> list[str]:
-    """'Apr-16' … 'Mar-17' for the financial year of a 'YYYY-MM' month."""
-    year, mon = (int(x) for x in month.split("-"))
-    start = year if mon >= 4 else year - 1
-    names = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
-    return [f"{n}-{(start + (1 if i >= 9 else 0)) % 100:02d}" for i, n in enumerate(names)]
+from submissions.packs.charts import CHARTS, available_charts, chart_data, fy_label
+from submissions.packs.pages import fy_labels, fy_table, summary_rows
+from submissions.packs.snapshot import pack_changes, versions_cache_key
 
 
 def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
@@ -217,3 +210,21 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
             "version": version,
         },
     )
+
+
+class PackChartView(BaseLineChartView):
+    """JSON for Chart.js: labels and datasets only (no view, no URL parameters)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        versions = _versions(request, kwargs["area"], kwargs["month"])
+        version = _chosen(request, versions)
+        page = next(
+            (p for p in version.snapshot["indicators"] if p["code"] == kwargs["code"]), None
+        )
+        if page is None:
+            raise Http404("No such indicator in this pack")
+        self._payload = chart_data(page, kwargs["name"], fy_label(version.snapshot["month"]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}

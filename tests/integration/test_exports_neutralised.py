@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from csp.models import Area
 from indicators.models import Indicator, MonthValue
-from submissions.imports.reader import month_values_import
+from submissions.imports.month_values import month_values_import
 from submissions.models import PackVersion
 from submissions.packs.exports import pack_export
 

@@ -23,8 +23,8 @@ from indicators.models import MonthValue
 from submissions import tasks
 from submissions.imports import jobs as import_jobs
 from submissions.imports.jobs import import_confirm, import_job_run, import_upload
-from submissions.jobs import lost_jobs_sweep
 from submissions.models import ImportJob, PackPdf
+from submissions.tasks import lost_jobs_sweep
 from tests.functional.test_import_uploads import borough_rows
 
 pytestmark = pytest.mark.django_db

@@ -15,12 +15,10 @@ from csp.celery import app
 from csp.models import Area, ComparatorGroup, Population
 from indicators.engine.periods import add_months
 from indicators.models import DerivedMetric, DerivedRank, MonthValue
-from submissions.imports.reader import (
-    ImportRefused,
-    benchmarks_import,
-    month_values_import,
-    populations_import,
-)
+from submissions.imports.benchmarks import benchmarks_import
+from submissions.imports.common import ImportRefused
+from submissions.imports.month_values import month_values_import
+from submissions.imports.populations import populations_import
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)
@@ -266,7 +264,7 @@ def test_a_ragged_csv_names_the_line() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_re_imports_unchanged(fmt: str) -> None:
-    from submissions.imports.reader import month_values_export
+    from submissions.imports.export import month_values_export
 
     before = list(
         MonthValue.objects.order_by("pk").values_list(

@@ -40,4 +40,4 @@ def test_the_pdf_template_is_only_rendered_for_weasyprint() -> None:
         if "packs/pdf.html" in p.read_text()
     ]
     assert users == [Path("submissions/packs/pdf.py")]
-    assert "weasyprint" in (ROOT / "submissions" / "pdf.py").read_text().lower()
+    assert "weasyprint" in (ROOT / "submissions" / "packs" / "pdf.py").read_text().lower()

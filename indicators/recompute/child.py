@@ -1,7 +1,7 @@
 """Entry points of the processes a parallel full recompute spawns.
 
-Kept apart from ``indicators.services`` so a spawned child can import them before Django is set
-up (``init_child`` sets it up); everything else is imported inside the functions.
+Kept apart from the rest of ``indicators.recompute`` so a spawned child can import them before
+Django is set up (``init_child`` sets it up); everything else is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -53,29 +53,22 @@ def recompute_chunk(
     """In a child process: compute a share of the indicators into the staging tables."""
     from django.db import connections, transaction
 
-    from indicators.services import (
-        METRIC_COLUMNS,
-        RANK_COLUMNS,
-        RecomputeReport,
-        _catalogue,
-        _compute_rows,
-        _group_members,
-        _rank_inputs,
-        _rank_rows,
-        bulk_insert,
-    )
+    from indicators.bulk import bulk_insert
+    from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
+    from indicators.recompute.load import catalogue_load
+    from indicators.recompute.ranks import RANK_COLUMNS, group_members, rank_inputs, rank_rows
 
     try:
         report = RecomputeReport()
-        catalogue = _catalogue(indicator_ids)
-        rows, rates = _compute_rows(catalogue, None, None, now, report)
+        catalogue = catalogue_load(indicator_ids)
+        rows, rates = compute_rows(catalogue, None, None, now, report)
         with transaction.atomic():
             bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
             count = len(rows)
             del rows
-            members, _areas = _group_members(None)
-            supplied_by, per_n = _rank_inputs(indicator_ids, None)
-            ranks = _rank_rows(rates, members, supplied_by, per_n)
+            members, _areas = group_members(None)
+            supplied_by, per_n = rank_inputs(indicator_ids, None)
+            ranks = rank_rows(rates, members, supplied_by, per_n)
             bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
         return report.series, count, len(ranks)
     finally:
