@@ -35,13 +35,13 @@ class DerivationError(ValueError):
     pass
 
 
-def _month(year: int, month: int) -> str:
+def month_of(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
 def _fy_months(start_year: int) -> list[str]:
-    return [_month(start_year, m) for m in range(4, 13)] + [
-        _month(start_year + 1, m) for m in range(1, 4)
+    return [month_of(start_year, m) for m in range(4, 13)] + [
+        month_of(start_year + 1, m) for m in range(1, 4)
     ]
 
 
@@ -94,7 +94,7 @@ def back_derive(
         apr_to_dec_last = [derived.get(m) for m in last_fy[:9]]
         if all(d is not None for d in apr_to_dec_last):
             rest = previous_r12_december - sum(d.value for d in apr_to_dec_last)  # type: ignore[union-attr]
-            before = [_month(fy_start_year - 1, m) for m in (1, 2, 3)]
+            before = [month_of(fy_start_year - 1, m) for m in (1, 2, 3)]
             for month, value in zip(before, split_evenly(rest, 3), strict=True):
                 derived[month] = DerivedMonth(month, value, estimated=True)
     del this_fy
