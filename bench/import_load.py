@@ -45,7 +45,7 @@ def main() -> int:
     from indicators.models import RecomputeRequest
     from indicators.services import metrics_recompute
     from submissions.demo import demo_load
-    from submissions.imports import month_values_import
+    from submissions.imports.month_values import month_values_import
 
     if connection.vendor == "postgresql":
         raise SystemExit("point DATABASE_URL at an empty scratch database, or leave it unset")

@@ -6,7 +6,7 @@ tests can assert every cell of the role × action matrix. Objects are duck-typed
 ``round.partnership_id`` and ``indicator.owner_id``) so this module imports no other app.
 
 Workflow *state* rules (a submitted form cannot be saved, an unpublished round cannot be
-corrected) live in ``submissions.workflow``; these rules say only *who* may act.
+corrected) live in ``submissions.cycle.workflow``; these rules say only *who* may act.
 """
 
 from __future__ import annotations

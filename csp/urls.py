@@ -26,6 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("submissions.api.urls")),
-    path("packs/", include("submissions.pack_urls")),
+    path("packs/", include("submissions.packs.urls")),
     path("", include("submissions.urls")),
 ]

@@ -10,24 +10,13 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
 from django.utils import timezone
 
 from indicators import services
+from indicators.recompute.requests import RETRY, process_recompute_request
 
-RETRY = {
-    "autoretry_for": (DatabaseError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "acks_late": True,
-}
-
-
-@shared_task(name="indicators.process_recompute_request", **RETRY)
-def process_recompute_request(*, request_id: int) -> str:
-    return services.recompute_request_process(request_id=request_id, now=timezone.now())
+# Listed here for Celery's autodiscovery: it lives beside the function that queues it.
+__all__ = ["process_recompute_request", "recompute_all", "sweep_recompute_requests"]
 
 
 @shared_task(name="indicators.sweep_recompute_requests", **RETRY)

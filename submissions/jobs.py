@@ -3,8 +3,8 @@
 A job's record is written in the transaction that asks for it, and its task is handed to the
 broker once that commits. If the broker cannot be reached the record says so (``queued_at``
 empty) instead of the request failing; a task handed over but lost, or whose worker died, shows
-as a record that has not moved. ``lost_jobs_sweep`` (a beat task every two minutes) queues all of
-them again, so they complete within minutes of the broker's return.
+as a record that has not moved. ``submissions.tasks.lost_jobs_sweep`` (a beat task every two
+minutes) queues all of them again, so they complete within minutes of the broker's return.
 """
 
 from __future__ import annotations
@@ -32,6 +32,17 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,
 )
+# Import jobs and PDFs retry only what a second try can fix (the database was unreachable);
+# their services fail the record for good on anything else, so a retry never finds nothing to do.
+JOB_RETRY: dict[str, Any] = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 3,
+    "acks_late": True,
+}
+
 BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerUnreachable, ConnectionError, TimeoutError)
 
 
@@ -57,11 +68,3 @@ def queue_on_commit(
             )
 
     transaction.on_commit(send)
-
-
-def lost_jobs_sweep(*, now: dt.datetime) -> str:
-    """Queue again every import job and PDF whose task was lost; expire and delete old uploads."""
-    from submissions.import_jobs import import_jobs_sweep
-    from submissions.pdf import pack_pdfs_sweep
-
-    return f"{import_jobs_sweep(now=now)} {pack_pdfs_sweep(now=now)}"

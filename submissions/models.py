@@ -12,9 +12,9 @@ Each indicator of the round has one submission::
                      ^          |
                      +- returned (reason required)
 
-The transitions live in ``submissions.workflow``; the services in ``submissions.services`` are
-the only writers of these states. A published round's pack is frozen in ``PackVersion`` rows that
-the database itself refuses to change.
+The transitions live in ``submissions.cycle.workflow``; the services in
+``submissions.cycle.services`` are the only writers of these states. A published round's pack is
+frozen in ``PackVersion`` rows that the database itself refuses to change.
 """
 
 from __future__ import annotations
@@ -284,7 +284,7 @@ class ImportJob(models.Model):
     the broker (empty: the broker was down); ``updated_at`` moves with every step, so the sweep
     can tell a lost task or a dead worker from a slow one. ``claim`` names the run that holds the
     job, so a run that was given up on cannot finish it. The file is deleted once the job ends.
-    The services in ``submissions.import_jobs`` are the only writers of these states.
+    The services in ``submissions.imports.jobs`` are the only writers of these states.
     """
 
     kind = models.CharField(max_length=20)

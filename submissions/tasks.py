@@ -8,8 +8,10 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from submissions import services
-from submissions.jobs import TRANSIENT_ERRORS
+from submissions.cycle import services
+from submissions.imports.jobs import run_import_job
+from submissions.imports.sweep import import_jobs_sweep
+from submissions.packs.pdf import pack_pdfs_sweep, render_pack_pdf
 
 
 @shared_task(
@@ -35,30 +37,19 @@ def open_next_rounds(*, today: str | None = None) -> str:
     return f"Opened {len(opened)} round(s)."
 
 
-# Import jobs and PDFs retry only what a second try can fix (the database was unreachable);
-# their services fail the record for good on anything else, so a retry never finds nothing to do.
-JOB_RETRY = {
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 3,
-    "acks_late": True,
-}
+# Listed here for Celery's autodiscovery: each lives beside the service that queues it.
+__all__ = [
+    "open_next_rounds",
+    "render_pack_pdf",
+    "run_import_job",
+    "send_reminders",
+    "sweep_lost_jobs",
+]
 
 
-@shared_task(name="submissions.render_pack_pdf", **JOB_RETRY)
-def render_pack_pdf(*, pdf_id: int) -> str:
-    from submissions.pdf import pack_pdf_render
-
-    return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
-
-
-@shared_task(name="submissions.run_import_job", **JOB_RETRY)
-def run_import_job(*, job_id: int) -> str:
-    from submissions.import_jobs import import_job_run
-
-    return import_job_run(job_id=job_id, now=timezone.now(), clock=timezone.now)
+def lost_jobs_sweep(*, now: dt.datetime) -> str:
+    """Queue again every import job and PDF whose task was lost; expire and delete old uploads."""
+    return f"{import_jobs_sweep(now=now)} {pack_pdfs_sweep(now=now)}"
 
 
 SWEEP = "submissions.sweep_lost_jobs"
@@ -66,6 +57,4 @@ SWEEP = "submissions.sweep_lost_jobs"
 
 @shared_task(name=SWEEP, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def sweep_lost_jobs() -> str:
-    from submissions.jobs import lost_jobs_sweep
-
     return lost_jobs_sweep(now=timezone.now())

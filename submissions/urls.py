@@ -1,6 +1,7 @@
 from django.urls import path
 
-from submissions import import_views, views
+from submissions.cycle import round_views, views
+from submissions.imports import views as import_views
 
 app_name = "submissions"
 
@@ -15,9 +16,9 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),
-    path("rounds/", views.rounds, name="rounds"),
-    path("rounds/<int:pk>/", views.round_overview, name="round"),
-    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
-    path("rounds/<int:pk>/reopen/", views.round_reopen, name="round_reopen"),
-    path("rounds/<int:pk>/audit/", views.round_audit, name="round_audit"),
+    path("rounds/", round_views.rounds, name="rounds"),
+    path("rounds/<int:pk>/", round_views.round_overview, name="round"),
+    path("rounds/<int:pk>/close/", round_views.round_close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", round_views.round_reopen, name="round_reopen"),
+    path("rounds/<int:pk>/audit/", round_views.round_audit, name="round_audit"),
 ]

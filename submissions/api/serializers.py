@@ -11,8 +11,8 @@ from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
 from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from submissions.cycle.validation import TEXT_LIMITS
 from submissions.models import PackVersion, ReportingRound, Submission
-from submissions.validation import TEXT_LIMITS
 
 
 class AreaSerializer(serializers.ModelSerializer):

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from csp import permissions
 from csp.models import Agency, Area, ComparatorGroup
 from indicators.models import DerivedMetric, Indicator, MonthValue, Target
-from submissions import services
 from submissions.api import serializers as s
 from submissions.api.selectors import (
     figures_visible_q,
@@ -27,8 +26,10 @@ from submissions.api.selectors import (
     rounds_visible_to,
     submissions_visible_to,
 )
-from submissions.validation import Entry
-from submissions.workflow import TransitionError
+from submissions.cycle import services
+from submissions.cycle.validation import Entry
+from submissions.cycle.workflow import TransitionError
+from submissions.packs import publish
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -175,7 +176,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         body = s.PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            version = services.round_publish(
+            version = publish.round_publish(
                 round_id=self.get_object().pk,
                 user=request.user,
                 change_note=body.validated_data["change_note"],

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from submissions.imports import ImportRefused, ImportReport
+from submissions.imports.common import ImportRefused, ImportReport
 
 
 class ImportCommand(BaseCommand):

@@ -16,8 +16,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from indicators.models import MonthValue
+from submissions.cycle.validation import TEXT_LIMITS
 from submissions.models import PackVersion, Submission
-from submissions.validation import TEXT_LIMITS
 
 pytestmark = pytest.mark.django_db
 JAN = dt.date(2017, 1, 1)

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from submissions import services
+from submissions.cycle import services
+from submissions.cycle.validation import Entry
 from submissions.demo import demo_load
 from submissions.models import Submission
-from submissions.validation import Entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 JAN = dt.date(2017, 1, 1)

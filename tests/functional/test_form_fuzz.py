@@ -1,7 +1,7 @@
 """Random and malformed form data posted to every page of the app, as each role, never gets a
 server error (5xx).
 
-The pages are every route of ``submissions/urls.py`` and ``submissions/pack_urls.py`` (so a page
+The pages are every route of ``submissions/urls.py`` and ``submissions/packs/urls.py`` (so a page
 added there is fuzzed without a change here) and sign-in. Each example fills the route's path
 with a real object or a random value, then sends a GET with random filters or a POST with a
 random form: the field names any form of the app takes (and those found in the page's own HTML),
@@ -29,8 +29,8 @@ from django.urls import URLPattern
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from submissions import pack_urls
 from submissions import urls as cycle_urls
+from submissions.packs import urls as pack_urls
 
 EXAMPLES = 12
 ROLES = ["coordinator", "police", "board", "admin", "anonymous"]  # police: an agency lead

@@ -46,7 +46,7 @@ def not_read(monkeypatch):  # type: ignore[no-untyped-def]
     def read_table(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the file was read: it should have been refused before reading")
 
-    monkeypatch.setattr("submissions.imports.read_table", read_table)
+    monkeypatch.setattr("submissions.imports.reader.read_table", read_table)
 
 
 def borough_rows(n: int) -> bytes:

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators.models import Indicator
-from submissions import services
 from submissions.models import ReportingRound, Submission
+from submissions.packs import publish
 
 pytestmark = pytest.mark.django_db
 JAN = dt.date(2017, 1, 1)
@@ -36,7 +36,7 @@ def _publish_january(extra: int) -> None:
     Submission.objects.filter(round=round_).update(
         status="approved", entry_status="not_available", reason="x"
     )
-    services.round_publish(
+    publish.round_publish(
         round_id=round_.pk,
         user=get_user_model().objects.get(username="coordinator"),
         change_note="",

@@ -21,7 +21,7 @@ DEC = "/packs/E09000002/2016-12/"
 CODES = [
     yaml.safe_load(p.read_text())["code"]
     for p in sorted(
-        (Path(__file__).resolve().parents[2] / "submissions/demo_data/indicators").glob("*.yaml")
+        (Path(__file__).resolve().parents[2] / "submissions/demo/data/indicators").glob("*.yaml")
     )
 ]
 
@@ -119,7 +119,7 @@ def test_exports_have_one_row_per_indicator_and_month(board: Client) -> None:
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised() -> None:
-    from submissions.exports import neutralise
+    from submissions.packs.exports import neutralise
 
     assert neutralise('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert neutralise("-5 offences") == "'-5 offences"

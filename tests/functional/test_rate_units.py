@@ -15,10 +15,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from submissions.cycle.selectors import commentary_draft
+from submissions.cycle.validation import Entry
 from submissions.models import PackVersion, Submission
-from submissions.packs import fy_table, summary_rows
-from submissions.selectors import commentary_draft
-from submissions.validation import Entry
+from submissions.packs.pages import fy_table, summary_rows
 
 pytestmark = pytest.mark.django_db
 DEC = dt.date(2016, 12, 1)

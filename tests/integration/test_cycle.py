@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from indicators.models import MonthValue
-from submissions import services
+from submissions.cycle import services
+from submissions.cycle.validation import Entry
+from submissions.cycle.workflow import TransitionError
 from submissions.models import (
     PackVersion,
     PublishedPackImmutable,
@@ -19,8 +21,7 @@ from submissions.models import (
     ReportingRound,
     Submission,
 )
-from submissions.validation import Entry
-from submissions.workflow import TransitionError
+from submissions.packs import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -248,13 +249,13 @@ def _approve_everything_in_january() -> None:
 def test_publishing_needs_everything_approved_then_freezes_version_1() -> None:
     round_ = ReportingRound.objects.get(month=JAN)
     with pytest.raises(services.CycleError, match="Not everything is approved"):
-        services.round_publish(
+        publish.round_publish(
             round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
         )
     with pytest.raises(PermissionDenied):
-        services.round_publish(round_id=round_.pk, user=user("board"), change_note="", now=NOW)
+        publish.round_publish(round_id=round_.pk, user=user("board"), change_note="", now=NOW)
     _approve_everything_in_january()
-    version = services.round_publish(
+    version = publish.round_publish(
         round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
     )
     assert version.number == 1
@@ -267,7 +268,7 @@ def test_publishing_needs_everything_approved_then_freezes_version_1() -> None:
 def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -> None:
     round_ = ReportingRound.objects.get(month=JAN)
     _approve_everything_in_january()
-    v1 = services.round_publish(
+    v1 = publish.round_publish(
         round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
     )
     sub = services.submission_reopen(
@@ -279,10 +280,10 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
     save("tno", "police", Entry(value=1420), submit=True)
     services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
     with pytest.raises(services.CycleError, match="Say what changed"):
-        services.round_publish(
+        publish.round_publish(
             round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
         )
-    v2 = services.round_publish(
+    v2 = publish.round_publish(
         round_id=round_.pk,
         user=user("coordinator"),
         change_note="TNO January figure added",
@@ -291,7 +292,7 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
     assert v2.number == 2
     round_.refresh_from_db()
     assert round_.status == "published"
-    from submissions.selectors import pack_changes
+    from submissions.packs.snapshot import pack_changes
 
     v1.refresh_from_db()
     changes = {c["code"]: c for c in pack_changes(v1.snapshot, v2.snapshot)}
@@ -389,7 +390,7 @@ def test_a_closed_round_takes_no_entries_but_can_be_published() -> None:
     Submission.objects.filter(round=round_).update(
         status="approved", entry_status="not_available", reason="x"
     )
-    version = services.round_publish(
+    version = publish.round_publish(
         round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
     )
     assert version.number == 1
@@ -463,7 +464,7 @@ def test_an_areas_change_keeps_the_ranks_of_groups_it_is_not_in() -> None:
 
 
 def _publish_january(change_note: str = "", now: dt.datetime = NOW) -> PackVersion:
-    return services.round_publish(
+    return publish.round_publish(
         round_id=ReportingRound.objects.get(month=JAN).pk,
         user=user("coordinator"),
         change_note=change_note,

@@ -14,9 +14,9 @@ from django.core.management import call_command
 
 from csp.models import Area
 from indicators.models import Indicator, MonthValue
-from submissions.exports import pack_export
-from submissions.imports import month_values_import
+from submissions.imports.month_values import month_values_import
 from submissions.models import PackVersion
+from submissions.packs.exports import pack_export
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)

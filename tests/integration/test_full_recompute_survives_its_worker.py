@@ -13,6 +13,7 @@ import pytest
 
 from indicators import services, tasks
 from indicators.models import DerivedMetric, RecomputeRequest
+from indicators.recompute import requests as recompute_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_a_full_recompute_killed_half_way_is_left_as_a_request_the_sweep_runs_ag
         raise WorkerKilled
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "metrics_recompute", killed)
+        patch.setattr(recompute_requests, "metrics_recompute", killed)
         with pytest.raises(WorkerKilled):
             tasks.recompute_all()
 

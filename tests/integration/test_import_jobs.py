@@ -20,10 +20,11 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from csp.celery import app
 from indicators.models import MonthValue
-from submissions import import_jobs, tasks
-from submissions.import_jobs import import_confirm, import_job_run, import_upload
-from submissions.jobs import lost_jobs_sweep
+from submissions import tasks
+from submissions.imports import jobs as import_jobs
+from submissions.imports.jobs import import_confirm, import_job_run, import_upload
 from submissions.models import ImportJob, PackPdf
+from submissions.tasks import lost_jobs_sweep
 from tests.functional.test_import_uploads import borough_rows
 
 pytestmark = pytest.mark.django_db
@@ -302,9 +303,9 @@ def _confirmed_big_job(user, monkeypatch) -> ImportJob:  # type: ignore[no-untyp
 def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_good_otherwise(  # type: ignore[no-untyped-def]
     monkeypatch,
 ) -> None:
-    from submissions import pdf as pdf_module
     from submissions.models import PackVersion
-    from submissions.pdf import pack_pdf_render
+    from submissions.packs import pdf as pdf_module
+    from submissions.packs.pdf import pack_pdf_render
 
     version = PackVersion.objects.get(round__month="2016-12-01", number=1)
     record = PackPdf.objects.create(version=version, requested_at=T0, queued_at=T0)

@@ -15,12 +15,10 @@ from csp.celery import app
 from csp.models import Area, ComparatorGroup, Population
 from indicators.engine.periods import add_months
 from indicators.models import DerivedMetric, DerivedRank, MonthValue
-from submissions.imports import (
-    ImportRefused,
-    benchmarks_import,
-    month_values_import,
-    populations_import,
-)
+from submissions.imports.benchmarks import benchmarks_import
+from submissions.imports.common import ImportRefused
+from submissions.imports.month_values import month_values_import
+from submissions.imports.populations import populations_import
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)
@@ -266,7 +264,7 @@ def test_a_ragged_csv_names_the_line() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_re_imports_unchanged(fmt: str) -> None:
-    from submissions.imports import month_values_export
+    from submissions.imports.export import month_values_export
 
     before = list(
         MonthValue.objects.order_by("pk").values_list(
@@ -393,8 +391,8 @@ def test_figures_of_the_wrong_shape_or_outside_the_cycle_are_refused(row, messag
 def test_a_pack_reopened_for_a_correction_still_guards_the_months_before_it() -> None:
     from django.contrib.auth import get_user_model
 
+    from submissions.cycle.services import round_reopen
     from submissions.models import ReportingRound
-    from submissions.services import round_reopen
 
     round_reopen(
         round_id=ReportingRound.objects.get(month=dt.date(2016, 12, 1)).pk,

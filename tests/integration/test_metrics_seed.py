@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 BD = "E09000002"
 DEC = dt.date(2016, 12, 1)
-DATA = Path(__file__).resolve().parents[2] / "submissions" / "demo_data" / "indicators"
+DATA = Path(__file__).resolve().parents[2] / "submissions" / "demo" / "data" / "indicators"
 PAGES = [yaml.safe_load(p.read_text()) for p in sorted(DATA.glob("*.yaml"))]
 FY_MONTHS = [dt.date(2016 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(9)]
 

@@ -30,7 +30,7 @@ from indicators.models import (
     Target,
 )
 from indicators.services import METRIC_FIELDS, metrics_recompute, metrics_recompute_after_change
-from submissions.imports import month_values_import
+from submissions.imports.month_values import month_values_import
 from tests.integration.test_imports import HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db

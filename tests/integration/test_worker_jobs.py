@@ -27,8 +27,8 @@ from csp.celery import app
 from indicators.models import MonthValue
 from submissions import tasks
 from submissions.demo import demo_load
-from submissions.jobs import lost_jobs_sweep
 from submissions.models import ImportJob, PackPdf
+from submissions.tasks import lost_jobs_sweep
 from tests.functional.test_import_uploads import borough_rows
 
 ROOT = Path(__file__).resolve().parents[2]

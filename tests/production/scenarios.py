@@ -39,7 +39,7 @@ def _lead(indicator: Any) -> Any:
 def _round(month: dt.date) -> Any:
     from django.utils import timezone
 
-    from submissions import services
+    from submissions.cycle import services
     from submissions.models import ReportingRound
 
     round_ = ReportingRound.objects.filter(month=month).first()
@@ -61,9 +61,9 @@ def submit_copies(*, month: str, codes: list[str] | None = None) -> dict[str, in
     (or "not available" where December's would not pass today's checks). Returns code -> id."""
     from django.utils import timezone
 
-    from submissions import services
+    from submissions.cycle import services
+    from submissions.cycle.validation import Entry
     from submissions.models import Submission
-    from submissions.validation import Entry
 
     round_ = _round(_month(month))
     december = {
@@ -104,7 +104,7 @@ def submit_copies(*, month: str, codes: list[str] | None = None) -> dict[str, in
 def approve(*, ids: list[int]) -> int:
     from django.utils import timezone
 
-    from submissions import services
+    from submissions.cycle import services
 
     coordinator = _coordinator()
     for submission_id in ids:
@@ -118,7 +118,7 @@ def ready_to_publish(*, month: str) -> int:
     """Every submission of the month submitted and approved, the round closed; its id."""
     from django.utils import timezone
 
-    from submissions import services
+    from submissions.cycle import services
 
     ids = submit_copies(month=month)
     pending = list(

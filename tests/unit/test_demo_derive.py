@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from submissions.demo_derive import (
+from submissions.demo.derive import (
     DerivationError,
     back_derive,
     derive_for_page,
@@ -15,7 +15,7 @@ from submissions.demo_derive import (
     split_evenly,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "submissions" / "demo_data" / "indicators"
+DATA = Path(__file__).resolve().parents[2] / "submissions" / "demo" / "data" / "indicators"
 PAGES = {p.name: yaml.safe_load(p.read_text()) for p in sorted(DATA.glob("*.yaml"))}
 FY_2016_APR_DEC = [f"2016-{m:02d}" for m in range(4, 13)]
 
@@ -149,7 +149,7 @@ def test_stored_previous_year_reproduces_the_printed_r12_row(name: str) -> None:
     assert page["previous_year"] == {
         d.month: ({"value": d.value, "estimated": True} if d.estimated else d.value)
         for d in derive_for_page(page)
-    }, "previous_year is stale: run python -m submissions.demo_derive"
+    }, "previous_year is stale: run python -m submissions.demo.derive"
     values = {
         m: (v["value"] if isinstance(v, dict) else v) for m, v in page["previous_year"].items()
     }

@@ -17,7 +17,7 @@ from indicators.engine.commentary import (
 from indicators.engine.measures import Missing, MonthMetrics
 
 DEC = dt.date(2016, 12, 1)
-PAGES = Path(__file__).resolve().parents[2] / "submissions" / "demo_data" / "indicators"
+PAGES = Path(__file__).resolve().parents[2] / "submissions" / "demo" / "data" / "indicators"
 
 
 def facts(**metrics: object) -> Facts:

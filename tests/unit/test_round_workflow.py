@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from submissions import workflow
-from submissions.workflow import (
+from submissions.cycle import workflow
+from submissions.cycle.workflow import (
     ROUND_TRANSITIONS,
     RoundAction,
     RoundState,

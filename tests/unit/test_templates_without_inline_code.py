@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
-# Rendered only by WeasyPrint into a PDF, never served to a browser (submissions/pdf.py).
+# Rendered only by WeasyPrint into a PDF, never served to a browser (submissions/packs/pdf.py).
 PDF_ONLY = {ROOT / "templates" / "packs" / "pdf.html"}
 
 INLINE = {
@@ -39,5 +39,5 @@ def test_the_pdf_template_is_only_rendered_for_weasyprint() -> None:
         for p in [*ROOT.glob("submissions/**/*.py"), *ROOT.glob("csp/**/*.py")]
         if "packs/pdf.html" in p.read_text()
     ]
-    assert users == [Path("submissions/pdf.py")]
-    assert "weasyprint" in (ROOT / "submissions" / "pdf.py").read_text().lower()
+    assert users == [Path("submissions/packs/pdf.py")]
+    assert "weasyprint" in (ROOT / "submissions" / "packs" / "pdf.py").read_text().lower()

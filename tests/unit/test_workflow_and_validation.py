@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from submissions.validation import (
+from submissions.cycle.validation import (
     ENTRY_TEXTS,
     TEXT_LIMITS,
     Context,
@@ -14,7 +14,7 @@ from submissions.validation import (
     check_entry,
     text_problem,
 )
-from submissions.workflow import TRANSITIONS, Action, State, TransitionError, next_state
+from submissions.cycle.workflow import TRANSITIONS, Action, State, TransitionError, next_state
 
 ALLOWED = {
     ("not_started", "save"): "draft",
@@ -182,7 +182,7 @@ def test_a_null_character_in_any_text_is_refused() -> None:
 
 
 def test_every_text_limit_has_a_label_and_the_reference_period_fits_its_column() -> None:
-    from submissions.validation import TEXT_LABELS
+    from submissions.cycle.validation import TEXT_LABELS
 
     assert set(TEXT_LABELS) == set(TEXT_LIMITS)
     assert TEXT_LIMITS["reference_period"] <= 200  # Submission/MonthValue.reference_period

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from submissions.imports import month_values_export
+from submissions.imports.export import month_values_export
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-from submissions.imports import benchmarks_import
+from submissions.imports.benchmarks import benchmarks_import
 from submissions.management.importing import ImportCommand
 
 

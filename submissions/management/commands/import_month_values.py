@@ -1,4 +1,4 @@
-from submissions.imports import month_values_import
+from submissions.imports.month_values import month_values_import
 from submissions.management.importing import ImportCommand
 
 

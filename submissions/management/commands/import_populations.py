@@ -1,4 +1,4 @@
-from submissions.imports import populations_import
+from submissions.imports.populations import populations_import
 from submissions.management.importing import ImportCommand
 
 

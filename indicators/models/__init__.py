@@ -1,0 +1,48 @@
+"""What is measured: the catalogue, targets, history, approved month values, supplied benchmarks,
+the derived store and recompute requests (one Django app, label ``indicators``).
+
+``catalogue`` (portfolios, indicators, categories, targets, history), ``values`` (month values,
+supplied benchmarks), ``derived`` (metrics, ranks, recompute requests).
+"""
+
+from indicators.models.catalogue import (
+    ChangeBasis,
+    Frequency,
+    HistoryEntry,
+    Indicator,
+    IndicatorCategory,
+    IndicatorKind,
+    Polarity,
+    Portfolio,
+    Target,
+    TargetKind,
+)
+from indicators.models.derived import (
+    DerivedMetric,
+    DerivedRank,
+    RecomputeRequest,
+)
+from indicators.models.values import (
+    MonthValue,
+    SuppliedBenchmark,
+    ValueStatus,
+)
+
+__all__ = [
+    "ChangeBasis",
+    "DerivedMetric",
+    "DerivedRank",
+    "Frequency",
+    "HistoryEntry",
+    "Indicator",
+    "IndicatorCategory",
+    "IndicatorKind",
+    "MonthValue",
+    "Polarity",
+    "Portfolio",
+    "RecomputeRequest",
+    "SuppliedBenchmark",
+    "Target",
+    "TargetKind",
+    "ValueStatus",
+]

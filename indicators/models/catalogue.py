@@ -1,0 +1,212 @@
+"""What is measured: portfolios, indicators and their categories, targets, history."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from csp.models import Agency, PopulationSeries
+
+
+class Portfolio(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorKind(models.TextChoices):
+    COUNT = "count", "Count"
+    CEILING = "ceiling", "Count with annual ceiling"
+    RATIO = "ratio", "Ratio (numerator and denominator)"
+    BREAKDOWN = "breakdown", "Breakdown (a count per category)"
+    SNAPSHOT = "snapshot", "Snapshot (a level at month end)"
+    ROLLING = "rolling", "Rolling figure (already a rolling total or cohort rate)"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly (figures due in Jun, Sep, Dec, Mar)"
+    ANNUAL = "annual", "Annual"
+
+
+class Polarity(models.TextChoices):
+    DOWN = "down", "Lower is better"
+    UP = "up", "Higher is better"
+    NEUTRAL = "neutral", "Neither (monitoring)"
+
+
+class ChangeBasis(models.TextChoices):
+    YTD = "ytd", "Year to date"
+    R12 = "r12", "Rolling 12 months"
+
+
+class Indicator(models.Model):
+    """An indicator page of the pack: its texts, how it is measured and who owns it."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=300)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="indicators")
+    owner = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="indicators", null=True, blank=True
+    )
+    pack_order = models.PositiveSmallIntegerField()
+    page_heading = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+
+    kind = models.CharField(max_length=20, choices=IndicatorKind.choices)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default="monthly")
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default="down")
+    unit = models.CharField(max_length=50, default="offences", help_text="Plural noun for text.")
+    denominator_series = models.ForeignKey(
+        PopulationSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    per_n = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rate per 1,000 or 100,000."
+    )
+    change_basis = models.CharField(max_length=5, choices=ChangeBasis.choices, default="ytd")
+    display_decimals = models.PositiveSmallIntegerField(default=0)
+    suppression_threshold = models.PositiveIntegerField(null=True, blank=True)
+
+    definition = models.TextField(blank=True)
+    how_it_works = models.TextField(blank=True)
+    what_good_looks_like = models.TextField(blank=True)
+    why_important = models.TextField(blank=True)
+    issues_to_consider = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pack_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(per_n__isnull=True) | Q(per_n__in=[100, 1000, 10000, 100000]),
+                name="indicator_per_n_is_power_of_ten",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator_series__isnull=True, per_n__isnull=True)
+                | Q(denominator_series__isnull=False, per_n__isnull=False),
+                name="indicator_rate_needs_series_and_per_n",
+            ),
+            models.CheckConstraint(
+                condition=Q(display_decimals__lte=2), name="indicator_decimals_at_most_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class IndicatorCategory(models.Model):
+    """A category of a breakdown (e.g. 'Very satisfied') or a strand of a multi-series page."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    counts_as_satisfied = models.BooleanField(default=False)
+    is_total = models.BooleanField(default=False, help_text="The 'all' row, not a part of a sum.")
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        verbose_name_plural = "indicator categories"
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "code"], name="category_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TargetKind(models.TextChoices):
+    REDUCE = "reduce", "Reduce on last year (stretch)"
+    PERCENT_CHANGE = "percent_change", "Stated % change on last year"
+    CEILING = "ceiling", "Annual ceiling"
+    MINIMUM = "minimum", "Minimum rate or volume"
+    RANGE = "range", "Range"
+    MONITORING = "monitoring", "Monitoring only"
+
+
+class Target(models.Model):
+    """A target for one financial year (start year: 2016 = 2016/17), optionally per category."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2016 for 2016/17.")
+    category = models.ForeignKey(
+        IndicatorCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    kind = models.CharField(max_length=20, choices=TargetKind.choices)
+    value = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="% change (e.g. -5), annual ceiling (257) or minimum (70).",
+    )
+    lower = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    upper = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    volume = models.PositiveIntegerField(null=True, blank=True, help_text="e.g. 24 people.")
+    tolerance = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Amber band: % for ceilings/minimum/range (default 10).",
+    )
+    text = models.CharField(
+        max_length=300, blank=True, help_text="The target line the pack prints."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "financial_year"],
+                condition=Q(category__isnull=True),
+                name="one_target_per_indicator_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "financial_year", "category"],
+                condition=Q(category__isnull=False),
+                name="one_target_per_indicator_year_category",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="range")
+                | Q(lower__isnull=False, upper__isnull=False, lower__lte=F("upper")),
+                name="range_target_has_bounds",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["percent_change", "ceiling", "minimum"])
+                | Q(value__isnull=False),
+                name="target_value_given",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="ceiling") | Q(value__gt=0), name="ceiling_target_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        fy = f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        return f"{self.indicator.code} {fy}: {self.text or self.get_kind_display()}"
+
+
+class HistoryEntry(models.Model):
+    """'History with this indicator': a previous year's result as the pack published it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="history")
+    year_label = models.CharField(max_length=20, help_text="e.g. 2015/16")
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year_label}"
+
+

@@ -1,0 +1,166 @@
+"""Load: the stored inputs turned into what the engine reads (series and target specs, values).
+
+The bridge from the database to the pure engine: set-based queries and a streamed cursor, no
+per-series queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from csp.models import Population
+from indicators.engine.measures import Obs, SeriesSpec
+from indicators.engine.rag import TargetSpec
+from indicators.models import (
+    Indicator,
+    IndicatorCategory,
+    Target,
+)
+
+
+def as_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def series_spec(indicator: Indicator, categories: Sequence[IndicatorCategory]) -> SeriesSpec:
+    total = next((c.code for c in categories if c.is_total), None)
+    return SeriesSpec(
+        kind=indicator.kind,
+        polarity=indicator.polarity,
+        change_basis=indicator.change_basis,
+        per_n=indicator.per_n,
+        frequency=indicator.frequency,
+        decimals=indicator.display_decimals,
+        total_category=total,
+        satisfied_categories=frozenset(c.code for c in categories if c.counts_as_satisfied),
+        category_order=tuple(c.code for c in categories if not c.is_total),
+    )
+
+
+def target_spec(target: Target) -> TargetSpec:
+    return TargetSpec(
+        kind=target.kind,
+        value=as_float(target.value),
+        lower=as_float(target.lower),
+        upper=as_float(target.upper),
+        volume=target.volume,
+        tolerance=as_float(target.tolerance),
+        text=target.text,
+    )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[int, Indicator]
+    specs: dict[int, SeriesSpec]
+    category_codes: dict[int, str]
+    targets: dict[int, dict[int, TargetSpec]]
+
+
+def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
+    indicators = Indicator.objects.all()
+    if indicator_ids is not None:
+        indicators = indicators.filter(id__in=list(indicator_ids))
+    by_id = {i.id: i for i in indicators}
+    categories: dict[int, list[IndicatorCategory]] = defaultdict(list)
+    for c in IndicatorCategory.objects.filter(indicator_id__in=list(by_id)).order_by("order"):
+        categories[c.indicator_id].append(c)
+    targets: dict[int, dict[int, TargetSpec]] = defaultdict(dict)
+    # Per-category targets (PHOF 2.15's two ranges) are rated on their pages, not in the store.
+    for t in Target.objects.filter(indicator_id__in=list(by_id), category__isnull=True):
+        targets[t.indicator_id][t.financial_year] = target_spec(t)
+    return Catalogue(
+        indicators=by_id,
+        specs={i: series_spec(ind, categories[i]) for i, ind in by_id.items()},
+        category_codes={c.id: c.code for cs in categories.values() for c in cs},
+        targets=targets,
+    )
+
+
+_VALUES_SQL = """
+SELECT indicator_id, area_id, month, category_id, status, value, numerator, denominator,
+       decimal_value, reason
+FROM indicators_monthvalue
+WHERE {where}
+ORDER BY indicator_id, area_id, month
+"""
+
+
+def values_load(
+    where: str, params: list[object], category_codes: dict[int, str]
+) -> Iterator[tuple[tuple[int, int], dict[dt.date, Obs]]]:
+    """Stream month values grouped by (indicator, area), each as {month: Obs}."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VALUES_SQL.format(where=where), params)
+        current: tuple[int, int] | None = None
+        series: dict[dt.date, Obs] = {}
+        parts: dict[dt.date, dict[str, Obs]] = {}
+        whole: dict[dt.date, Obs] = {}
+        while True:
+            rows = cursor.fetchmany(20_000)
+            if not rows:
+                break
+            for ind, area, month, cat, status, value, num, den, dec, reason in rows:
+                key = (ind, area)
+                if key != current:
+                    if current is not None:
+                        yield current, series_assemble(series, parts, whole)
+                    current, series, parts, whole = key, {}, {}, {}
+                if isinstance(month, str):  # SQLite returns text dates
+                    month = dt.date.fromisoformat(month)
+                figure = value if value is not None else (float(dec) if dec is not None else None)
+                obs = Obs(status, figure, num, den, reason)
+                if cat is None:
+                    whole[month] = obs
+                else:
+                    parts.setdefault(month, {})[category_codes[cat]] = obs
+        if current is not None:
+            yield current, series_assemble(series, parts, whole)
+
+
+def series_assemble(
+    series: dict[dt.date, Obs], parts: dict[dt.date, dict[str, Obs]], whole: dict[dt.date, Obs]
+) -> dict[dt.date, Obs]:
+    series.update(whole)
+    for month, cats in parts.items():
+        status_row = whole.get(month)
+        if status_row is not None and status_row.status != "reported":
+            continue  # a whole-month status (e.g. TBC) stands for every category
+        reference = next(iter(cats.values()))
+        series[month] = Obs(status="reported", categories=cats, reason=reference.reason)
+    return series
+
+
+def denominators_load(
+    area_ids: Iterable[int] | None,
+) -> dict[tuple[int, int], list[tuple[dt.date, int]]]:
+    qs = Population.objects.order_by("in_force_from")
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    out: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
+    for area_id, series_id, start, value in qs.values_list(
+        "area_id", "series_id", "in_force_from", "value"
+    ):
+        out[(area_id, series_id)].append((start, value))
+    return out
+
+
+def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[object]]:
+    clauses, params = [], []
+    if len(catalogue.indicators) < Indicator.objects.count():
+        ids = sorted(catalogue.indicators)
+        clauses.append(f"indicator_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    if area_ids is not None:
+        clauses.append(f"area_id IN ({', '.join(['%s'] * len(area_ids))})")
+        params += list(area_ids)
+    # No month clause, even with from_month: the SPC limits of every month come from the series'
+    # first points and its signals from the points before, so a window (it used to be 24 months)
+    # gave other limits than the full run. The engine sees the whole series either way; only
+    # the months written differ.
+    return (" AND ".join(clauses) or "1=1"), params

@@ -1,0 +1,113 @@
+"""Run a recompute: load, compute, write and rank one scope (areas, indicators, months), or all.
+
+Running it twice gives the same rows. A full recompute of a large PostgreSQL store goes to
+``parallel``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+
+from csp.health import RECOMPUTE, heartbeat_record
+from csp.models import Area
+from indicators.engine.periods import add_months
+from indicators.recompute.compute import RecomputeReport, compute_rows
+from indicators.recompute.load import catalogue_load
+from indicators.recompute.parallel import (
+    auto_workers,
+    full_recompute_parallel,
+    stage_tables_drop_stale,
+)
+from indicators.recompute.ranks import ranks_recompute
+from indicators.recompute.write import metrics_write
+
+
+def metrics_recompute(
+    *,
+    now: dt.datetime,
+    area_ids: Iterable[int] | None = None,
+    indicator_ids: Iterable[int] | None = None,
+    from_month: dt.date | None = None,
+    rank_months: Sequence[dt.date] | None = None,
+    workers: int | None = None,
+    drop_stale_stages: bool = True,
+) -> RecomputeReport:
+    """Recompute the derived store for the given areas, indicators and months (None = all).
+
+    Months before ``from_month`` are read as inputs but not rewritten. Ranks are then recomputed
+    for every member of the affected areas' comparator groups, for the rewritten months. A full
+    recompute of a large PostgreSQL store runs on ``workers`` processes (default: one per core),
+    each taking a share of the indicators, and is swapped in as one transaction. Staging
+    tables a killed full recompute left behind are dropped first, except by the per-change
+    recompute (``drop_stale_stages=False``: it must stay a handful of queries; the sweep and
+    every other run do it).
+    """
+    started = time.perf_counter()
+    queries_before = len(connection.queries)
+    report = RecomputeReport()
+    area_ids = None if area_ids is None else sorted(set(area_ids))
+    catalogue = catalogue_load(indicator_ids)
+    if not catalogue.indicators:
+        report.notes.append("No indicators in scope.")
+        return report
+    everything = area_ids is None and from_month is None and indicator_ids is None
+    processes = workers if workers is not None else auto_workers(everything)
+    if everything and processes > 1:
+        full_recompute_parallel(catalogue, now=now, workers=processes, report=report)
+    else:
+        if drop_stale_stages:
+            stage_tables_drop_stale()
+        phase_started = time.perf_counter()
+        rows, rates = compute_rows(catalogue, area_ids, from_month, now, report)
+        report.phases = {"load and compute": time.perf_counter() - phase_started}
+        with transaction.atomic():
+            phase_started = time.perf_counter()
+            report.rows = metrics_write(
+                rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
+            )
+            report.phases["write"] = time.perf_counter() - phase_started
+            phase_started = time.perf_counter()
+            report.ranks = ranks_recompute(
+                indicator_ids=list(catalogue.indicators),
+                area_ids=area_ids,
+                from_month=from_month,
+                months=rank_months,
+                known_rates=rates if everything else None,
+            )
+            report.phases["ranks"] = time.perf_counter() - phase_started
+    # /readyz reports how long ago the derived store was last recomputed successfully.
+    heartbeat_record(name=RECOMPUTE, at=now, detail="full" if everything else "partial")
+    report.seconds = time.perf_counter() - started
+    report.queries = len(connection.queries) - queries_before
+    return report
+
+
+def area_ids_for_codes(codes: Iterable[str]) -> list[int]:
+    codes = list(codes)
+    found = dict(Area.objects.filter(code__in=codes).values_list("code", "id"))
+    unknown = sorted(set(codes) - set(found))
+    if unknown:
+        raise ValueError(f"Unknown area code(s): {', '.join(unknown)}")
+    return [found[c] for c in codes]
+
+
+def metrics_recompute_after_change(
+    *, indicator_id: int, area_id: int, month: dt.date, now: dt.datetime
+) -> RecomputeReport:
+    """Incremental recompute after one month value of (indicator, area) changed.
+
+    Rewrites that series (its YTDs, R12s and last-year comparisons from the month on, and its SPC
+    limits, which every month shares when the month is in the baseline: a series is at most a
+    few hundred rows) and the group ranks of every member of the area's groups for the twelve
+    months whose rolling-12 rate includes the changed month.
+    """
+    return metrics_recompute(
+        now=now,
+        area_ids=[area_id],
+        indicator_ids=[indicator_id],
+        rank_months=[add_months(month, i) for i in range(12)],
+        drop_stale_stages=False,
+    )

@@ -1,0 +1,368 @@
+"""A submission's actions: save, approve, return, bulk approve, override the rating, reopen.
+
+Each action locks the submission (or round) row, checks the permission (``csp.permissions``)
+and the transition (``submissions.cycle.workflow``), writes the change with an audit entry naming
+the user and the reason, and queues the recompute and any e-mail only once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from csp import permissions
+from csp.models import Role, RoleKind
+from indicators.engine.periods import month_label
+from indicators.services import ApprovedFigure, month_values_store
+from submissions.cycle import workflow
+from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_of
+from submissions.cycle.errors import (
+    ConcurrentEdit,
+    CycleError,
+    RoundClosed,
+    ValidationFailed,
+    refuse_bad_text,
+)
+from submissions.cycle.rounds import round_lock, round_save
+from submissions.cycle.validation import Entry, check_entry
+from submissions.models import (
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _lock(submission_id: int) -> Submission:
+    try:
+        return (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("round__partnership__area", "indicator__owner")
+            .get(pk=submission_id)
+        )
+    except Submission.DoesNotExist:
+        raise CycleError(f"There is no submission {submission_id}.") from None
+
+
+def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> None:
+    sub._history_user = user  # type: ignore[attr-defined]
+    sub._change_reason = reason  # type: ignore[attr-defined]
+    sub.save(update_fields=[*fields, "updated_at"])
+
+
+def _accepts_entries(sub: Submission, user: Any) -> bool:
+    return workflow.round_takes_entries(
+        sub.round.status,
+        sub.status,
+        coordinator=permissions.is_coordinator(user, sub.round.partnership_id),
+    )
+
+
+def submission_save(
+    *,
+    submission_id: int,
+    user: Any,
+    entry: Entry,
+    expected_version: int,
+    submit: bool,
+    now: dt.datetime,
+) -> Submission:
+    """Save an agency's entry as a draft, or save and submit it for review.
+
+    Refused (nothing saved) when the user may not edit it, the round takes no entries, the state
+    does not allow it, someone else saved since ``expected_version``, or the entry has errors or
+    unconfirmed warnings.
+    """
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_edit_submission(user, sub):
+            raise PermissionDenied("You cannot edit this indicator's submission.")
+        if not _accepts_entries(sub, user):
+            if sub.round.status in workflow.CORRECTABLE_ROUNDS:
+                raise RoundClosed(
+                    f"The {month_label(sub.round.month)} pack is published: only a submission "
+                    "reopened for correction can be changed."
+                )
+            raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
+        action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
+        new_state = workflow.next_state(sub.status, action)
+        if sub.version != expected_version:
+            raise _concurrent(sub, entry)
+        checked = check_entry(entry, entry_context(sub), final=submit)
+        if not checked.ok:
+            raise ValidationFailed(checked)
+        for name in ENTRY_FIELDS:
+            setattr(sub, name, getattr(entry, name))
+        sub.status = new_state
+        sub.version += 1
+        fields = [*ENTRY_FIELDS, "status", "version"]
+        if submit:
+            sub.submitted_at, sub.submitted_by = now, user
+            fields += ["submitted_at", "submitted_by"]
+        _save(sub, user, "submitted" if submit else "saved as draft", fields)
+        return sub
+
+
+def _concurrent(sub: Submission, entry: Entry) -> ConcurrentEdit:
+    record = sub.history.first()
+    by = str(record.history_user) if record is not None and record.history_user else "Someone"
+    changes = [
+        (name, getattr(entry, name), getattr(sub, name))
+        for name in ENTRY_FIELDS
+        if getattr(entry, name) != getattr(sub, name)
+    ]
+    return ConcurrentEdit(by=by, at=sub.updated_at, changes=changes)
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def approved_figures(sub: Submission) -> list[ApprovedFigure]:
+    """The approved-store rows an approved entry becomes."""
+    if sub.entry_status in {"not_collected", "not_available"}:
+        return [ApprovedFigure(None, status=sub.entry_status, reason=sub.reason.strip())]
+    kind = sub.indicator.kind
+    period = sub.reference_period.strip()
+    if sub.categories:
+        rows = []
+        for code, raw in sub.categories.items():
+            if raw == "suppressed":
+                rows.append(ApprovedFigure(code, status="suppressed", reference_period=period))
+            elif isinstance(raw, dict):
+                rows.append(
+                    ApprovedFigure(
+                        code,
+                        numerator=raw.get("numerator"),
+                        denominator=raw.get("denominator"),
+                        reference_period=period,
+                    )
+                )
+            else:
+                rows.append(ApprovedFigure(code, value=int(raw), reference_period=period))
+        return rows
+    if kind == "ratio":
+        return [ApprovedFigure(None, numerator=sub.numerator, denominator=sub.denominator)]
+    if sub.value is None and sub.decimal_value is not None:
+        return [
+            ApprovedFigure(None, decimal_value=Decimal(sub.decimal_value), reference_period=period)
+        ]
+    return [ApprovedFigure(None, value=sub.value, reference_period=period)]
+
+
+def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:
+    """Approve: the figures enter the approved store and their recompute is queued."""
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_approve(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can approve figures.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.APPROVE)
+        checked = check_entry(entry_of(sub), entry_context(sub), final=True)
+        if not checked.ok:
+            raise ValidationFailed(checked)
+        month_values_store(
+            indicator=sub.indicator,
+            area_id=sub.round.partnership.area_id,
+            month=sub.round.month,
+            figures=approved_figures(sub),
+            user=user,
+            change_reason=f"approved in the {month_label(sub.round.month)} round",
+            now=now,
+        )
+        sub.decided_at, sub.decided_by, sub.return_reason = now, user, ""
+        sub.version += 1
+        _save(
+            sub,
+            user,
+            "approved",
+            ["status", "decided_at", "decided_by", "return_reason", "version"],
+        )
+        return sub
+
+
+def submission_return(
+    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+) -> Submission:
+    """Return to the agency with a reason; its leads are e-mailed once the change commits."""
+    if not reason.strip():
+        raise CycleError("Say why the submission is returned: the agency lead will read it.")
+    refuse_bad_text("return_reason", reason.strip())
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_return(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can return a submission.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.RETURN)
+        sub.return_reason = reason.strip()
+        sub.decided_at, sub.decided_by = now, user
+        sub.version += 1
+        _save(
+            sub,
+            user,
+            f"returned: {sub.return_reason}",
+            ["status", "return_reason", "decided_at", "decided_by", "version"],
+        )
+        transaction.on_commit(lambda: _mail_return(sub))
+        return sub
+
+
+def agency_leads(sub: Submission) -> list[Any]:
+    ids = Role.objects.filter(
+        partnership_id=sub.round.partnership_id,
+        kind=RoleKind.AGENCY_LEAD,
+        agency_id=sub.indicator.owner_id,
+    ).values("user_id")
+    return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
+
+
+def _mail_return(sub: Submission) -> None:
+    leads = agency_leads(sub)
+    if not leads:
+        return
+    link = settings.SITE_URL + reverse("submissions:entry", args=[sub.pk])
+    try:
+        _send_return_mail(sub, leads, link)
+    except OSError:  # the return is saved; a mail outage must not turn it into an error page
+        logger.exception("Could not e-mail the return of submission %s", sub.pk)
+
+
+def _send_return_mail(sub: Submission, leads: list[Any], link: str) -> None:
+    send_mail(
+        subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
+        message=(
+            f"The partnership coordinator returned your {month_label(sub.round.month)} "
+            f"submission for {sub.indicator.title}.\n\nReason: {sub.return_reason}\n\n"
+            f"Correct it and submit it again: {link}\n"
+        ),
+        from_email=None,
+        recipient_list=[u.email for u in leads],
+    )
+
+
+@dataclass
+class BulkResult:
+    approved: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def submissions_bulk_approve(
+    *, submission_ids: Sequence[int], user: Any, now: dt.datetime
+) -> BulkResult:
+    """Approve the selected submissions that are submitted and clean (no warnings, no errors),
+    in one transaction; the others are listed with the reason they were left.
+
+    One refused item never blocks the rest: each approval runs in its own savepoint, so an
+    entry stored in a shape approval refuses (e.g. saved before the shape was checked) is
+    reported and the others are approved.
+    """
+    result = BulkResult()
+    with transaction.atomic():
+        for sid in submission_ids:
+            try:
+                sub = _lock(sid)
+            except CycleError as exc:
+                result.skipped.append((sid, str(exc)))
+                continue
+            if not permissions.can_approve(user, sub):
+                raise PermissionDenied("Only the partnership coordinator can approve figures.")
+            title = sub.indicator.title
+            if sub.status != SubmissionStatus.SUBMITTED:
+                result.skipped.append((sid, f"{title}: not submitted"))
+                continue
+            checked = check_entry(entry_of(sub), entry_context(sub), final=True)
+            if checked.warnings:
+                result.skipped.append((sid, f"{title}: has warnings to review one by one"))
+                continue
+            if not checked.ok:
+                result.skipped.append((sid, f"{title}: {'; '.join(checked.errors.values())}"))
+                continue
+            try:
+                submission_approve(submission_id=sid, user=user, now=now)
+            except (CycleError, workflow.TransitionError) as exc:
+                result.skipped.append((sid, f"{title}: {exc}"))
+                continue
+            result.approved.append(sid)
+    return result
+
+
+def submission_override_rag(
+    *, submission_id: int, user: Any, rag: str, justification: str, now: dt.datetime
+) -> Submission:
+    """Override the computed rating with a written justification (printed on the pack).
+
+    ``rag`` "" removes the override."""
+    if rag not in {"", "R", "A", "G", "None"}:
+        raise CycleError("Choose Red, Amber, Green or None.")
+    if rag and not justification.strip():
+        raise CycleError("Write the justification: it is printed on the pack beside the rating.")
+    refuse_bad_text("rag_override_justification", justification.strip())
+    with transaction.atomic():
+        sub = _lock(submission_id)
+        if not permissions.can_override_rag(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can override a rating.")
+        if sub.round.status == RoundStatus.PUBLISHED:
+            raise RoundClosed(
+                "The pack is published: reopen the round (or this submission) to correct it."
+            )
+        sub.rag_override = rag
+        sub.rag_override_justification = justification.strip() if rag else ""
+        sub.version += 1
+        reason = (
+            f"rating overridden to {rag}: {sub.rag_override_justification}"
+            if rag
+            else "rating override removed"
+        )
+        _save(sub, user, reason, ["rag_override", "rag_override_justification", "version"])
+        return sub
+
+
+def submission_reopen(
+    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+) -> Submission:
+    """A correction: reopen one approved submission of a published round.
+
+    A round that is still ``published`` is reopened with it, in the same transaction (the
+    coordinator corrects straight from the submission's page); a round already reopened stays
+    so. The round is locked before the submission, the order ``round_publish`` locks them in.
+    """
+    if not reason.strip():
+        raise CycleError("Say what needs correcting: it starts the next version's change note.")
+    refuse_bad_text("reopen_reason", reason.strip())
+    with transaction.atomic():
+        round_id = (
+            Submission.objects.filter(pk=submission_id).values_list("round_id", flat=True).first()
+        )
+        if round_id is None:
+            raise CycleError(f"There is no submission {submission_id}.")
+        round_ = round_lock(round_id)
+        sub = _lock(submission_id)
+        if not permissions.can_correct(user, sub):
+            raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
+        if round_.status not in workflow.CORRECTABLE_ROUNDS:
+            raise CycleError("Only a submission of a published round is corrected this way.")
+        sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
+        if round_.status == RoundStatus.PUBLISHED:
+            round_.status = workflow.next_round_state(round_.status, workflow.RoundAction.REOPEN)
+            round_save(
+                round_,
+                user,
+                f"reopened for a correction: {sub.indicator.title}: {reason.strip()}",
+                ["status"],
+            )
+        sub.version += 1
+        _save(sub, user, f"reopened for correction: {reason.strip()}", ["status", "version"])
+        return sub
+
+
+
+

@@ -1,0 +1,257 @@
+"""Forms parse what people type; the rules live in submissions.cycle.validation and the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from indicators.models import Indicator, IndicatorCategory
+from submissions.cycle.validation import TEXT_LIMITS, Entry
+
+MAX_FIGURE = 10**12  # far beyond any count a partnership reports; keeps the database safe
+
+ENTRY_CHOICES = [
+    ("reported", "Enter the figures"),
+    ("not_collected", "Not collected this month (e.g. a quarterly figure)"),
+    ("not_available", "Not available yet (printed as TBC)"),
+]
+
+
+def _text(name: str, **kwargs: Any) -> forms.CharField:
+    """A free-text field with its limit (README "Limits"), refused with the same words as the
+    service. No maxlength attribute: browsers cut pasted text short without saying so (the
+    GOV.UK Design System advises against it); the server's message says what to shorten."""
+    limit = TEXT_LIMITS[name]
+    field = forms.CharField(
+        max_length=limit,
+        error_messages={
+            "max_length": f"This is too long: at most {limit:,} characters "
+            "(this one has %(show_value)d)."
+        },
+        **kwargs,
+    )
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
+class EntryForm(forms.Form):
+    """The entry form for one indicator; its figure fields depend on the indicator's kind."""
+
+    entry_status = forms.ChoiceField(
+        choices=ENTRY_CHOICES, widget=forms.RadioSelect, label="This month"
+    )
+    reason = _text(
+        "reason",
+        required=False,
+        label="Why is the figure not available?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    performance_overview = _text(
+        "performance_overview",
+        required=False,
+        label="Performance overview",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    actions = _text(
+        "actions",
+        required=False,
+        label="Actions to sustain or improve performance",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    benchmarking = _text(
+        "benchmarking",
+        required=False,
+        label="Benchmarking",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm_note = _text(
+        "confirm_note",
+        required=False,
+        label="Note confirming an unusual figure",
+        help_text="Needed only when the figure is far from last year's or outside its usual range.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        indicator: Indicator,
+        categories: list[IndicatorCategory],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.categories = categories
+        kind = indicator.kind
+        unit = indicator.unit or "figure"
+        whole = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
+        if categories:
+            for c in categories:
+                self.fields[f"category-{c.code}"] = forms.CharField(
+                    required=False,
+                    label=c.label,
+                    help_text=(
+                        "n/N, e.g. 31/461"
+                        if kind == "ratio"
+                        else f'A whole number, or "suppressed" for a count under '
+                        f"{indicator.suppression_threshold}"
+                        if indicator.suppression_threshold
+                        else "A whole number"
+                    ),
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "narrow"}),
+                )
+        elif kind == "ratio":
+            self.fields["numerator"] = forms.IntegerField(label="Number successful", **whole)
+            self.fields["denominator"] = forms.IntegerField(label="Total (out of)", **whole)
+        elif kind == "rolling":
+            self.fields["value"] = forms.DecimalField(
+                label=f"Figure ({unit})",
+                min_value=0,
+                max_value=MAX_FIGURE,
+                required=False,
+                max_digits=14,
+                decimal_places=4,
+            )
+        else:
+            label = "Level at the end of the month" if kind == "snapshot" else f"Number of {unit}"
+            self.fields["value"] = forms.IntegerField(label=label, **whole)
+        if kind == "rolling" or (categories and kind != "breakdown"):
+            self.fields["reference_period"] = _text(
+                "reference_period",
+                required=False,
+                label="Period the figure covers",
+                help_text="e.g. July 2015 to June 2016, or the cohort",
+            )
+        # Field order: status, figures, reason, note, commentary.
+        order = ["entry_status"]
+        order += [n for n in self.fields if n.startswith("category-")]
+        order += [
+            n for n in ("value", "numerator", "denominator", "reference_period") if n in self.fields
+        ]
+        order += [
+            "reason",
+            "confirm_note",
+            "performance_overview",
+            "actions",
+            "benchmarking",
+            "version",
+        ]
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for c in self.categories:
+            name = f"category-{c.code}"
+            raw = (data.get(name) or "").strip()
+            if raw == "":
+                data[name] = None
+            elif raw.lower() in {"suppressed", "<10", "s"}:
+                data[name] = "suppressed"
+            elif "/" in raw or " of " in raw:  # a ratio per category: "31/461" or "31 of 461"
+                parts = raw.replace(" of ", "/").split("/")
+                try:
+                    data[name] = {
+                        "numerator": int(parts[0].replace(",", "")),
+                        "denominator": int(parts[1].replace(",", "")),
+                    }
+                except (ValueError, IndexError):
+                    self.add_error(name, "Enter the figure as n/N, e.g. 31/461.")
+            else:
+                try:
+                    data[name] = int(raw.replace(",", ""))
+                except ValueError:
+                    self.add_error(name, "Enter a whole number, or “suppressed”.")
+        return data
+
+    def to_entry(self) -> Entry:
+        """The cleaned form as an Entry for the service (call after is_valid)."""
+        data = self.cleaned_data
+        categories = None
+        if self.categories:
+            categories = {
+                c.code: data[f"category-{c.code}"]
+                for c in self.categories
+                if data.get(f"category-{c.code}") is not None
+            }
+        value = data.get("value")
+        decimal_value = None
+        if isinstance(value, Decimal):
+            if value == value.to_integral_value():
+                value = int(value)
+            else:
+                decimal_value, value = value, None
+        return Entry(
+            entry_status=data["entry_status"],
+            value=value,
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            decimal_value=decimal_value,
+            categories=categories or None,
+            reference_period=data.get("reference_period") or "",
+            reason=data.get("reason") or "",
+            confirm_note=data.get("confirm_note") or "",
+            performance_overview=data.get("performance_overview") or "",
+            actions=data.get("actions") or "",
+            benchmarking=data.get("benchmarking") or "",
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you returning it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The agency lead reads this and is e-mailed a link.",
+    )
+
+
+class OverrideForm(forms.Form):
+    rag = forms.ChoiceField(
+        label="Rating to print",
+        choices=[
+            ("", "No override: use the computed rating"),
+            ("R", "Red"),
+            ("A", "Amber"),
+            ("G", "Green"),
+            ("None", "None (not rated)"),
+        ],
+        required=False,
+    )
+    justification = forms.CharField(
+        required=False,
+        label="Justification (printed on the pack)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RoundForm(forms.Form):
+    month = forms.CharField(label="Month", help_text="YYYY-MM, e.g. 2017-02")
+    deadline = forms.DateField(
+        label="Submission deadline",
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_month(self) -> dt.date:
+        raw = self.cleaned_data["month"].strip()
+        try:
+            return dt.datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError("Enter the month as YYYY-MM, e.g. 2017-02.") from None
+
+
+class PublishForm(forms.Form):
+    change_note = forms.CharField(
+        required=False,
+        label="What changed (needed from version 2 on)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs correcting?", widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,152 @@
+"""Rounds: create, close, reopen, open the next month's; the lock, save and transition helpers
+that publishing (``packs.publish``) and a submission's reopening share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from csp import permissions
+from indicators.engine.periods import add_months, month_label
+from indicators.models import Indicator
+from submissions.cycle import workflow
+from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
+from submissions.models import (
+    ReportingRound,
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+
+def round_create(
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any, now: dt.datetime
+) -> ReportingRound:
+    """Open a round for a month, with one not-started submission per indicator."""
+    if not permissions.can_manage_rounds(user, partnership_id):
+        raise PermissionDenied("Only the partnership coordinator can open a round.")
+    return _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=user)
+
+
+def _round_create(
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any | None
+) -> ReportingRound:
+    if month.day != 1:
+        raise CycleError("A round is for a whole month.")
+    if deadline < month:
+        raise CycleError("The deadline cannot be before the month it reports on.")
+    already = RoundConflict(f"There is already a {month_label(month)} round.")
+    try:
+        with transaction.atomic():
+            if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+                raise already
+            round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
+            round_._history_user = user  # type: ignore[attr-defined]
+            round_.save()
+            Submission.objects.bulk_create(
+                Submission(round=round_, indicator=indicator)
+                for indicator in Indicator.objects.all()
+            )
+            return round_
+    except IntegrityError:
+        # Two requests for the same month: the unique constraint lets one through.
+        if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+            raise already from None
+        raise
+
+
+def round_lock(round_id: int) -> ReportingRound:
+    """The round, locked until the transaction ends: every change of a round's state happens
+    under this lock, so two requests acting on one round run one after the other and the
+    second sees the state the first left."""
+    try:
+        return (
+            ReportingRound.objects.select_for_update(of=("self",))
+            .select_related("partnership__area")
+            .get(pk=round_id)
+        )
+    except ReportingRound.DoesNotExist:
+        raise CycleError(f"There is no round {round_id}.") from None
+
+
+def round_save(round_: ReportingRound, user: Any, reason: str, fields: Iterable[str]) -> None:
+    round_._history_user = user  # type: ignore[attr-defined]
+    round_._change_reason = reason  # type: ignore[attr-defined]
+    round_.save(update_fields=list(fields))
+
+
+def round_next_state(round_: ReportingRound, action: workflow.RoundAction) -> workflow.RoundState:
+    try:
+        return workflow.next_round_state(round_.status, action)
+    except workflow.RoundTransitionError as exc:
+        if (round_.status, action) == (RoundStatus.PUBLISHED, workflow.RoundAction.PUBLISH):
+            latest = round_.versions.order_by("-number").values_list("number", flat=True).first()
+            raise RoundConflict(
+                f"Version {latest or 1} is already published and nothing has been reopened: "
+                "reopen the round for a correction first."
+            ) from None
+        raise RoundConflict(f"{month_label(round_.month)}: {exc}") from None
+
+
+def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound:
+    """Close an open round for entries (open -> closed); it can then only be published."""
+    with transaction.atomic():
+        round_ = round_lock(round_id)
+        if not permissions.can_manage_rounds(user, round_.partnership_id):
+            raise PermissionDenied("Only the partnership coordinator can close a round.")
+        round_.status = round_next_state(round_, workflow.RoundAction.CLOSE)
+        round_.closed_at = now
+        round_save(round_, user, "closed for entries", ["status", "closed_at"])
+        return round_
+
+
+def round_reopen(*, round_id: int, user: Any, reason: str, now: dt.datetime) -> ReportingRound:
+    """Reopen a published round for a correction (published -> reopened).
+
+    Its approved items stay approved: the coordinator then reopens the ones to correct, or
+    overrides a rating, and publishes the result as the next version. ``reason`` is kept in the
+    round's audit trail.
+    """
+    refuse_bad_text("reopen_reason", reason.strip())
+    if not reason.strip():
+        raise CycleError("Say what needs correcting: it is kept in the round's audit trail.")
+    with transaction.atomic():
+        round_ = round_lock(round_id)
+        if not permissions.can_reopen_round(user, round_.partnership_id):
+            raise PermissionDenied("Only the partnership coordinator can reopen a round.")
+        round_.status = round_next_state(round_, workflow.RoundAction.REOPEN)
+        round_save(round_, user, f"reopened for a correction: {reason.strip()}", ["status"])
+        return round_
+
+
+def rounds_open_next(*, today: dt.date, deadline_day: int = 10) -> list[ReportingRound]:
+    """Open each partnership's round for the month just ended, if nobody has yet.
+
+    Run by beat on the first of the month; the deadline is ``deadline_day`` of the current month.
+    """
+    from csp.models import Partnership
+
+    month = add_months(today.replace(day=1), -1)
+    deadline = today.replace(day=min(deadline_day, 28))
+    opened = []
+    for partnership_id in Partnership.objects.values_list("id", flat=True):
+        if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
+            continue
+        opened.append(
+            _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=None)
+        )
+    return opened
+
+
+def round_publish_blockers(round_: ReportingRound) -> list[str]:
+    """Why the round cannot be published yet (empty when it can)."""
+    pending = (
+        round_.submissions.exclude(status=SubmissionStatus.APPROVED)
+        .select_related("indicator")
+        .order_by("indicator__pack_order")
+    )
+    return [f"{s.indicator.title}: {s.get_status_display().lower()}" for s in pending]

@@ -1,0 +1,201 @@
+"""Chart data for pack pages: one builder, served as Chart.js JSON and drawn as SVG for the PDF.
+
+``views.PackChartView`` (django-chartjs's line-chart view) serves it trimmed to the two keys
+Chart.js reads (labels and datasets), with numbers as numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
+    "#1d70b8",
+    "#505a5f",
+    "#d4351c",
+    "#0b0c0c",
+    "#00703c",
+    "#f47738",
+    "#b1b4b6",
+)
+CHARTS = {
+    "year": "This year against last year, by month",
+    "cumulative": "Year to date against the target to date",
+    "xmr": "Statistical process control (XmR) chart",
+}
+SIGNAL_COLOURS = {"improving": GREEN, "concerning": RED, "neutral": ORANGE}
+
+
+def available_charts(page: dict[str, Any]) -> list[str]:
+    chart = page.get("chart") or {}
+    names = ["year"]
+    if chart.get("target_to_date"):
+        names.append("cumulative")
+    if chart.get("xmr"):
+        names.append("xmr")
+    return names
+
+
+def chart_data(page: dict[str, Any], name: str, fy_label: str) -> dict[str, Any]:
+    """{"labels": [...], "datasets": [...]} for one of a page's charts."""
+    chart = page.get("chart") or {}
+    if name == "year":
+        return {
+            "labels": chart.get("labels", []),
+            "datasets": [
+                {
+                    "label": fy_label,
+                    "data": chart.get("this_year", []),
+                    "borderColor": BLUE,
+                    "backgroundColor": BLUE,
+                },
+                {
+                    "label": "Last year",
+                    "data": chart.get("last_year", []),
+                    "borderColor": GREY,
+                    "backgroundColor": GREY,
+                    "borderDash": [6, 4],
+                },
+            ],
+        }
+    if name == "cumulative" and chart.get("target_to_date"):
+        return {
+            "labels": chart.get("labels", []),
+            "datasets": [
+                {
+                    "label": "Year to date",
+                    "data": chart.get("cumulative", []),
+                    "borderColor": BLUE,
+                    "backgroundColor": BLUE,
+                },
+                {
+                    "label": "Target to date",
+                    "data": chart["target_to_date"],
+                    "borderColor": RED,
+                    "backgroundColor": RED,
+                    "borderDash": [6, 4],
+                },
+            ],
+        }
+    if name == "xmr" and chart.get("xmr"):
+        xmr = chart["xmr"]
+        n = len(xmr["labels"])
+        return {
+            "labels": xmr["labels"],
+            "datasets": [
+                {
+                    "label": "Value",
+                    "data": xmr["values"],
+                    "borderColor": GREY,
+                    "backgroundColor": GREY,
+                    "pointBackgroundColor": [
+                        SIGNAL_COLOURS.get(s or "", GREY) for s in xmr["signals"]
+                    ],
+                    "pointRadius": [5 if s else 3 for s in xmr["signals"]],
+                },
+                {
+                    "label": "Mean",
+                    "data": [xmr["mean"]] * n,
+                    "borderColor": BLACK,
+                    "pointRadius": 0,
+                },
+                {
+                    "label": "Upper process limit",
+                    "data": [xmr["upper"]] * n,
+                    "borderColor": LIGHT,
+                    "borderDash": [4, 4],
+                    "pointRadius": 0,
+                },
+                {
+                    "label": "Lower process limit",
+                    "data": [xmr["lower"]] * n,
+                    "borderColor": LIGHT,
+                    "borderDash": [4, 4],
+                    "pointRadius": 0,
+                },
+            ],
+        }
+    raise Http404("No such chart for this indicator")
+
+
+def fy_label(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    start = year if mon >= 4 else year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def svg_line_chart(
+    data: dict[str, Any], *, width: int = 520, height: int = 220, title: str = ""
+) -> str:
+    """A server-drawn SVG of the same data (WeasyPrint runs no JavaScript)."""
+    from html import escape
+
+    labels = data["labels"]
+    series = [d for d in data["datasets"] if any(v is not None for v in d["data"])]
+    values = [v for d in series for v in d["data"] if v is not None]
+    left, right, top, bottom = 48, 10, 24, 36
+    if not values or not labels:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60" '
+            f'role="img" aria-label="{escape(title)}: no data"><text x="4" y="30" '
+            f'font-size="12">No data to chart</text></svg>'
+        )
+    lo, hi = min(0.0, min(values)), max(values)
+    hi = hi if hi > lo else lo + 1
+    span_x = max(1, len(labels) - 1)
+
+    def x(i: int) -> float:
+        return left + (width - left - right) * i / span_x
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - (v - lo) / (hi - lo))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f'<text x="{left}" y="14" font-size="11" font-weight="bold">{escape(title)}</text>',
+    ]
+    for frac in (0, 0.5, 1):
+        v = lo + (hi - lo) * frac
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+            f'stroke="#e5e5e5"/><text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="9" '
+            f'text-anchor="end">{v:,.0f}</text>'
+        )
+    for i, label in enumerate(labels):
+        if len(labels) <= 12 or i % 3 == 0:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="9" '
+                f'text-anchor="middle">{escape(str(label))}</text>'
+            )
+    for n, d in enumerate(series):
+        colour = d.get("borderColor", BLACK)
+        dash = ' stroke-dasharray="5,3"' if d.get("borderDash") else ""
+        path, pen = [], "M"
+        for i, v in enumerate(d["data"]):
+            if v is None:
+                pen = "M"
+                continue
+            path.append(f"{pen}{x(i):.1f},{y(v):.1f}")
+            pen = "L"
+        if path:
+            parts.append(
+                f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            )
+        points = d.get("pointBackgroundColor")
+        if isinstance(points, list):
+            for i, v in enumerate(d["data"]):
+                if v is not None:
+                    parts.append(
+                        f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{points[i]}"/>'
+                    )
+        ly = height - 10
+        lx = left + n * 130
+        parts.append(
+            f'<line x1="{lx}" x2="{lx + 16}" y1="{ly - 3}" y2="{ly - 3}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/><text x="{lx + 20}" y="{ly}" '
+            f'font-size="9">{escape(d.get("label", ""))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

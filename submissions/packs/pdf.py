@@ -1,0 +1,170 @@
+"""The whole pack as one PDF (WeasyPrint), with server-drawn SVG charts from the chart data."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
+from submissions.models import PackPdf, PackVersion, PdfStatus
+from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
+from submissions.packs.pages import fy_labels, fy_table, summary_rows
+
+logger = logging.getLogger(__name__)
+
+
+# The task lives beside the service that queues it, so neither imports the other in a circle;
+# ``submissions.tasks`` lists it for Celery's autodiscovery. Its name is in beat schedules and
+# queued messages: it never changes.
+@shared_task(name="submissions.render_pack_pdf", **JOB_RETRY)
+def render_pack_pdf(*, pdf_id: int) -> str:
+    return pack_pdf_render(pdf_id=pdf_id, now=timezone.now())
+
+
+def _queue(pdf_id: int, now: dt.datetime) -> None:
+    queue_on_commit(render_pack_pdf, model=PackPdf, pk=pdf_id, now=now, pdf_id=pdf_id)
+
+
+def _lost(now: dt.datetime) -> Q:
+    """Records whose task was lost: never handed to the broker, handed over but not started
+    within five minutes, or started and not moved for fifteen (its worker died)."""
+    return Q(status=PdfStatus.PENDING) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lte=now - QUEUE_GRACE)
+    ) | Q(status=PdfStatus.RUNNING) & (Q(updated_at__isnull=True) | Q(updated_at__lte=now - STALL))
+
+
+def _requeue(pdf_id: int, now: dt.datetime, step: str) -> None:
+    PackPdf.objects.filter(pk=pdf_id).update(
+        status=PdfStatus.PENDING,
+        progress=0,
+        error="",
+        step=step,
+        requested_at=now,
+        queued_at=now,
+        updated_at=now,
+    )
+    _queue(pdf_id, now)
+
+
+def pack_pdf_request(*, version: PackVersion, now: dt.datetime) -> tuple[PackPdf, bool]:
+    """The version's PDF record, created (and its task queued on commit) the first time; a
+    failed PDF, or one whose task was lost, is queued again."""
+    with transaction.atomic():
+        pdf, created = PackPdf.objects.get_or_create(
+            version=version,
+            defaults={
+                "requested_at": now,
+                "queued_at": now,
+                "updated_at": now,
+                "step": "Waiting to start",
+            },
+        )
+        if created:
+            _queue(pdf.pk, now)
+        elif (
+            pdf.status == PdfStatus.FAILED
+            or PackPdf.objects.select_for_update(skip_locked=True)
+            .filter(_lost(now), pk=pdf.pk)
+            .exists()
+        ):
+            _requeue(pdf.pk, now, "Waiting to start")
+    return pdf, created
+
+
+def pack_pdfs_sweep(*, now: dt.datetime) -> str:
+    """Queue again every PDF whose task was lost (see ``_lost``)."""
+    with transaction.atomic():
+        lost = list(
+            PackPdf.objects.select_for_update(skip_locked=True)
+            .filter(_lost(now))
+            .values_list("pk", flat=True)
+        )
+        for pdf_id in lost:
+            _requeue(pdf_id, now, "Waiting to start (queued again: its task was lost)")
+    return f"PDFs: {len(lost)} queued again."
+
+
+def _progress(pdf_id: int, progress: int, step: str, now: dt.datetime, **extra: Any) -> None:
+    PackPdf.objects.filter(pk=pdf_id).update(progress=progress, step=step, updated_at=now, **extra)
+
+
+def pack_pdf_render(*, pdf_id: int, now: dt.datetime) -> str:
+    """Produce and store the PDF. Idempotent: a PDF not waiting to be produced is left alone.
+
+    An error a retry can get past (the database) leaves the PDF waiting for the task's retry;
+    any other marks it failed for good (the page offers to try again) without a pointless retry.
+    """
+    pdf = PackPdf.objects.select_related("version__round__partnership__area").get(pk=pdf_id)
+    # Only a waiting PDF is taken, so a task queued twice (the sweep, a retry) renders it once.
+    claimed = PackPdf.objects.filter(pk=pdf_id, status=PdfStatus.PENDING).update(
+        status=PdfStatus.RUNNING, progress=5, step="Laying out the pages", updated_at=now
+    )
+    if not claimed:
+        return f"PDF {pdf_id} is {pdf.get_status_display().lower()}: nothing to do."
+    try:
+        return _render(pdf, now)
+    except TRANSIENT_ERRORS as exc:
+        logger.warning("PDF %s interrupted (%s); its task will try again", pdf_id, exc)
+        with contextlib.suppress(DatabaseError):  # else the sweep finds it stalled
+            _progress(
+                pdf_id,
+                0,
+                "Interrupted: it will be tried again",
+                now,
+                status=PdfStatus.PENDING,
+                queued_at=now,
+            )
+        raise
+    except Exception as exc:  # a broken PDF must not look as if it is still coming
+        logger.exception("PDF %s failed", pdf_id)
+        _progress(pdf_id, 0, "Failed", now, status=PdfStatus.FAILED, error=str(exc)[:2000])
+        return f"PDF {pdf_id} failed: {exc}"
+
+
+def _render(pdf: PackPdf, now: dt.datetime) -> str:
+    from weasyprint import HTML
+
+    pdf_id = pdf.pk
+    version = pdf.version
+    snapshot = version.snapshot
+    labels = fy_labels(snapshot["month"])
+    fy = labels[0][-2:]
+    pages = []
+    for page in snapshot["indicators"]:
+        row = summary_rows({"indicators": [page]})[0]
+        charts = [
+            svg_line_chart(chart_data(page, name, f"20{fy}/{int(fy) + 1:02d}"), title=CHARTS[name])
+            for name in available_charts(page)
+        ]
+        pages.append({"page": page, "row": row, "table": fy_table(page, labels), "charts": charts})
+    html = render_to_string(
+        "packs/pdf.html",
+        {
+            "snapshot": snapshot,
+            "version": version,
+            "rows": summary_rows(snapshot),
+            "pages": pages,
+        },
+    )
+    _progress(pdf_id, 40, "Rendering the PDF", now)
+    document = HTML(string=html).render()
+    content = document.write_pdf()
+    _progress(
+        pdf_id,
+        100,
+        "Ready",
+        now,
+        status=PdfStatus.DONE,
+        content=content,
+        pages=len(document.pages),
+        finished_at=now,
+    )
+    return f"PDF {pdf_id}: {len(document.pages)} pages, {len(content):,} bytes."

@@ -1,0 +1,230 @@
+"""The published packs the board reads: only frozen versions, never live figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from chartjs.views.lines import BaseLineChartView
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from csp import permissions
+from submissions.models import PackVersion
+from submissions.packs.charts import CHARTS, available_charts, chart_data, fy_label
+from submissions.packs.pages import fy_labels, fy_table, summary_rows
+from submissions.packs.snapshot import pack_changes, versions_cache_key
+
+
+def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
+    try:
+        the_month = dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise Http404("No such month") from None
+    key = versions_cache_key(area, the_month)
+    versions = cache.get(key)
+    if versions is None:
+        versions = list(
+            PackVersion.objects.filter(round__partnership__area__code=area, round__month=the_month)
+            .select_related("round__partnership", "published_by")
+            .defer("snapshot")  # loaded only for the version shown, and only on a cache miss
+            .order_by("number")
+        )
+        # Publishing deletes this key; the timeout is only a safety net.
+        cache.set(key, versions, timeout=300)
+    if not versions or not permissions.can_view_published_pack(
+        request.user, versions[0].round.partnership_id
+    ):
+        raise Http404("No published pack for that month")
+    return versions
+
+
+def _chosen(request: HttpRequest, versions: list[PackVersion]) -> PackVersion:
+    wanted = request.GET.get("version")
+    if not wanted:
+        return versions[-1]
+    match = next((v for v in versions if str(v.number) == wanted), None)
+    if match is None:
+        raise Http404("No such version")
+    return match
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    access = permissions.access_for(request.user)
+    versions = (
+        PackVersion.objects.filter(round__partnership_id__in=access.partnerships)
+        .select_related("round__partnership__area")
+        .order_by("-round__month", "number")
+    )
+    packs: dict[Any, dict[str, Any]] = {}
+    for v in versions:
+        key = (v.round.partnership.area.code, v.round.month)
+        packs.setdefault(
+            key, {"area": v.round.partnership.area, "month": v.round.month, "versions": []}
+        )["versions"].append(v)
+    return render(request, "packs/index.html", {"packs": list(packs.values())})
+
+
+@login_required
+def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    portfolio = request.GET.get("portfolio", "")
+    rag = request.GET.get("rag", "")
+    query = f"?version={version.number}" if version != versions[-1] else ""
+    # A published version never changes, so its rendered table is cached for good.
+    key = (
+        "pack-summary:"
+        + hashlib.sha256(f"{version.pk}|{portfolio}|{rag}|{query}".encode()).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _summary_body(request, versions, version, portfolio, rag, query)
+        cache.set(key, body, timeout=86_400)
+    return render(
+        request,
+        "packs/summary.html",
+        {
+            "body": body,
+            "version": version,
+            "month_label": version.round.month,
+        },
+    )
+
+
+def _summary_body(
+    request: HttpRequest,
+    versions: list[PackVersion],
+    version: PackVersion,
+    portfolio: str,
+    rag: str,
+    query: str,
+) -> str:
+    snapshot = version.snapshot
+    rows = summary_rows(snapshot)
+    counts = {"R": 0, "A": 0, "G": 0, "None": 0}
+    for row in rows:
+        counts[row.rag if row.rag in counts else "None"] += 1
+    portfolios = list(dict.fromkeys(r.portfolio for r in rows))
+    shown = [
+        r
+        for r in rows
+        if (not portfolio or r.portfolio == portfolio) and (not rag or (r.rag or "None") == rag)
+    ]
+    previous = next((v for v in versions if v.number == version.number - 1), None)
+    return render_to_string(
+        "packs/summary_body.html",
+        {
+            "version": version,
+            "versions": versions,
+            "snapshot": snapshot,
+            "rows": shown,
+            "total": len(rows),
+            "counts": counts,
+            "portfolios": portfolios,
+            "portfolio": portfolio,
+            "rag": rag,
+            "changes": pack_changes(previous.snapshot, snapshot) if previous else [],
+            "previous": previous,
+            "query": query,
+        },
+    )
+
+
+@login_required
+def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpResponse:
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    pages = version.snapshot["indicators"]
+    index = next((i for i, p in enumerate(pages) if p["code"] == code), None)
+    if index is None:
+        raise Http404("No such indicator in this pack")
+    page = pages[index]
+    summary = next(r for r in summary_rows({"indicators": [page]}))
+    return render(
+        request,
+        "packs/indicator.html",
+        {
+            "version": version,
+            "versions": versions,
+            "snapshot": version.snapshot,
+            "page": page,
+            "row": summary,
+            "table": fy_table(page, fy_labels(version.snapshot["month"])),
+            "charts": [(name, CHARTS[name]) for name in available_charts(page)],
+            "previous": pages[index - 1] if index > 0 else None,
+            "next": pages[index + 1] if index + 1 < len(pages) else None,
+            "query": f"?version={version.number}" if version != versions[-1] else "",
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, area: str, month: str, fmt: str) -> HttpResponse:
+    from submissions.packs.exports import pack_export
+
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("No such format")
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    content = pack_export(version.snapshot, fmt)
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.{fmt}"'
+    )
+    return response
+
+
+@login_required
+def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
+    """The stored PDF, or (the first time) its production queued with progress shown."""
+    from django.utils import timezone
+
+    from submissions.packs.pdf import pack_pdf_request
+
+    versions = _versions(request, area, month)
+    version = _chosen(request, versions)
+    record, _created = pack_pdf_request(version=version, now=timezone.now())
+    record.refresh_from_db()
+    if record.status == "done":
+        response = HttpResponse(bytes(record.content), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.pdf"'
+        )
+        return response
+    return render(
+        request,
+        "packs/pdf_progress.html",
+        {
+            "record": record,
+            "snapshot": version.snapshot,
+            "version": version,
+        },
+    )
+
+
+class PackChartView(BaseLineChartView):
+    """JSON for Chart.js: labels and datasets only (no view, no URL parameters)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        versions = _versions(request, kwargs["area"], kwargs["month"])
+        version = _chosen(request, versions)
+        page = next(
+            (p for p in version.snapshot["indicators"] if p["code"] == kwargs["code"]), None
+        )
+        if page is None:
+            raise Http404("No such indicator in this pack")
+        self._payload = chart_data(page, kwargs["name"], fy_label(version.snapshot["month"]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}
