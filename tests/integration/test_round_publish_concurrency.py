@@ -17,6 +17,7 @@ from django.db import connection
 from submissions.cycle import services
 from submissions.demo import demo_load
 from submissions.models import PackVersion, ReportingRound, Submission
+from submissions.packs import publish
 
 pytestmark = [
     pytest.mark.postgres,
@@ -45,7 +46,7 @@ def test_twenty_concurrent_publishes_make_exactly_one_version() -> None:
     failed: list[BaseException] = []
     record = threading.Lock()
 
-    def publish() -> None:
+    def publish_once() -> None:
         try:
             start.wait(timeout=60)
             # A change note on every request: before the fix, each one became a new version.
@@ -64,7 +65,7 @@ def test_twenty_concurrent_publishes_make_exactly_one_version() -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=publish) for _ in range(REQUESTS)]
+    threads = [threading.Thread(target=publish_once) for _ in range(REQUESTS)]
     for thread in threads:
         thread.start()
     for thread in threads:
