@@ -84,8 +84,8 @@ class Month:
     status: str = "reported"  # reported | not_available | absent
 
 
-def _month(rng: random.Random) -> Month:
-    status = rng.choices(["reported", "not_available", "absent"], weights=[12, 1, 1])[0]
+def _month(rng: random.Random, reported: int) -> Month:
+    status = rng.choices(["reported", "not_available", "absent"], weights=[reported, 1, 1])[0]
     return Month(rng.randint(0, 400), status)
 
 
@@ -104,19 +104,25 @@ class Scenario:
     mode: str  # "from" (an import, then recompute --from) | "one_value" (an approval)
     cut: int  # may be after the last month
     changes: int  # how many months an import changes ("from" mode)
+    reported: int = 12  # a month is reported, not available or absent in the odds reported:1:1
 
     def build(self) -> tuple[dt.date, list[list[Month]], list[tuple[int, int, Month]]]:
         """The first month, each area's series, and the changes as (area, offset, month)."""
         rng = random.Random(self.seed)
-        series = [[_month(rng) for _ in range(self.length)] for _ in range(AREAS)]
+        series = [[_month(rng, self.reported) for _ in range(self.length)] for _ in range(AREAS)]
         if self.mode == "from":
             # An import from the cut on: changed months, and up to three new months at the end.
             changes = [
-                (rng.randrange(AREAS), rng.randint(self.cut, self.length + 2), _month(rng))
+                (
+                    rng.randrange(AREAS),
+                    rng.randint(self.cut, self.length + 2),
+                    _month(rng, self.reported),
+                )
                 for _ in range(self.changes)
             ]
         else:
-            changes = [(rng.randrange(AREAS), min(self.cut, self.length - 1), _month(rng))]
+            month = _month(rng, self.reported)
+            changes = [(rng.randrange(AREAS), min(self.cut, self.length - 1), month)]
         return add_months(FIRST, self.start), series, changes
 
 
@@ -130,6 +136,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         mode=draw(st.sampled_from(["from", "one_value"])),
         cut=draw(st.integers(0, length + 1)),
         changes=draw(st.integers(0, 8)),
+        # Mostly dense series; sometimes sparse ones, whose SPC baseline may not be complete.
+        reported=draw(st.sampled_from([12, 12, 12, 6, 2, 1])),
     )
 
 
@@ -197,6 +205,10 @@ def _store_month(indicators: list[Indicator], area: Area, month: dt.date, m: Mon
 # An import that adds months after a gap, from a --from month past the old last month: the gap's
 # "not submitted" months lie before the --from month but did not exist before the import.
 @example(Scenario(length=42, seed=2868087855, start=4, mode="from", cut=43, changes=7))
+# A sparse series whose SPC limits the imported months create, or take away: every earlier month
+# with no point (not available, not submitted) records whether the series has limits.
+@example(Scenario(length=40, seed=1455599040, start=6, mode="from", cut=37, changes=5, reported=1))
+@example(Scenario(length=45, seed=557010608, start=4, mode="from", cut=33, changes=4, reported=1))
 @given(scenarios())
 def test_an_incremental_recompute_from_any_month_writes_the_rows_of_a_full_recompute(
     scenario: Scenario,
