@@ -8,18 +8,15 @@ signals and icons included, and every rank as the nightly full recompute would.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import random
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from csp.celery import app
 from csp.models import Area, ComparatorGroup, GroupMembership, Population, PopulationSeries
 from indicators.engine.periods import add_months
 from indicators.models import (
@@ -31,8 +28,7 @@ from indicators.models import (
     Target,
 )
 from indicators.services import METRIC_FIELDS, metrics_recompute, metrics_recompute_after_change
-from submissions.imports.month_values import month_values_import
-from tests.integration.test_imports import HEADER, csv_bytes
+from tests.recompute_comparison import BOROUGH, borough_month_values, recompute_from_against_full
 
 pytestmark = pytest.mark.django_db
 
@@ -251,44 +247,23 @@ def test_an_incremental_recompute_from_any_month_writes_the_rows_of_a_full_recom
 def test_recompute_from_december_after_importing_five_years_of_a_borough_changes_nothing(
     django_capture_on_commit_callbacks, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    """The acceptance check of issue 10, on the command an operator runs after an import."""
-    rng = random.Random(57)
-    barnet = Area.objects.get(name="Barnet")
-    months = [add_months(dt.date(2012, 1, 1), i) for i in range(60)]  # Jan 2012 - Dec 2016
-    codes = ["tno", "burglary", "robbery", "criminal-damage", "violence-with-injury"]
-    rows = []
-    for code in codes:
-        level = rng.randint(20, 1500)
-        for i, m in enumerate(months):  # a level that grows, so a late baseline differs
-            value = max(0, int(rng.gauss(level * (1 + i / 40), level * 0.15)))
-            rows.append([barnet.code, code, m.strftime("%Y-%m"), value])
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            month_values_import(
-                content=csv_bytes(HEADER, rows), filename="barnet.csv", user=None, now=T0
-            )
-    finally:
-        app.conf.task_always_eager = saved
-    call_command("recompute", "--from", "2016-12", stdout=io.StringIO())
-    after_from = _store()
-    call_command("recompute", stdout=io.StringIO())
-    full = _store()
-    dec = dt.date(2016, 12, 1)
-    tno = Indicator.objects.get(code="tno").id
-    row = DerivedMetric.objects.get(indicator_id=tno, area=barnet, month=dec)
+    """The acceptance check of issue 10, on the command an operator runs after an import (also
+    runnable on a fresh database: bench/compare_recompute.py)."""
+    outcome = recompute_from_against_full(
+        now=T0, committing=lambda: django_capture_on_commit_callbacks(execute=True)
+    )
     with capsys.disabled():
-        print(
-            f"\n  recompute --from 2016-12 vs full: {len(full[0])} derived rows, "
-            f"{sum(a != b for a, b in zip(after_from[0], full[0], strict=False))} differ; "
-            f"{len(full[1])} ranks, equal: {after_from[1] == full[1]}; "
-            f"Barnet TNO Dec 2016 SPC mean {row.spc_mean:.1f}, upper {row.spc_upper:.1f}"
-        )
-    assert after_from[0] == full[0], _first_difference(after_from[0], full[0])
-    assert after_from[1] == full[1]
+        print("\n  " + "\n  ".join(outcome.lines()))
+    for metrics, ranks in (outcome.after_import, outcome.after_from):
+        assert metrics.differences == 0, metrics.first
+        assert ranks.differences == 0, ranks.first
+    assert outcome.after_from[0].rows > 0
+    assert outcome.signals > 0, "the step up in April 2014 should flag special cause"
     # The limits come from the series' first twelve months (Jan-Dec 2012), not from Dec 2014 on.
-    base = [
-        next(r[3] for r in rows if r[1] == "tno" and r[2] == f"2012-{k:02d}") for k in range(1, 13)
-    ]
+    _content, rows = borough_month_values()
+    base = [int(r[3]) for r in rows if r[1] == "tno" and r[2] < "2013"]
+    row = DerivedMetric.objects.get(
+        indicator__code="tno", area__code=BOROUGH, month=dt.date(2016, 12, 1)
+    )
+    assert len(base) == 12
     assert row.spc_mean == pytest.approx(sum(base) / 12)
