@@ -28,6 +28,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import Partnership
+from indicators.engine.formatting import month_label
 from indicators.models import Indicator
 from submissions.cycle.validation import ENTRY_FIELDS, EntryStatus
 from submissions.cycle.workflow import RoundState, State
@@ -71,7 +72,7 @@ class ReportingRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partnership.area.display_name} {self.month:%B %Y}"
+        return f"{self.partnership.area.display_name} {month_label(self.month)}"
 
 
 class Submission(models.Model):

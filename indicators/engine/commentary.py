@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from indicators.engine.formatting import figure, month_label, number, rate_per
+from indicators.engine.formatting import figure, month_label, number, percent, rate_per
 from indicators.engine.measures import MonthMetrics
 from indicators.engine.periods import MONTH_NAMES, add_months
 from indicators.engine.vocabulary import COUNT_KINDS, IndicatorKind
@@ -254,7 +254,7 @@ def check_commentary(text: str, f: Facts) -> list[Finding]:
                         Finding(
                             sentence,
                             f"says {whole}{frac or ''}% where the {label} change is "
-                            f"{abs(change_pct):.1f}%",
+                            f"{percent(abs(change_pct), 1)}",
                         )
                     )
                 continue

@@ -14,7 +14,7 @@ from django.db import models
 
 from csp import permissions
 from csp.models import Area
-from indicators.engine.formatting import number
+from indicators.engine.formatting import month_label, number
 from indicators.models import ValueStatus
 from indicators.services import recompute_request
 from submissions.cycle.validation import MAX_FIGURE
@@ -189,8 +189,8 @@ class OwnAreas:
             area.id, dt.date.min
         ):
             return (
-                f"{area.name}'s figures for {month:%B %Y} go through the monthly cycle (a round "
-                "or a published pack covers that month): enter them as a submission"
+                f"{area.name}'s figures for {month_label(month)} go through the monthly cycle "
+                "(a round or a published pack covers that month): enter them as a submission"
             )
         return None
 
