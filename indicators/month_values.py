@@ -11,6 +11,7 @@ from indicators.models import (
     Indicator,
     IndicatorCategory,
     MonthValue,
+    ValueStatus,
 )
 from indicators.recompute.requests import recompute_request
 
@@ -20,7 +21,7 @@ class ApprovedFigure:
     """One row of the approved store to write: whole-month (category None) or per category."""
 
     category: str | None
-    status: str = "reported"
+    status: str = ValueStatus.REPORTED
     value: int | None = None
     numerator: int | None = None
     denominator: int | None = None

@@ -2,5 +2,7 @@
 
 ``periods`` months and financial years; ``measures`` YTD, R12, changes, rates, ratios, snapshots,
 breakdowns and completeness; ``rag`` targets to date and ratings; ``spc`` XmR charts;
-``ranks`` positions in comparator groups; ``commentary`` drafts and contradiction checks.
+``ranks`` positions in comparator groups; ``commentary`` drafts and contradiction checks;
+``vocabulary`` the kinds and statuses the models' choices are built from; ``formatting`` how
+every figure, percentage, rate, month and year is printed, here and everywhere else.
 """

@@ -11,8 +11,8 @@ from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
 from indicators.models import DerivedMetric, Indicator, MonthValue, Target
-from submissions.cycle.validation import TEXT_LIMITS
-from submissions.models import PackVersion, ReportingRound, Submission
+from submissions.cycle.validation import MAX_FIGURE, TEXT_LIMITS, EntryStatus
+from submissions.models import AUDITED_FIELDS, PackVersion, ReportingRound, Submission
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -133,29 +133,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = [
-            "id",
-            "indicator",
-            "month",
-            "status",
-            "entry_status",
-            "value",
-            "numerator",
-            "denominator",
-            "decimal_value",
-            "categories",
-            "reference_period",
-            "reason",
-            "confirm_note",
-            "performance_overview",
-            "actions",
-            "benchmarking",
-            "return_reason",
-            "rag_override",
-            "rag_override_justification",
-            "version",
-            "updated_at",
-        ]
+        fields = ["id", "indicator", "month", *AUDITED_FIELDS, "version", "updated_at"]
         read_only_fields = [
             "id",
             "indicator",
@@ -200,14 +178,16 @@ class EntrySerializer(InputSerializer):
 
     version = serializers.IntegerField()
     entry_status = serializers.ChoiceField(
-        choices=["reported", "not_collected", "not_available"], default="reported"
+        choices=[s.value for s in EntryStatus], default=EntryStatus.REPORTED.value
     )
-    value = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**12)
+    value = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
+    )
     numerator = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**12
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
     )
     denominator = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**12
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
     )
     decimal_value = serializers.DecimalField(
         required=False, allow_null=True, max_digits=14, decimal_places=4, min_value=0

@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,10 +22,10 @@ from django.urls import reverse
 
 from csp import permissions
 from csp.models import Role, RoleKind
-from indicators.engine.periods import month_label
+from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
-from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_of
+from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_figures, entry_of
 from submissions.cycle.errors import (
     ConcurrentEdit,
     CycleError,
@@ -131,34 +130,7 @@ def _concurrent(sub: Submission, entry: Entry) -> ConcurrentEdit:
 
 def approved_figures(sub: Submission) -> list[ApprovedFigure]:
     """The approved-store rows an approved entry becomes."""
-    if sub.entry_status in {"not_collected", "not_available"}:
-        return [ApprovedFigure(None, status=sub.entry_status, reason=sub.reason.strip())]
-    kind = sub.indicator.kind
-    period = sub.reference_period.strip()
-    if sub.categories:
-        rows = []
-        for code, raw in sub.categories.items():
-            if raw == "suppressed":
-                rows.append(ApprovedFigure(code, status="suppressed", reference_period=period))
-            elif isinstance(raw, dict):
-                rows.append(
-                    ApprovedFigure(
-                        code,
-                        numerator=raw.get("numerator"),
-                        denominator=raw.get("denominator"),
-                        reference_period=period,
-                    )
-                )
-            else:
-                rows.append(ApprovedFigure(code, value=int(raw), reference_period=period))
-        return rows
-    if kind == "ratio":
-        return [ApprovedFigure(None, numerator=sub.numerator, denominator=sub.denominator)]
-    if sub.value is None and sub.decimal_value is not None:
-        return [
-            ApprovedFigure(None, decimal_value=Decimal(sub.decimal_value), reference_period=period)
-        ]
-    return [ApprovedFigure(None, value=sub.value, reference_period=period)]
+    return entry_figures(entry_of(sub), sub.indicator.kind)
 
 
 def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:

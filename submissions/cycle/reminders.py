@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from csp.models import Role, RoleKind
-from indicators.engine.periods import month_label
+from indicators.engine.formatting import month_label
 from submissions.cycle.actions import agency_leads
 from submissions.models import (
     RoundStatus,

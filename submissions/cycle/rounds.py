@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from csp import permissions
-from indicators.engine.periods import add_months, month_label
+from indicators.engine.formatting import month_label
+from indicators.engine.periods import add_months
 from indicators.models import Indicator
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text

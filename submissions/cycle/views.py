@@ -29,13 +29,15 @@ from submissions.cycle.forms import (
 )
 from submissions.cycle.selectors import (
     commentary_draft,
+    entered_figure,
     home_data,
     review_context,
     submission_audit,
     submission_rows,
 )
+from submissions.cycle.validation import EntryStatus
 from submissions.cycle.workflow import TransitionError
-from submissions.models import PackVersion, RoundStatus, Submission
+from submissions.models import PackVersion, RoundStatus, Submission, SubmissionStatus
 
 _ID = re.compile(r"[0-9]{1,12}")
 
@@ -116,7 +118,7 @@ def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
 
 def _initial(sub: Submission) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(sub, name) for name in services.ENTRY_FIELDS}
-    initial["entry_status"] = sub.entry_status or "reported"
+    initial["entry_status"] = sub.entry_status or EntryStatus.REPORTED
     initial["version"] = sub.version
     if sub.value is None and sub.decimal_value is not None:
         initial["value"] = sub.decimal_value
@@ -192,6 +194,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle/entry.html",
         {
             "sub": sub,
+            "entered": entered_figure(sub),
             "form": form,
             "editable": editable and permissions.can_edit_submission(request.user, sub),
             "draft": commentary_draft(sub) if request.method == "POST" else draft,
@@ -308,7 +311,7 @@ def review(request: HttpRequest) -> HttpResponse:
                 for _sid, why in result.skipped:
                     messages.warning(request, f"Not approved: {why}.")
         return redirect(request.get_full_path())
-    status = request.GET.get("status", "submitted")
+    status = request.GET.get("status", SubmissionStatus.SUBMITTED)
     agency = request.GET.get("agency", "")
     portfolio = request.GET.get("portfolio", "")
     subs = Submission.objects.filter(round__partnership=partnership).exclude(

@@ -21,12 +21,33 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class State(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
+class Choice(StrEnum):
+    """A value with the label the models' choices and the pages show.
+
+    The same small class as ``indicators.engine.vocabulary.Choice``: the contracts keep the
+    cycle's rules and the engine from importing each other (or Django's TextChoices)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Choice:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class State(Choice):
+    """A submission's state (``submissions.models.SubmissionStatus`` is this enum)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
 
 
 class Action(StrEnum):
@@ -86,11 +107,15 @@ def _past(action: str) -> str:
 # --- rounds -----------------------------------------------------------------------------------
 
 
-class RoundState(StrEnum):
-    OPEN = "open"  # taking entries
-    CLOSED = "closed"  # no more entries from the agencies; the coordinator finishes the review
-    PUBLISHED = "published"  # frozen as a pack version; nothing changes
-    REOPENED = "reopened"  # published, and open for a correction that becomes version N+1
+class RoundState(Choice):
+    """A round's state (``submissions.models.RoundStatus`` is this enum)."""
+
+    OPEN = "open", "Open for submissions"  # taking entries
+    # No more entries from the agencies; the coordinator finishes the review.
+    CLOSED = "closed", "Closed"
+    PUBLISHED = "published", "Published"  # frozen as a pack version; nothing changes
+    # Published, and open for a correction that becomes version N+1.
+    REOPENED = "reopened", "Reopened for a correction"
 
 
 class RoundAction(StrEnum):

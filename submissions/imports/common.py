@@ -14,11 +14,11 @@ from django.db import models
 
 from csp import permissions
 from csp.models import Area
+from indicators.engine.formatting import month_label, number
+from indicators.models import ValueStatus
 from indicators.services import recompute_request
+from submissions.cycle.validation import MAX_FIGURE
 from submissions.models import ReportingRound, RoundStatus
-
-MAX_FIGURE = 10**12
-
 
 MAX_RATE = Decimal(10**9)
 
@@ -26,7 +26,7 @@ MAX_RATE = Decimal(10**9)
 LINE = "__line__"
 
 
-STATUSES = {"", "reported", "not_collected", "not_available", "suppressed"}
+STATUSES = {"", *ValueStatus}
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ Progress = Callable[[int, str], None]
 def rows_checked(progress: Progress | None, done: int, total: int) -> None:
     """Progress through the rows (20% to 80%), every 10,000 rows."""
     if progress and done and done % 10_000 == 0:
-        progress(20 + 60 * done // max(total, 1), f"Checked {done:,} of {total:,} rows")
+        progress(20 + 60 * done // max(total, 1), f"Checked {number(done)} of {number(total)} rows")
 
 
 def cell_text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
@@ -86,7 +86,9 @@ def cell_text(row: dict[str, str], column: str, model: type[models.Model], name:
     text = row.get(column, "")
     limit = model._meta.get_field(name).max_length
     if limit is not None and len(text) > limit:
-        raise ValueError(f"{column} is {len(text):,} characters long: the limit is {limit}")
+        raise ValueError(
+            f"{column} is {number(len(text))} characters long: the limit is {limit}"
+        )
     return text
 
 
@@ -187,8 +189,8 @@ class OwnAreas:
             area.id, dt.date.min
         ):
             return (
-                f"{area.name}'s figures for {month:%B %Y} go through the monthly cycle (a round "
-                "or a published pack covers that month): enter them as a submission"
+                f"{area.name}'s figures for {month_label(month)} go through the monthly cycle "
+                "(a round or a published pack covers that month): enter them as a submission"
             )
         return None
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import tablib
 
-from indicators.models import MonthValue
+from indicators.models import MonthValue, ValueStatus
 from submissions.spreadsheet import neutralise
 
 EXPORT_COLUMNS = [
@@ -67,7 +67,7 @@ def month_values_export(
                     figure,
                     "" if mv.numerator is None else mv.numerator,
                     "" if mv.denominator is None else mv.denominator,
-                    "" if mv.status == "reported" else mv.status,
+                    "" if mv.status == ValueStatus.REPORTED else mv.status,
                     mv.reason,
                     mv.reference_period,
                     "yes" if mv.is_estimated else "",

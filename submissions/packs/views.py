@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 
 from csp import permissions
 from submissions.models import PackVersion
-from submissions.packs.charts import CHARTS, available_charts, chart_data, fy_label
-from submissions.packs.pages import fy_labels, fy_table, summary_rows
+from submissions.packs.charts import CHARTS, available_charts, chart_data
+from submissions.packs.pages import pack_table, summary_rows
 from submissions.packs.snapshot import pack_changes, versions_cache_key
 
 
@@ -155,7 +155,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "snapshot": version.snapshot,
             "page": page,
             "row": summary,
-            "table": fy_table(page, fy_labels(version.snapshot["month"])),
+            "table": pack_table(page, version.snapshot["month"]),
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
@@ -223,7 +223,7 @@ class PackChartView(BaseLineChartView):
         )
         if page is None:
             raise Http404("No such indicator in this pack")
-        self._payload = chart_data(page, kwargs["name"], fy_label(version.snapshot["month"]))
+        self._payload = chart_data(page, kwargs["name"], version.snapshot["month"])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
