@@ -74,9 +74,11 @@ def set_breakdown(
                 ytd_by_cat[c] += cat.value
     total = out.month_value
     cats: dict[str, dict[str, float | int | str | None]] = {}
+    month_values: dict[str, float | None] = {}
     for c in codes:
         cat = (obs.categories or {}).get(c) if obs is not None else None
         value = cat.value if cat is not None and cat.status == REPORTED else None
+        month_values[c] = value
         cats[c] = {
             "status": cat.status if cat is not None else NOT_SUBMITTED,
             "value": value,
@@ -85,9 +87,10 @@ def set_breakdown(
         }
     out.categories = cats
     if spec.satisfied_categories:
-        sat = [cats[c]["value"] for c in codes if c in spec.satisfied_categories]
-        if total is not None and all(v is not None for v in sat):
-            out.pct_satisfied = pct_of(sum(sat), total)  # type: ignore[arg-type]
+        sat = [month_values[c] for c in codes if c in spec.satisfied_categories]
+        known = [v for v in sat if v is not None]
+        if total is not None and len(known) == len(sat):
+            out.pct_satisfied = pct_of(sum(known), total)
         if ytd_complete and out.ytd:
             out.ytd_pct_satisfied = pct_of(
                 sum(ytd_by_cat[c] for c in codes if c in spec.satisfied_categories), out.ytd

@@ -35,9 +35,10 @@ def figure(spec: SeriesSpec, obs: Obs | None) -> float | None:
             total = obs.categories.get(spec.total_category)
             return total.value if total is not None and total.status == REPORTED else None
         parts = list(obs.categories.values())
-        if any(c.status != REPORTED or c.value is None for c in parts):
+        known = [c.value for c in parts if c.status == REPORTED and c.value is not None]
+        if len(known) < len(parts):
             return None
-        return sum(c.value for c in parts)  # type: ignore[misc]
+        return sum(known)
     if spec.kind == "ratio":
         return obs.numerator
     return obs.value
