@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from csp import permissions
 from csp.models import Role, RoleKind
+from csp.users import User
 from indicators.engine.periods import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
@@ -56,13 +57,13 @@ def _lock(submission_id: int) -> Submission:
         raise CycleError(f"There is no submission {submission_id}.") from None
 
 
-def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> None:
+def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
     sub._history_user = user  # type: ignore[attr-defined]
     sub._change_reason = reason  # type: ignore[attr-defined]
     sub.save(update_fields=[*fields, "updated_at"])
 
 
-def _accepts_entries(sub: Submission, user: Any) -> bool:
+def _accepts_entries(sub: Submission, user: User) -> bool:
     return workflow.round_takes_entries(
         sub.round.status,
         sub.status,
@@ -73,7 +74,7 @@ def _accepts_entries(sub: Submission, user: Any) -> bool:
 def submission_save(
     *,
     submission_id: int,
-    user: Any,
+    user: User,
     entry: Entry,
     expected_version: int,
     submit: bool,
@@ -161,7 +162,7 @@ def approved_figures(sub: Submission) -> list[ApprovedFigure]:
     return [ApprovedFigure(None, value=sub.value, reference_period=period)]
 
 
-def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:
+def submission_approve(*, submission_id: int, user: User, now: dt.datetime) -> Submission:
     """Approve: the figures enter the approved store and their recompute is queued."""
     with transaction.atomic():
         sub = _lock(submission_id)
@@ -192,7 +193,7 @@ def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Su
 
 
 def submission_return(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """Return to the agency with a reason; its leads are e-mailed once the change commits."""
     if not reason.strip():
@@ -256,7 +257,7 @@ class BulkResult:
 
 
 def submissions_bulk_approve(
-    *, submission_ids: Sequence[int], user: Any, now: dt.datetime
+    *, submission_ids: Sequence[int], user: User, now: dt.datetime
 ) -> BulkResult:
     """Approve the selected submissions that are submitted and clean (no warnings, no errors),
     in one transaction; the others are listed with the reason they were left.
@@ -296,7 +297,7 @@ def submissions_bulk_approve(
 
 
 def submission_override_rag(
-    *, submission_id: int, user: Any, rag: str, justification: str, now: dt.datetime
+    *, submission_id: int, user: User, rag: str, justification: str, now: dt.datetime
 ) -> Submission:
     """Override the computed rating with a written justification (printed on the pack).
 
@@ -327,7 +328,7 @@ def submission_override_rag(
 
 
 def submission_reopen(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """A correction: reopen one approved submission of a published round.
 

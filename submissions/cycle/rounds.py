@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from csp import permissions
+from csp.users import User
 from indicators.engine.periods import add_months, month_label
 from indicators.models import Indicator
 from submissions.cycle import workflow
@@ -24,7 +24,7 @@ from submissions.models import (
 
 
 def round_create(
-    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any, now: dt.datetime
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: User, now: dt.datetime
 ) -> ReportingRound:
     """Open a round for a month, with one not-started submission per indicator."""
     if not permissions.can_manage_rounds(user, partnership_id):
@@ -33,7 +33,7 @@ def round_create(
 
 
 def _round_create(
-    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any | None
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: User | None
 ) -> ReportingRound:
     if month.day != 1:
         raise CycleError("A round is for a whole month.")
@@ -73,7 +73,7 @@ def round_lock(round_id: int) -> ReportingRound:
         raise CycleError(f"There is no round {round_id}.") from None
 
 
-def round_save(round_: ReportingRound, user: Any, reason: str, fields: Iterable[str]) -> None:
+def round_save(round_: ReportingRound, user: User, reason: str, fields: Iterable[str]) -> None:
     round_._history_user = user  # type: ignore[attr-defined]
     round_._change_reason = reason  # type: ignore[attr-defined]
     round_.save(update_fields=list(fields))
@@ -92,7 +92,7 @@ def round_next_state(round_: ReportingRound, action: workflow.RoundAction) -> wo
         raise RoundConflict(f"{month_label(round_.month)}: {exc}") from None
 
 
-def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound:
+def round_close(*, round_id: int, user: User, now: dt.datetime) -> ReportingRound:
     """Close an open round for entries (open -> closed); it can then only be published."""
     with transaction.atomic():
         round_ = round_lock(round_id)
@@ -104,7 +104,7 @@ def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound
         return round_
 
 
-def round_reopen(*, round_id: int, user: Any, reason: str, now: dt.datetime) -> ReportingRound:
+def round_reopen(*, round_id: int, user: User, reason: str, now: dt.datetime) -> ReportingRound:
     """Reopen a published round for a correction (published -> reopened).
 
     Its approved items stay approved: the coordinator then reopens the ones to correct, or

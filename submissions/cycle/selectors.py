@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 
 from csp.models import Role
+from csp.users import User
 from submissions.models import ReportingRound
 
 
@@ -28,7 +29,7 @@ class HomeData:
     rounds: list[RoundSummary]
 
 
-def home_data(*, user: Any) -> HomeData:
+def home_data(*, user: User) -> HomeData:
     roles = list(Role.objects.filter(user=user).select_related("partnership", "agency"))
     partnership_ids = {r.partnership_id for r in roles}
     rounds = (

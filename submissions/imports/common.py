@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 
 from csp import permissions
 from csp.models import Area
+from csp.users import User
 from indicators.services import recompute_request
 from submissions.models import ReportingRound, RoundStatus
 
@@ -170,14 +170,14 @@ class OwnAreas:
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 
-    def foreign(self, area: Area, user: Any | None) -> str | None:
+    def foreign(self, area: Area, user: User | None) -> str | None:
         """Another partnership's own area, for a user who is not its coordinator."""
         partnership = self.partnership_of.get(area.id)
         if partnership is None or user is None or permissions.is_coordinator(user, partnership):
             return None
         return f"only {area.name}'s partnership coordinator can import its figures"
 
-    def refusal(self, area: Area, month: dt.date, user: Any | None) -> str | None:
+    def refusal(self, area: Area, month: dt.date, user: User | None) -> str | None:
         partnership = self.partnership_of.get(area.id)
         if partnership is None:
             return None

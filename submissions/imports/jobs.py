@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from csp.users import User
 from submissions.imports.benchmarks import benchmarks_import
 from submissions.imports.common import ImportRefused, ImportReport
 from submissions.imports.month_values import month_values_import
@@ -126,7 +127,7 @@ def _errors(report: ImportReport) -> list[dict[str, Any]]:
 
 
 def import_upload(
-    *, kind: str, filename: str, content: bytes, user: Any, now: dt.datetime
+    *, kind: str, filename: str, content: bytes, user: User, now: dt.datetime
 ) -> Upload:
     """Keep an uploaded file and check it: in the request up to 5,000 rows (and 5 MB to parse),
     else by a task.
@@ -154,7 +155,7 @@ def import_upload(
     return Upload(job, None)
 
 
-def import_confirm(*, job_id: int | None, user: Any, now: dt.datetime) -> ImportJob:
+def import_confirm(*, job_id: int | None, user: User, now: dt.datetime) -> ImportJob:
     """Store a checked upload: in the request if it was checked there, else by a task.
 
     Returns the job (done, refused or failed when stored here; pending when queued). Raises

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.db import transaction
 
 from csp.models import Population, PopulationSeries
+from csp.users import User
 from indicators.services import recompute_request
 from submissions.imports.common import (
     LINE,
@@ -35,7 +35,7 @@ def populations_import(
     *,
     content: bytes,
     filename: str,
-    user: Any | None,
+    user: User | None,
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,

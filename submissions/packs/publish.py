@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from csp import permissions
+from csp.users import User
 from indicators.services import metrics_recompute
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
@@ -33,7 +34,7 @@ def _forget_versions(round_: ReportingRound) -> None:
     cache.delete(versions_cache_key(round_.partnership.area.code, round_.month))
 
 
-def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetime) -> PackVersion:
+def round_publish(*, round_id: int, user: User, change_note: str, now: dt.datetime) -> PackVersion:
     """Freeze the round's pack as a new immutable version (1, then 2… after corrections).
 
     Allowed when every indicator is approved (figures, or explicitly not available/collected).
