@@ -55,7 +55,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AgencySerializer
     lookup_field = "code"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return Agency.objects.filter(
             partnership_id__in=permissions.access_for(self.request.user).partnerships
         ).order_by("name")
@@ -77,7 +77,7 @@ class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.MonthValueSerializer
     filterset_class = FigureFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return (
             MonthValue.objects.filter(figures_visible_q(self.request.user))
             .select_related("area", "indicator", "category")
@@ -89,7 +89,7 @@ class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DerivedMetricSerializer
     filterset_class = FigureFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return (
             DerivedMetric.objects.filter(figures_visible_q(self.request.user))
             .select_related("area", "indicator")
@@ -119,10 +119,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.RoundSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return rounds_visible_to(self.request.user).order_by("-month")
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         try:
             return super().get_object()
         except (ValueError, TypeError):
@@ -208,10 +208,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PackViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return packs_visible_to(self.request.user).order_by("-round__month", "number")
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return (
             s.PackVersionDetailSerializer
             if self.action == "retrieve"
@@ -251,7 +251,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = s.SubmissionSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = submissions_visible_to(self.request.user).order_by(
             "-round__month", "indicator__pack_order"
         )
@@ -332,7 +332,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return _refusal(exc)
         return Response(s.SubmissionSerializer(sub).data)
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         try:
             return super().get_object()
         except (ValueError, TypeError):

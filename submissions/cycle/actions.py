@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,8 +57,8 @@ def _lock(submission_id: int) -> Submission:
 
 
 def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
-    sub._history_user = user  # type: ignore[attr-defined]
-    sub._change_reason = reason  # type: ignore[attr-defined]
+    sub._history_user = user  # type: ignore[attr-defined]  # simple_history reads it on save
+    sub._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it on save
     sub.save(update_fields=[*fields, "updated_at"])
 
 
@@ -217,11 +216,14 @@ def submission_return(
         return sub
 
 
-def agency_leads(sub: Submission) -> list[Any]:
+def agency_leads(sub: Submission) -> list[User]:
+    owner_id = sub.indicator.owner_id
+    if owner_id is None:  # an agency lead's role always names an agency
+        return []
     ids = Role.objects.filter(
         partnership_id=sub.round.partnership_id,
         kind=RoleKind.AGENCY_LEAD,
-        agency_id=sub.indicator.owner_id,
+        agency_id=owner_id,
     ).values("user_id")
     return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
 
@@ -237,7 +239,7 @@ def _mail_return(sub: Submission) -> None:
         logger.exception("Could not e-mail the return of submission %s", sub.pk)
 
 
-def _send_return_mail(sub: Submission, leads: list[Any], link: str) -> None:
+def _send_return_mail(sub: Submission, leads: list[User], link: str) -> None:
     send_mail(
         subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
         message=(

@@ -88,7 +88,7 @@ class EntryForm(forms.Form):
         self.categories = categories
         kind = indicator.kind
         unit = indicator.unit or "figure"
-        whole = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
+        whole: dict[str, Any] = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
         if categories:
             for c in categories:
                 self.fields[f"category-{c.code}"] = forms.CharField(
@@ -144,6 +144,7 @@ class EntryForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         for c in self.categories:
             name = f"category-{c.code}"
             raw = (data.get(name) or "").strip()

@@ -213,7 +213,7 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
         changes = []
         for name in AUDITED_FIELDS:
             after = getattr(record, name)
-            before = getattr(previous, name) if previous is not None else None
+            before: object = getattr(previous, name) if previous is not None else None
             if previous is None and after in (None, "", "not_started", "reported"):
                 continue
             if before != after:
@@ -283,7 +283,7 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
             else (float(mv.decimal_value) if mv.decimal_value is not None else None)
         )
         obs = Obs(mv.status, figure, mv.numerator, mv.denominator, mv.reason)
-        if mv.category_id:
+        if mv.category is not None:
             parts.setdefault(mv.month, {})[mv.category.code] = obs
         else:
             values[mv.month] = obs

@@ -36,7 +36,7 @@ from submissions.cycle.selectors import (
     submission_rows,
 )
 from submissions.cycle.workflow import TransitionError
-from submissions.models import PackVersion, RoundStatus, Submission
+from submissions.models import PackVersion, RoundStatus, Submission, SubmissionStatus
 
 _ID = re.compile(r"[0-9]{1,12}")
 
@@ -331,7 +331,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "agency": agency,
             "portfolio": portfolio,
-            "statuses": [("", "Any status"), *Submission._meta.get_field("status").choices],
+            "statuses": [("", "Any status"), *SubmissionStatus.choices],
             "agencies": list(partnership.agencies.values_list("code", "name")),
             "portfolios": list(Portfolio.objects.values_list("id", "name")),
         },

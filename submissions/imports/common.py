@@ -84,7 +84,8 @@ def rows_checked(progress: Progress | None, done: int, total: int) -> None:
 def cell_text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
     """A text cell, refused when longer than the database column holds."""
     text = row.get(column, "")
-    limit = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    limit = field.max_length if isinstance(field, models.Field) else None
     if limit is not None and len(text) > limit:
         raise ValueError(f"{column} is {len(text):,} characters long: the limit is {limit}")
     return text

@@ -162,7 +162,11 @@ def import_confirm(*, job_id: int | None, user: User, now: dt.datetime) -> Impor
     ImportJobGone when there is nothing to confirm.
     """
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id, user=user).first()
+        job = (
+            ImportJob.objects.select_for_update().filter(pk=job_id, user=user).first()
+            if job_id is not None
+            else None
+        )
         if job is None or job.status == S.EXPIRED:
             raise ImportJobGone("That preview has expired: upload the file again.")
         if job.status == S.DONE:
@@ -242,7 +246,10 @@ def gave_up(job: ImportJob) -> str:
 
 
 def _read(job: ImportJob) -> bytes:
-    with default_storage.open(job.file.name, "rb") as f:
+    name = job.file.name
+    if not name:
+        raise FileNotFoundError(f"Import {job.pk} has no uploaded file.")
+    with default_storage.open(name, "rb") as f:
         return f.read()
 
 
@@ -364,7 +371,7 @@ def job_end(
     return summary
 
 
-def file_delete(name: str) -> None:
+def file_delete(name: str | None) -> None:
     if not name:
         return
     try:

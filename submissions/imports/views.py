@@ -59,7 +59,7 @@ def _imports(request: AuthenticatedHttpRequest, limit: UploadLimit) -> HttpRespo
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
-        if limit.exceeded or (upload is not None and upload.size > MAX_UPLOAD_BYTES):
+        if limit.exceeded or (upload is not None and (upload.size or 0) > MAX_UPLOAD_BYTES):
             context["error"] = TOO_LARGE
             return render(request, "imports/upload.html", context)
         if kind not in KINDS or upload is None:
