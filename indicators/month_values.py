@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from csp.users import User
+from csp.users import User, stamp_change
 from indicators.models import (
     Indicator,
     IndicatorCategory,
@@ -59,8 +59,7 @@ def month_values_store(
     written = 0
     for code, stale in existing.items():
         if code not in wanted:
-            stale._history_user = user  # type: ignore[attr-defined]  # simple_history reads it
-            stale._change_reason = change_reason  # type: ignore[attr-defined]  # likewise
+            stamp_change(stale, user, change_reason)
             stale.delete()
             written += 1
     for code, figure in wanted.items():
@@ -88,8 +87,7 @@ def month_values_store(
         else:
             for k, v in fields.items():
                 setattr(row, k, v)
-        row._history_user = user  # type: ignore[attr-defined]  # simple_history reads it on save
-        row._change_reason = change_reason  # type: ignore[attr-defined]  # likewise
+        stamp_change(row, user, change_reason)
         row.save()
         written += 1
     if written:

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from csp import permissions
 from csp.models import Role, RoleKind
-from csp.users import User
+from csp.users import User, stamp_change
 from indicators.engine.periods import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
@@ -57,8 +57,7 @@ def _lock(submission_id: int) -> Submission:
 
 
 def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
-    sub._history_user = user  # type: ignore[attr-defined]  # simple_history reads it on save
-    sub._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it on save
+    stamp_change(sub, user, reason)
     sub.save(update_fields=[*fields, "updated_at"])
 
 

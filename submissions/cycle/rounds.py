@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from csp import permissions
-from csp.users import User
+from csp.users import User, stamp_change
 from indicators.engine.periods import add_months, month_label
 from indicators.models import Indicator
 from submissions.cycle import workflow
@@ -45,7 +45,7 @@ def _round_create(
             if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
                 raise already
             round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
-            round_._history_user = user  # type: ignore[attr-defined]
+            stamp_change(round_, user)
             round_.save()
             Submission.objects.bulk_create(
                 Submission(round=round_, indicator=indicator)
@@ -74,8 +74,7 @@ def round_lock(round_id: int) -> ReportingRound:
 
 
 def round_save(round_: ReportingRound, user: User, reason: str, fields: Iterable[str]) -> None:
-    round_._history_user = user  # type: ignore[attr-defined]
-    round_._change_reason = reason  # type: ignore[attr-defined]
+    stamp_change(round_, user, reason)
     round_.save(update_fields=list(fields))
 
 

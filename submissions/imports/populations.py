@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from csp.models import Population, PopulationSeries
-from csp.users import User
+from csp.users import User, stamp_change
 from indicators.services import recompute_request
 from submissions.imports.common import (
     LINE,
@@ -119,8 +119,7 @@ def populations_import(
                 report.updated += 1
             if dry_run:
                 continue
-            obj._history_user = user  # type: ignore[attr-defined]
-            obj._change_reason = f"imported from {filename}"  # type: ignore[attr-defined]
+            stamp_change(obj, user, f"imported from {filename}")
             obj.save()
             touched_areas.add(area.id)
         for area_id in sorted(touched_areas):
