@@ -6,8 +6,8 @@ messages."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -74,7 +74,7 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _form_errors(form: Any) -> str:
+def _form_errors(form: forms.Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from csp.models import Role
 from csp.users import User
-from submissions.models import ReportingRound
+from submissions.models import ReportingRound, Submission
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class SubmissionRow:
     warnings: int
 
 
-def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
+def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[SubmissionRow]:
     """Rows for lists of submissions, with last month's and last year's approved figures."""
     from indicators.engine.periods import add_months
     from indicators.models import MonthValue
@@ -154,7 +154,7 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
     return rows
 
 
-def _entered_text(s: Any) -> str:
+def _entered_text(s: Submission) -> str:
     if s.status == "not_started":
         return "–"
     if s.entry_status == "not_collected":
@@ -204,7 +204,7 @@ AUDITED_FIELDS = [
 ]
 
 
-def submission_audit(submission: Any) -> list[AuditEntry]:
+def submission_audit(submission: Submission) -> list[AuditEntry]:
     """Who changed what and when, newest first, with before and after of each field."""
     records = list(submission.history.select_related("history_user").order_by("history_date"))
     out = []
@@ -231,7 +231,7 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
     return list(reversed(out))
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     if value is None or value == "":
         return "–"
     text = str(value)
@@ -245,7 +245,7 @@ class AgencyProgress:
     total: int
 
 
-def round_progress(round_: Any) -> list[AgencyProgress]:
+def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     """Completeness per agency: how many of its indicators are in each state."""
     from collections import Counter
 
@@ -258,7 +258,7 @@ def round_progress(round_: Any) -> list[AgencyProgress]:
     ]
 
 
-def commentary_draft(submission: Any, entry: Any | None = None) -> str:
+def commentary_draft(submission: Submission, entry: Any | None = None) -> str:
     """The engine's draft overview for a submission's month, with the entered figure in place.
 
     A preview for the entry form: it runs the pure engine over the approved series plus this
@@ -341,7 +341,7 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
         decimals=ind.display_decimals,
         metrics=metrics,
         per_n=ind.per_n,
-        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series_id else "",
+        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series is not None else "",
     )
     return draft_overview(facts, ranks)
 
@@ -355,7 +355,7 @@ class ReviewContext:
     warnings: list[str]
 
 
-def review_context(submission: Any) -> ReviewContext:
+def review_context(submission: Submission) -> ReviewContext:
     """What the coordinator checks an entry against: last month, last year, the SPC limits and
     the warnings the entry raises (the agency's confirming note answers them)."""
     from indicators.engine.periods import add_months

@@ -75,7 +75,7 @@ def month_of(text: str) -> dt.date:
         raise DemoDataError(f"{text!r} is not a month (YYYY-MM)") from None
 
 
-def decimal_of(value: Any) -> Decimal | None:
+def decimal_of(value: object) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.0001"))

@@ -82,7 +82,7 @@ def round_publish(*, round_id: int, user: User, change_note: str, now: dt.dateti
 _SNAPSHOT_STAMPS = frozenset({"computed_at"})
 
 
-def _without_stamps(value: Any) -> Any:
+def _without_stamps(value: object) -> object:
     if isinstance(value, dict):
         return {k: _without_stamps(v) for k, v in value.items() if k not in _SNAPSHOT_STAMPS}
     if isinstance(value, list):
@@ -90,7 +90,7 @@ def _without_stamps(value: Any) -> Any:
     return value
 
 
-def _same_snapshot(built: dict[str, Any], stored: Any) -> bool:
+def _same_snapshot(built: dict[str, Any], stored: object) -> bool:
     """Whether a new pack would show what the stored version shows. Compared as the database
     keeps it (a JSON round trip turns tuples into lists), recompute stamps left out."""
     return bool(_without_stamps(json.loads(json.dumps(built))) == _without_stamps(stored))
