@@ -30,10 +30,10 @@ def metrics_for_month(
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    indicators = Indicator.objects.order_by("pack_order", "code")
+    in_scope = Indicator.objects.order_by("pack_order", "code")
     if indicator_codes:
-        indicators = indicators.filter(code__in=indicator_codes)
-    indicators = list(indicators.values("id", "code", "kind"))
+        in_scope = in_scope.filter(code__in=indicator_codes)
+    indicators = list(in_scope.values("id", "code", "kind"))
     ids = [i["id"] for i in indicators]
     rows = {
         r.indicator_id: r

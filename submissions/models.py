@@ -184,12 +184,12 @@ class PackVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.round} v{self.number}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PublishedPackImmutable(f"{self} is published and cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise PublishedPackImmutable(f"{self} is published and cannot be deleted.")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from indicators.engine.formatting import figure, month_label, number, percent, rate_per
@@ -99,7 +100,7 @@ def r12_sentence(f: Facts) -> str | None:
     )
 
 
-def rate_sentence(f: Facts, ranks: list[dict[str, object]] | None = None) -> str | None:
+def rate_sentence(f: Facts, ranks: Sequence[Mapping[str, object]] | None = None) -> str | None:
     m = f.metrics
     if m.rate is None or not f.per_n:
         return None
@@ -172,7 +173,7 @@ def breakdown_sentence(f: Facts) -> str | None:
     return text + "."
 
 
-def draft_overview(f: Facts, ranks: list[dict[str, object]] | None = None) -> str:
+def draft_overview(f: Facts, ranks: Sequence[Mapping[str, object]] | None = None) -> str:
     """The performance overview draft for one indicator page."""
     kind = f.kind
     sentences: list[str | None]

@@ -101,7 +101,7 @@ class MonthValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        cat = f" [{self.category.code}]" if self.category_id else ""
+        cat = f" [{self.category.code}]" if self.category is not None else ""
         return f"{self.indicator.code} {self.area.code} {self.month:%Y-%m}{cat}"
 
 

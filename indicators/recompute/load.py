@@ -96,7 +96,7 @@ ORDER BY indicator_id, area_id, month
 
 
 def values_load(
-    where: str, params: list[object], category_codes: dict[int, str]
+    where: str, params: list[int], category_codes: dict[int, str]
 ) -> Iterator[tuple[tuple[int, int], dict[dt.date, Obs]]]:
     """Stream month values grouped by (indicator, area), each as {month: Obs}."""
     with connection.cursor() as cursor:
@@ -167,8 +167,9 @@ def denominators_load(
     return out
 
 
-def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[object]]:
-    clauses, params = [], []
+def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    clauses: list[str] = []
+    params: list[int] = []
     if len(catalogue.indicators) < Indicator.objects.count():
         ids = sorted(catalogue.indicators)
         clauses.append(f"indicator_id IN ({', '.join(['%s'] * len(ids))})")

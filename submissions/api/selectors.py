@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from csp import permissions
 from csp.models import Partnership
+from csp.users import AnyUser
 from submissions.models import PackVersion, ReportingRound, Submission
 
 
 def figures_visible_q(
-    user: Any,
+    user: AnyUser,
     *,
     area_field: str = "area_id",
     owner_field: str = "indicator__owner_id",
@@ -40,7 +39,7 @@ def figures_visible_q(
     return q
 
 
-def submissions_visible_to(user: Any) -> QuerySet[Submission]:
+def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
     access = permissions.access_for(user)
     q = Q(pk__in=[])
     for partnership_id in access.partnerships:
@@ -52,13 +51,13 @@ def submissions_visible_to(user: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(q).select_related("round__partnership", "indicator")
 
 
-def rounds_visible_to(user: Any) -> QuerySet[ReportingRound]:
+def rounds_visible_to(user: AnyUser) -> QuerySet[ReportingRound]:
     return ReportingRound.objects.filter(
         partnership_id__in=permissions.access_for(user).partnerships
     ).select_related("partnership__area")
 
 
-def packs_visible_to(user: Any) -> QuerySet[PackVersion]:
+def packs_visible_to(user: AnyUser) -> QuerySet[PackVersion]:
     return PackVersion.objects.filter(
         round__partnership_id__in=[
             p

@@ -10,7 +10,14 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
-from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from indicators.models import (
+    DerivedMetric,
+    Indicator,
+    IndicatorCategory,
+    MonthValue,
+    Portfolio,
+    Target,
+)
 from submissions.cycle.validation import MAX_FIGURE, TEXT_LIMITS, EntryStatus
 from submissions.models import AUDITED_FIELDS, PackVersion, ReportingRound, Submission
 
@@ -22,7 +29,9 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    members: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = ComparatorGroup
@@ -36,7 +45,9 @@ class AgencySerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Target
@@ -54,8 +65,10 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    portfolio = serializers.StringRelatedField()
-    owner = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    portfolio: serializers.StringRelatedField[Portfolio] = serializers.StringRelatedField()
+    owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -85,9 +98,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class MonthValueSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(format="%Y-%m")
 
     class Meta:
@@ -109,8 +128,12 @@ class MonthValueSerializer(serializers.ModelSerializer):
 
 
 class DerivedMetricSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(format="%Y-%m")
 
     class Meta:
@@ -128,7 +151,9 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
 
     class Meta:

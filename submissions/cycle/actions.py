@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +21,7 @@ from django.urls import reverse
 
 from csp import permissions
 from csp.models import Role, RoleKind
+from csp.users import User, stamp_change
 from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
@@ -55,13 +55,12 @@ def _lock(submission_id: int) -> Submission:
         raise CycleError(f"There is no submission {submission_id}.") from None
 
 
-def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> None:
-    sub._history_user = user  # type: ignore[attr-defined]
-    sub._change_reason = reason  # type: ignore[attr-defined]
+def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
+    stamp_change(sub, user, reason)
     sub.save(update_fields=[*fields, "updated_at"])
 
 
-def _accepts_entries(sub: Submission, user: Any) -> bool:
+def _accepts_entries(sub: Submission, user: User) -> bool:
     return workflow.round_takes_entries(
         sub.round.status,
         sub.status,
@@ -72,7 +71,7 @@ def _accepts_entries(sub: Submission, user: Any) -> bool:
 def submission_save(
     *,
     submission_id: int,
-    user: Any,
+    user: User,
     entry: Entry,
     expected_version: int,
     submit: bool,
@@ -133,7 +132,7 @@ def approved_figures(sub: Submission) -> list[ApprovedFigure]:
     return entry_figures(entry_of(sub), sub.indicator.kind)
 
 
-def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:
+def submission_approve(*, submission_id: int, user: User, now: dt.datetime) -> Submission:
     """Approve: the figures enter the approved store and their recompute is queued."""
     with transaction.atomic():
         sub = _lock(submission_id)
@@ -164,7 +163,7 @@ def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Su
 
 
 def submission_return(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """Return to the agency with a reason; its leads are e-mailed once the change commits."""
     if not reason.strip():
@@ -188,11 +187,14 @@ def submission_return(
         return sub
 
 
-def agency_leads(sub: Submission) -> list[Any]:
+def agency_leads(sub: Submission) -> list[User]:
+    owner_id = sub.indicator.owner_id
+    if owner_id is None:  # an agency lead's role always names an agency
+        return []
     ids = Role.objects.filter(
         partnership_id=sub.round.partnership_id,
         kind=RoleKind.AGENCY_LEAD,
-        agency_id=sub.indicator.owner_id,
+        agency_id=owner_id,
     ).values("user_id")
     return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
 
@@ -208,7 +210,7 @@ def _mail_return(sub: Submission) -> None:
         logger.exception("Could not e-mail the return of submission %s", sub.pk)
 
 
-def _send_return_mail(sub: Submission, leads: list[Any], link: str) -> None:
+def _send_return_mail(sub: Submission, leads: list[User], link: str) -> None:
     send_mail(
         subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
         message=(
@@ -228,7 +230,7 @@ class BulkResult:
 
 
 def submissions_bulk_approve(
-    *, submission_ids: Sequence[int], user: Any, now: dt.datetime
+    *, submission_ids: Sequence[int], user: User, now: dt.datetime
 ) -> BulkResult:
     """Approve the selected submissions that are submitted and clean (no warnings, no errors),
     in one transaction; the others are listed with the reason they were left.
@@ -268,7 +270,7 @@ def submissions_bulk_approve(
 
 
 def submission_override_rag(
-    *, submission_id: int, user: Any, rag: str, justification: str, now: dt.datetime
+    *, submission_id: int, user: User, rag: str, justification: str, now: dt.datetime
 ) -> Submission:
     """Override the computed rating with a written justification (printed on the pack).
 
@@ -299,7 +301,7 @@ def submission_override_rag(
 
 
 def submission_reopen(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """A correction: reopen one approved submission of a published round.
 

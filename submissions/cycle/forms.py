@@ -93,7 +93,7 @@ class EntryForm(forms.Form):
         self.categories = categories
         kind = indicator.kind
         unit = indicator.unit or "figure"
-        whole = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
+        whole: dict[str, Any] = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
         if categories:
             for c in categories:
                 self.fields[f"category-{c.code}"] = forms.CharField(
@@ -155,6 +155,7 @@ class EntryForm(forms.Form):
         data = super().clean()
         # "suppressed", or the pack's way of printing it ("<10"), or just "s".
         marks = {SUPPRESSED, "s", "<10", suppressed(self.indicator.suppression_threshold)}
+        assert data is not None  # Form.clean returns cleaned_data
         for c in self.categories:
             name = f"category-{c.code}"
             raw = (data.get(name) or "").strip()

@@ -114,16 +114,16 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             recipient_list=[users[user_id].email],
         )
         report.emails += 1
-    for partnership_id, items in escalate.items():
+    for partnership_id, digest in escalate.items():
         coordinator = coordinators.get(partnership_id)
         if coordinator is None or not coordinator.email:
             continue
-        overdue = [s for stage, s in items if stage == "overdue"]
+        overdue = [s for stage, s in digest if stage == "overdue"]
         lines = [
-            f"  - {s.indicator.title} ({s.indicator.owner}): {words[stage]}" for stage, s in items
+            f"  - {s.indicator.title} ({s.indicator.owner}): {words[stage]}" for stage, s in digest
         ]
         send_mail(
-            subject=f"CSP Performance digest: {len(items)} reminder(s), {len(overdue)} overdue",
+            subject=f"CSP Performance digest: {len(digest)} reminder(s), {len(overdue)} overdue",
             message="Reminders sent today:\n\n" + "\n".join(lines) + "\n",
             from_email=None,
             recipient_list=[coordinator.email],

@@ -6,16 +6,17 @@ messages."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from csp.users import AuthenticatedHttpRequest
 from submissions.cycle import services, workflow
 from submissions.cycle.forms import (
     PublishForm,
@@ -34,7 +35,7 @@ from submissions.packs import publish
 
 
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     partnership = coordinated_partnership(request)
     if request.method == "POST":
         form = RoundForm(request.POST)
@@ -73,12 +74,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_errors(form: Any) -> str:
+def _form_errors(form: forms.Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @login_required
-def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def round_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's round: progress, and the actions the round's table allows now."""
     partnership = coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
@@ -129,7 +130,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
     try:
@@ -143,7 +144,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def round_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reopen a published round for a correction, with the reason kept in its audit trail."""
     partnership = coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
@@ -164,7 +165,7 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_audit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
     entries = []

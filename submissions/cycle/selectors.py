@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from csp.models import Role
+from csp.users import User
 from indicators.engine.formatting import (
     DASH,
     NOT_AVAILABLE_TEXT,
@@ -18,7 +19,7 @@ from indicators.engine.formatting import (
 )
 from indicators.models import ValueStatus
 from submissions.cycle.validation import EntryStatus
-from submissions.models import AUDITED_FIELDS, ReportingRound, SubmissionStatus
+from submissions.models import AUDITED_FIELDS, ReportingRound, Submission, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class HomeData:
     rounds: list[RoundSummary]
 
 
-def home_data(*, user: Any) -> HomeData:
+def home_data(*, user: User) -> HomeData:
     roles = list(Role.objects.filter(user=user).select_related("partnership", "agency"))
     partnership_ids = {r.partnership_id for r in roles}
     rounds = (
@@ -97,7 +98,7 @@ class SubmissionRow:
     warnings: int
 
 
-def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
+def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[SubmissionRow]:
     """Rows for lists of submissions, with last month's and last year's approved figures."""
     from indicators.engine.periods import add_months
     from indicators.models import MonthValue
@@ -151,7 +152,7 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
     return rows
 
 
-def entered_figure(sub: Any) -> str:
+def entered_figure(sub: Submission) -> str:
     """The figure an agency entered, printed as the pack prints figures ("1,386", "3 of 4",
     "all: 384; disability: <10"); "" when it entered none."""
     threshold = sub.indicator.suppression_threshold
@@ -161,7 +162,7 @@ def entered_figure(sub: Any) -> str:
     return month_figure(ValueStatus.REPORTED, value, sub.numerator, sub.denominator)
 
 
-def _entered_text(s: Any) -> str:
+def _entered_text(s: Submission) -> str:
     if s.status == SubmissionStatus.NOT_STARTED:
         return DASH
     if s.entry_status in {EntryStatus.NOT_COLLECTED, EntryStatus.NOT_AVAILABLE}:
@@ -178,7 +179,7 @@ class AuditEntry:
     changes: list[tuple[str, str, str]]
 
 
-def submission_audit(submission: Any) -> list[AuditEntry]:
+def submission_audit(submission: Submission) -> list[AuditEntry]:
     """Who changed what and when, newest first, with before and after of each field."""
     records = list(submission.history.select_related("history_user").order_by("history_date"))
     out = []
@@ -187,7 +188,7 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
         changes = []
         for name in AUDITED_FIELDS:
             after = getattr(record, name)
-            before = getattr(previous, name) if previous is not None else None
+            before: object = getattr(previous, name) if previous is not None else None
             if previous is None and after in (
                 None,
                 "",
@@ -210,7 +211,7 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
     return list(reversed(out))
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     if value is None or value == "":
         return "–"
     text = str(value)
@@ -224,7 +225,7 @@ class AgencyProgress:
     total: int
 
 
-def round_progress(round_: Any) -> list[AgencyProgress]:
+def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     """Completeness per agency: how many of its indicators are in each state."""
     from collections import Counter
 
@@ -237,7 +238,7 @@ def round_progress(round_: Any) -> list[AgencyProgress]:
     ]
 
 
-def commentary_draft(submission: Any, entry: Any | None = None) -> str:
+def commentary_draft(submission: Submission, entry: Any | None = None) -> str:
     """The engine's draft overview for a submission's month, with the entered figure in place.
 
     A preview for the entry form: the series is read as the recompute reads it
@@ -276,7 +277,7 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
         decimals=ind.display_decimals,
         metrics=inputs.metrics([month])[0],
         per_n=ind.per_n,
-        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series_id else "",
+        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series is not None else "",
     )
     return draft_overview(facts, ranks)
 
@@ -291,7 +292,7 @@ class ReviewContext:
     usual_range: str = ""  # "1,255 to 1,650", or "" before there are limits
 
 
-def review_context(submission: Any) -> ReviewContext:
+def review_context(submission: Submission) -> ReviewContext:
     """What the coordinator checks an entry against: last month, last year, the SPC limits and
     the warnings the entry raises (the agency's confirming note answers them)."""
     from indicators.engine.periods import add_months

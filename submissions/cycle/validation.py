@@ -212,7 +212,8 @@ def _check_figures(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     elif kind == "ratio":
         _whole(errors, "numerator", entry.numerator, "number successful")
         _whole(errors, "denominator", entry.denominator, "total")
-        if not errors and entry.numerator > entry.denominator:  # type: ignore[operator]
+        num, den = entry.numerator, entry.denominator
+        if not errors and num is not None and den is not None and num > den:
             errors["numerator"] = (
                 f"{entry.numerator} out of {entry.denominator} is impossible: the number "
                 "successful cannot be more than the total."
@@ -248,7 +249,7 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
             "figures again."
         )
         return
-    parts = []
+    parts: list[int] = []
     for code in ctx.category_codes:
         raw = cats.get(code)
         name = f"category-{code}"
@@ -268,7 +269,7 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
             _whole(errors, name, num, "number")
             if name not in errors:
                 _whole(errors, name, den, "total")
-            if name not in errors and num > den:  # type: ignore[operator]
+            if name not in errors and num > den:
                 errors[name] = f"{num} out of {den} is impossible: more than the total."
             continue
         _whole(errors, name, raw, "count")
@@ -282,7 +283,7 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
                     f"Counts under {ctx.suppression_threshold} are not published: mark it "
                     "suppressed instead."
                 )
-            elif code != ctx.total_category:
+            elif code != ctx.total_category and isinstance(raw, int):  # _whole checked it
                 parts.append(raw)
     if errors or not ctx.total_category:
         return

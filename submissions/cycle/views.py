@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from csp import permissions
 from csp.models import Agency, Partnership
+from csp.users import AuthenticatedHttpRequest, User
 from indicators.models import IndicatorCategory, Portfolio
 from submissions.cycle import services, workflow
 from submissions.cycle.forms import (
@@ -42,13 +43,13 @@ from submissions.models import PackVersion, RoundStatus, Submission, SubmissionS
 _ID = re.compile(r"[0-9]{1,12}")
 
 
-def partnership_for(user: Any) -> Partnership | None:
+def partnership_for(user: User) -> Partnership | None:
     ids = permissions.access_for(user).partnerships
     return Partnership.objects.filter(id__in=ids).select_related("area").first()
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
     access = permissions.access_for(request.user)
     partnership = partnership_for(request.user)
@@ -80,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_submissions(request: HttpRequest) -> HttpResponse:
+def my_submissions(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = permissions.access_for(request.user)
     partnership = partnership_for(request.user)
     if partnership is None:
@@ -104,7 +105,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
+def _submission_or_404(request: AuthenticatedHttpRequest, pk: int) -> Submission:
     sub = get_object_or_404(
         Submission.objects.select_related(
             "round__partnership__area", "indicator__owner", "indicator__portfolio"
@@ -130,7 +131,7 @@ def _initial(sub: Submission) -> dict[str, Any]:
 
 
 @login_required
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
+def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The entry form (agency lead, coordinator), with the review panel for the coordinator."""
     sub = _submission_or_404(request, pk)
     categories = list(IndicatorCategory.objects.filter(indicator=sub.indicator).order_by("order"))
@@ -215,7 +216,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     sub = _submission_or_404(request, pk)
     now = timezone.now()
     try:
@@ -261,29 +262,29 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "approve")
 
 
 @login_required
 @require_POST
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
+def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "return")
 
 
 @login_required
 @require_POST
-def override(request: HttpRequest, pk: int) -> HttpResponse:
+def override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "override")
 
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "reopen")
 
 
-def coordinated_partnership(request: HttpRequest) -> Partnership:
+def coordinated_partnership(request: AuthenticatedHttpRequest) -> Partnership:
     partnership = partnership_for(request.user)
     if partnership is None or not permissions.can_manage_rounds(request.user, partnership.id):
         raise PermissionDenied("Only the partnership coordinator can see this page.")
@@ -291,7 +292,7 @@ def coordinated_partnership(request: HttpRequest) -> Partnership:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's queue across agencies, with filters and bulk approve."""
     partnership = coordinated_partnership(request)
     if request.method == "POST":
@@ -333,7 +334,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "status": status,
             "agency": agency,
             "portfolio": portfolio,
-            "statuses": [("", "Any status"), *Submission._meta.get_field("status").choices],
+            "statuses": [("", "Any status"), *SubmissionStatus.choices()],
             "agencies": list(partnership.agencies.values_list("code", "name")),
             "portfolios": list(Portfolio.objects.values_list("id", "name")),
         },

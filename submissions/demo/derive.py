@@ -78,24 +78,27 @@ def back_derive(
     # R12 of March last FY is last FY's total.
     r12_before = [previous_fy_total, *r12[:-1]]
     for i in range(9):
-        if months[i] is None or r12[i] is None or r12_before[i] is None:
+        month_i, r12_i, before_i = months[i], r12[i], r12_before[i]
+        if month_i is None or r12_i is None or before_i is None:
             continue
-        value = months[i] - (r12[i] - r12_before[i])  # type: ignore[operator]
+        value = month_i - (r12_i - before_i)
         if value < 0:
             raise DerivationError(f"{last_fy[i]} derives as {value}: the printed rows disagree")
         derived[last_fy[i]] = DerivedMonth(last_fy[i], value, estimated=False)
 
     # January to March of last FY: R12(Dec) - YTD(Dec), split evenly.
-    if all(m is not None for m in months) and r12[8] is not None:
-        jan_to_mar = r12[8] - sum(months)  # type: ignore[arg-type,operator]
+    printed = [m for m in months if m is not None]
+    r12_december = r12[8]
+    if len(printed) == len(months) and r12_december is not None:
+        jan_to_mar = r12_december - sum(printed)
         for month, value in zip(last_fy[9:], split_evenly(jan_to_mar, 3), strict=True):
             derived[month] = DerivedMonth(month, value, estimated=True)
 
     # January to March of the year before (only when last year's R12 at December is given).
     if previous_r12_december is not None:
-        apr_to_dec_last = [derived.get(m) for m in last_fy[:9]]
-        if all(d is not None for d in apr_to_dec_last):
-            rest = previous_r12_december - sum(d.value for d in apr_to_dec_last)  # type: ignore[union-attr]
+        apr_to_dec_last = [derived[m] for m in last_fy[:9] if m in derived]
+        if len(apr_to_dec_last) == 9:
+            rest = previous_r12_december - sum(d.value for d in apr_to_dec_last)
             before = [month_of(fy_start_year - 1, m) for m in (1, 2, 3)]
             for month, value in zip(before, split_evenly(rest, 3), strict=True):
                 derived[month] = DerivedMonth(month, value, estimated=True)
@@ -108,7 +111,7 @@ def parse_printed_int(cell: str) -> int | None:
     return int(cell) if re.fullmatch(r"\d+", cell) else None
 
 
-def derive_for_page(page: dict) -> list[DerivedMonth]:  # type: ignore[type-arg]
+def derive_for_page(page: dict) -> list[DerivedMonth]:
     """Derive from one indicator file's printed rows (count-like pages with an R12 row)."""
     if page.get("kind") not in COUNT_KINDS:
         return []

@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 
 from csp import permissions
 from csp.models import Area
+from csp.users import User
 from indicators.engine.formatting import month_label, number
 from indicators.models import ValueStatus
 from indicators.services import recompute_request
@@ -84,7 +84,8 @@ def rows_checked(progress: Progress | None, done: int, total: int) -> None:
 def cell_text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
     """A text cell, refused when longer than the database column holds."""
     text = row.get(column, "")
-    limit = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    limit = field.max_length if isinstance(field, models.Field) else None
     if limit is not None and len(text) > limit:
         raise ValueError(
             f"{column} is {number(len(text))} characters long: the limit is {limit}"
@@ -172,14 +173,14 @@ class OwnAreas:
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 
-    def foreign(self, area: Area, user: Any | None) -> str | None:
+    def foreign(self, area: Area, user: User | None) -> str | None:
         """Another partnership's own area, for a user who is not its coordinator."""
         partnership = self.partnership_of.get(area.id)
         if partnership is None or user is None or permissions.is_coordinator(user, partnership):
             return None
         return f"only {area.name}'s partnership coordinator can import its figures"
 
-    def refusal(self, area: Area, month: dt.date, user: Any | None) -> str | None:
+    def refusal(self, area: Area, month: dt.date, user: User | None) -> str | None:
         partnership = self.partnership_of.get(area.id)
         if partnership is None:
             return None

@@ -63,7 +63,7 @@ def month_values_export(
                     mv.area.code,
                     mv.indicator.code,
                     mv.month.strftime("%Y-%m"),
-                    mv.category.code if mv.category_id else "",
+                    mv.category.code if mv.category is not None else "",
                     figure,
                     "" if mv.numerator is None else mv.numerator,
                     "" if mv.denominator is None else mv.denominator,

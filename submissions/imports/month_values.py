@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from csp.models import Area
+from csp.users import User
 from indicators.engine.vocabulary import COUNT_KINDS
 from indicators.models import (
     Indicator,
@@ -150,7 +151,7 @@ def month_values_import(
     *,
     content: bytes,
     filename: str,
-    user: Any | None,
+    user: User | None,
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -214,7 +215,7 @@ def _store_month_values(
     parsed: list[_ParsedValue],
     report: ImportReport,
     *,
-    user: Any,
+    user: User | None,
     now: dt.datetime,
     filename: str,
     own: OwnAreas,

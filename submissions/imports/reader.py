@@ -201,7 +201,7 @@ def _xlsx_table(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         sheet = book.active
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ValueError(f"the file could not be read as XLSX: {exc}") from None
-    if not hasattr(sheet, "iter_rows"):
+    if sheet is None or not hasattr(sheet, "iter_rows"):
         raise ValueError("the XLSX's first sheet holds no cells")
     # A <dimension> can be wrong: without this, openpyxl stops reading at the row it names.
     sheet.reset_dimensions()

@@ -5,6 +5,8 @@ The views only map requests to the services in ``submissions.imports.jobs``.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from csp import permissions
 from csp.request_limits import UploadLimit
+from csp.users import AuthenticatedHttpRequest
 from submissions.imports.common import ImportRefused
 from submissions.imports.jobs import (
     KINDS,
@@ -29,7 +32,7 @@ from submissions.models import ImportJob, ImportStatus
 TOO_LARGE = "The file is larger than 20 MB: split it."
 
 
-def _coordinator(request: HttpRequest) -> None:
+def _coordinator(request: AuthenticatedHttpRequest) -> None:
     access = permissions.access_for(request.user)
     if not access.coordinator_of:
         raise PermissionDenied("Only the partnership coordinator can import figures.")
@@ -42,12 +45,13 @@ def imports(request: HttpRequest) -> HttpResponse:
     if limit is None:
         limit = UploadLimit(request, MAX_UPLOAD_BYTES)
         request.upload_handlers.insert(0, limit)
-    return _imports(request, limit)
+    # _imports is behind login_required: an anonymous request is sent to sign in, never served.
+    return _imports(cast(AuthenticatedHttpRequest, request), limit)
 
 
 @csrf_protect
 @login_required
-def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
+def _imports(request: AuthenticatedHttpRequest, limit: UploadLimit) -> HttpResponse:
     _coordinator(request)
     context: dict[str, object] = {"kinds": [(k, v.label, v.columns) for k, v in KINDS.items()]}
     if request.method == "POST" and request.POST.get("action") == "confirm":
@@ -55,7 +59,7 @@ def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
-        if limit.exceeded or (upload is not None and upload.size > MAX_UPLOAD_BYTES):
+        if limit.exceeded or (upload is not None and (upload.size or 0) > MAX_UPLOAD_BYTES):
             context["error"] = TOO_LARGE
             return render(request, "imports/upload.html", context)
         if kind not in KINDS or upload is None:
@@ -87,7 +91,7 @@ def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     return render(request, "imports/upload.html", context)
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.POST.get("job", "")
     try:
         job = import_confirm(
@@ -103,7 +107,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
     job = get_object_or_404(ImportJob, pk=pk, user=request.user)
     busy = {

@@ -174,7 +174,7 @@ def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
     decimals = page.get("decimals", 0)
     table = FyTable(months=fy_labels)
 
-    def add(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def add(label: str, fn) -> None:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
     kind = page["kind"]
