@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 
 from csp.models import Role
+from submissions.cycle.workflow import DeadlineStage, deadline_stage
 from submissions.models import ReportingRound
 
 
@@ -126,7 +127,6 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
     for s in subs:
         area = s.round.partnership.area_id
         kind = s.indicator.kind
-        done = s.status in {"submitted", "approved"}
         rows.append(
             SubmissionRow(
                 id=s.id,
@@ -138,7 +138,13 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
                 status_label=s.get_status_display(),
                 month=s.round.month,
                 deadline=s.round.deadline,
-                overdue=not done and today > s.round.deadline,
+                overdue=deadline_stage(
+                    round_state=s.round.status,
+                    submission_state=s.status,
+                    deadline=s.round.deadline,
+                    today=today,
+                )
+                == DeadlineStage.OVERDUE,
                 last_month=figure_text(
                     values.get((s.indicator_id, area, add_months(s.round.month, -1)), []), kind
                 ),
