@@ -73,23 +73,20 @@ def accepted(username: str, pk: int, action: str) -> bool:
     """Does the service accept the action? Tried in a transaction that is then rolled back."""
     user = _user(username)
     sub = Submission.objects.get(pk=pk)
+
+    def save(submit: bool) -> object:
+        return services.submission_save(
+            submission_id=pk,
+            user=user,
+            entry=Entry(entry_status="not_available", reason="Not yet supplied"),
+            expected_version=sub.version,
+            submit=submit,
+            now=NOW,
+        )
+
     calls = {
-        "save": lambda: services.submission_save(
-            submission_id=pk,
-            user=user,
-            entry=Entry(entry_status="not_available", reason="Not yet supplied"),
-            expected_version=sub.version,
-            submit=False,
-            now=NOW,
-        ),
-        "submit": lambda: services.submission_save(
-            submission_id=pk,
-            user=user,
-            entry=Entry(entry_status="not_available", reason="Not yet supplied"),
-            expected_version=sub.version,
-            submit=True,
-            now=NOW,
-        ),
+        "save": lambda: save(False),
+        "submit": lambda: save(True),
         "approve": lambda: services.submission_approve(submission_id=pk, user=user, now=NOW),
         "return": lambda: services.submission_return(
             submission_id=pk, user=user, reason="Check it", now=NOW

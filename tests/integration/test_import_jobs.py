@@ -331,6 +331,23 @@ def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_go
     assert pack_pdf_render(pdf_id=record.pk, now=T0).endswith("nothing to do.")
 
 
+def _fails_once_then_stores(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The month values import loses the database on its first run only; returns its runs."""
+    real = import_jobs.KINDS["month_values"]
+    calls: list[int] = []
+
+    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real.importer(**kwargs)
+
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky)
+    )
+    return calls
+
+
 @pytest.fixture
 def retried_in_turn(monkeypatch):  # type: ignore[no-untyped-def]
     """``task.apply()`` runs a task and each retry it asks for, one after the other, as a worker
@@ -344,18 +361,7 @@ def test_celerys_retry_of_a_database_outage_runs_the_store_again_and_finishes_it
     """Through the task itself: the interrupted run leaves the job waiting, so the retry Celery
     schedules (``autoretry_for``) claims it and stores it; it does not find a failed job."""
     job = _confirmed_big_job(coordinator, monkeypatch)
-    real = import_jobs.KINDS["month_values"]
-    calls: list[int] = []
-
-    def flaky(**kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 1:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real.importer(**kwargs)
-
-    monkeypatch.setitem(
-        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky)
-    )
+    calls = _fails_once_then_stores(monkeypatch)
     result = tasks.run_import_job.apply(kwargs={"job_id": job.pk})  # and its retries
     assert result.state == "SUCCESS"
     assert len(calls) == 2
