@@ -85,8 +85,34 @@ def is_coordinator(user: AnyUser, partnership_id: int) -> bool:
     return partnership_id in access_for(user).coordinator_of
 
 
-def _owns(user: AnyUser, partnership_id: int, agency_id: int | None) -> bool:
-    return agency_id is not None and (partnership_id, agency_id) in access_for(user).lead_of
+EVERY_AGENCY = None  # in an ``unpublished_scope``: the whole partnership (its coordinator)
+
+
+def unpublished_scope(user: AnyUser) -> dict[int, frozenset[int] | None]:
+    """Whose unpublished work the user may read, per partnership: every agency's (``None``: the
+    coordinator) or only the agencies they lead. Partnerships left out: none of it.
+
+    The one rule behind ``can_view_unpublished`` and ``can_view_submission``, in the shape the
+    selectors turn into a query (``submissions.cycle.visibility``), so a list and a page
+    never disagree about a row."""
+    access = access_for(user)
+    scope: dict[int, frozenset[int] | None] = {}
+    for partnership_id in access.partnerships:
+        if partnership_id in access.coordinator_of:
+            scope[partnership_id] = EVERY_AGENCY
+        elif access.agencies_led(partnership_id):
+            scope[partnership_id] = access.agencies_led(partnership_id)
+    return scope
+
+
+def can_view_unpublished(user: AnyUser, partnership_id: int, agency_id: int | None) -> bool:
+    """An unpublished figure or a submission: the coordinator, or a lead of the agency that owns
+    it (``agency_id`` None: a figure no agency owns, the coordinator's alone)."""
+    scope = unpublished_scope(user)
+    if partnership_id not in scope:
+        return False
+    agencies = scope[partnership_id]
+    return agencies is EVERY_AGENCY or agency_id in agencies
 
 
 # --- submissions ------------------------------------------------------------------------------
@@ -94,8 +120,9 @@ def _owns(user: AnyUser, partnership_id: int, agency_id: int | None) -> bool:
 
 def can_view_submission(user: AnyUser, submission: SubmissionLike) -> bool:
     """Drafts and returns: the owning agency's leads and the coordinator."""
-    p = submission.round.partnership_id
-    return is_coordinator(user, p) or _owns(user, p, submission.indicator.owner_id)
+    return can_view_unpublished(
+        user, submission.round.partnership_id, submission.indicator.owner_id
+    )
 
 
 def can_edit_submission(user: AnyUser, submission: SubmissionLike) -> bool:
@@ -142,14 +169,15 @@ def can_reopen_round(user: AnyUser, partnership_id: int) -> bool:
     return is_coordinator(user, partnership_id)
 
 
-def can_view_unpublished(user: AnyUser, partnership_id: int, agency_id: int | None) -> bool:
-    """An unpublished figure: the coordinator, or a lead of the agency that owns it."""
-    return is_coordinator(user, partnership_id) or _owns(user, partnership_id, agency_id)
-
-
 def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
     """Published packs (every version): anyone with a role in the partnership."""
     return partnership_id in access_for(user).partnerships
+
+
+def can_import(user: AnyUser) -> bool:
+    """The import page: a coordinator (of any partnership). Each row is then checked against the
+    partnership whose area it writes to (``submissions.imports.common``)."""
+    return bool(access_for(user).coordinator_of)
 
 
 def can_use_admin(user: AnyUser) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,13 +14,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from csp import permissions
-from csp.models import Agency, Area, ComparatorGroup
 from csp.users import AuthenticatedRequest
-from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from submissions.api import selectors
 from submissions.api import serializers as s
 from submissions.api.selectors import (
-    figures_visible_q,
     packs_visible_to,
     rounds_visible_to,
     submissions_visible_to,
@@ -40,13 +36,13 @@ class FigureFilter(django_filters.FilterSet):
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Area.objects.order_by("code")
+    queryset = selectors.areas()
     serializer_class = s.AreaSerializer
     lookup_field = "code"
 
 
 class GroupViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = ComparatorGroup.objects.prefetch_related("members").order_by("code")
+    queryset = selectors.groups()
     serializer_class = s.GroupSerializer
     lookup_field = "code"
 
@@ -56,17 +52,11 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        return Agency.objects.filter(
-            partnership_id__in=permissions.access_for(self.request.user).partnerships
-        ).order_by("name")
+        return selectors.agencies_visible_to(self.request.user)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = (
-        Indicator.objects.select_related("portfolio", "owner")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
-        .order_by("pack_order")
-    )
+    queryset = selectors.indicators()
     serializer_class = s.IndicatorSerializer
     lookup_field = "code"
 
@@ -78,11 +68,7 @@ class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = FigureFilter
 
     def get_queryset(self):
-        return (
-            MonthValue.objects.filter(figures_visible_q(self.request.user))
-            .select_related("area", "indicator", "category")
-            .order_by("indicator__pack_order", "area__code", "month", "category_id")
-        )
+        return selectors.month_values_visible_to(self.request.user)
 
 
 class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
@@ -90,11 +76,7 @@ class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = FigureFilter
 
     def get_queryset(self):
-        return (
-            DerivedMetric.objects.filter(figures_visible_q(self.request.user))
-            .select_related("area", "indicator")
-            .order_by("indicator__pack_order", "area__code", "month")
-        )
+        return selectors.derived_metrics_visible_to(self.request.user)
 
 
 def _refused(*codes: int) -> dict[int, OpenApiResponse]:

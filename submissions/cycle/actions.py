@@ -1,8 +1,10 @@
 """A submission's actions: save, approve, return, bulk approve, override the rating, reopen.
 
-Each action locks the submission (or round) row, checks the permission (``csp.permissions``)
-and the transition (``submissions.cycle.workflow``), writes the change with an audit entry naming
-the user and the reason, and queues the recompute and any e-mail only once the transaction commits.
+Each action locks the submission's round and then the submission (the order publishing locks
+them in), asks ``submission_refusal`` (``submissions.cycle.allowed``: the permission and both
+states, the rule the pages read too) and raises what it returns, writes the change with an audit
+entry naming the user and the reason, and queues the recompute and any e-mail only once the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -19,32 +21,40 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from csp import permissions
 from csp.models import Role, RoleKind
 from csp.users import User, stamp_change
 from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
+from submissions.cycle.allowed import APPROVE, OVERRIDE, REOPEN, RETURN, submission_refusal
 from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_figures, entry_of
 from submissions.cycle.errors import (
     ConcurrentEdit,
     CycleError,
-    RoundClosed,
     ValidationFailed,
     refuse_bad_text,
 )
-from submissions.cycle.rounds import round_lock, round_save
+from submissions.cycle.rounds import round_save
 from submissions.cycle.validation import Entry, check_entry
 from submissions.models import (
+    ReportingRound,
     RoundStatus,
     Submission,
-    SubmissionStatus,
 )
 
 logger = logging.getLogger(__name__)
 
 
 def _lock(submission_id: int) -> Submission:
+    """The submission and its round, both locked until the transaction ends: the round's state
+    decides what the submission may do, so it cannot change under the check (a publish, a close
+    or a reopening of the round waits, or is waited for)."""
+    # One query: the round found through the submission, locked alone (not the submission yet).
+    rounds = ReportingRound.objects.select_for_update(of=("self",)).filter(
+        submissions__pk=submission_id
+    )
+    if not list(rounds.values_list("pk", flat=True)):
+        raise CycleError(f"There is no submission {submission_id}.")
     try:
         return (
             Submission.objects.select_for_update(of=("self",))
@@ -55,17 +65,15 @@ def _lock(submission_id: int) -> Submission:
         raise CycleError(f"There is no submission {submission_id}.") from None
 
 
+def _refuse(user: User, sub: Submission, action: str) -> None:
+    refusal = submission_refusal(user, sub, action)
+    if refusal is not None:
+        raise refusal
+
+
 def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
     stamp_change(sub, user, reason)
     sub.save(update_fields=[*fields, "updated_at"])
-
-
-def _accepts_entries(sub: Submission, user: User) -> bool:
-    return workflow.round_takes_entries(
-        sub.round.status,
-        sub.status,
-        coordinator=permissions.is_coordinator(user, sub.round.partnership_id),
-    )
 
 
 def submission_save(
@@ -85,16 +93,8 @@ def submission_save(
     """
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_edit_submission(user, sub):
-            raise PermissionDenied("You cannot edit this indicator's submission.")
-        if not _accepts_entries(sub, user):
-            if sub.round.status in workflow.CORRECTABLE_ROUNDS:
-                raise RoundClosed(
-                    f"The {month_label(sub.round.month)} pack is published: only a submission "
-                    "reopened for correction can be changed."
-                )
-            raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
         action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
+        _refuse(user, sub, action)
         new_state = workflow.next_state(sub.status, action)
         if sub.version != expected_version:
             raise _concurrent(sub, entry)
@@ -136,8 +136,7 @@ def submission_approve(*, submission_id: int, user: User, now: dt.datetime) -> S
     """Approve: the figures enter the approved store and their recompute is queued."""
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_approve(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can approve figures.")
+        _refuse(user, sub, APPROVE)
         sub.status = workflow.next_state(sub.status, workflow.Action.APPROVE)
         checked = check_entry(entry_of(sub), entry_context(sub), final=True)
         if not checked.ok:
@@ -171,8 +170,7 @@ def submission_return(
     refuse_bad_text("return_reason", reason.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_return(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can return a submission.")
+        _refuse(user, sub, RETURN)
         sub.status = workflow.next_state(sub.status, workflow.Action.RETURN)
         sub.return_reason = reason.strip()
         sub.decided_at, sub.decided_by = now, user
@@ -247,10 +245,11 @@ def submissions_bulk_approve(
             except CycleError as exc:
                 result.skipped.append((sid, str(exc)))
                 continue
-            if not permissions.can_approve(user, sub):
-                raise PermissionDenied("Only the partnership coordinator can approve figures.")
+            refusal = submission_refusal(user, sub, APPROVE)
+            if isinstance(refusal, PermissionDenied):
+                raise refusal
             title = sub.indicator.title
-            if sub.status != SubmissionStatus.SUBMITTED:
+            if refusal is not None:
                 result.skipped.append((sid, f"{title}: not submitted"))
                 continue
             checked = check_entry(entry_of(sub), entry_context(sub), final=True)
@@ -282,12 +281,7 @@ def submission_override_rag(
     refuse_bad_text("rag_override_justification", justification.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_override_rag(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can override a rating.")
-        if sub.round.status == RoundStatus.PUBLISHED:
-            raise RoundClosed(
-                "The pack is published: reopen the round (or this submission) to correct it."
-            )
+        _refuse(user, sub, OVERRIDE)
         sub.rag_override = rag
         sub.rag_override_justification = justification.strip() if rag else ""
         sub.version += 1
@@ -307,24 +301,16 @@ def submission_reopen(
 
     A round that is still ``published`` is reopened with it, in the same transaction (the
     coordinator corrects straight from the submission's page); a round already reopened stays
-    so. The round is locked before the submission, the order ``round_publish`` locks them in.
+    so.
     """
     if not reason.strip():
         raise CycleError("Say what needs correcting: it starts the next version's change note.")
     refuse_bad_text("reopen_reason", reason.strip())
     with transaction.atomic():
-        round_id = (
-            Submission.objects.filter(pk=submission_id).values_list("round_id", flat=True).first()
-        )
-        if round_id is None:
-            raise CycleError(f"There is no submission {submission_id}.")
-        round_ = round_lock(round_id)
         sub = _lock(submission_id)
-        if not permissions.can_correct(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
-        if round_.status not in workflow.CORRECTABLE_ROUNDS:
-            raise CycleError("Only a submission of a published round is corrected this way.")
+        _refuse(user, sub, REOPEN)
         sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
+        round_ = sub.round
         if round_.status == RoundStatus.PUBLISHED:
             round_.status = workflow.next_round_state(round_.status, workflow.RoundAction.REOPEN)
             round_save(

@@ -19,6 +19,7 @@ from indicators.engine.formatting import (
 )
 from indicators.models import ValueStatus
 from submissions.cycle.validation import EntryStatus
+from submissions.cycle.workflow import DeadlineStage, deadline_stage
 from submissions.models import AUDITED_FIELDS, ReportingRound, Submission, SubmissionStatus
 
 
@@ -123,7 +124,6 @@ def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[S
     for s in subs:
         area = s.round.partnership.area_id
         threshold = s.indicator.suppression_threshold
-        done = s.status in {SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED}
         rows.append(
             SubmissionRow(
                 id=s.id,
@@ -135,7 +135,13 @@ def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[S
                 status_label=s.get_status_display(),
                 month=s.round.month,
                 deadline=s.round.deadline,
-                overdue=not done and today > s.round.deadline,
+                overdue=deadline_stage(
+                    round_state=s.round.status,
+                    submission_state=s.status,
+                    deadline=s.round.deadline,
+                    today=today,
+                )
+                == DeadlineStage.OVERDUE,
                 last_month=stored_text(
                     values.get((s.indicator_id, area, add_months(s.round.month, -1)), []),
                     threshold=threshold,

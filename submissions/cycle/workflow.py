@@ -18,6 +18,7 @@ the pages and the API ask these tables which actions to offer.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 
@@ -70,7 +71,7 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
     (State.APPROVED, Action.REOPEN): State.DRAFT,
 }
 
-# States in which the agency may still change the figures.
+# States in which the agency may still change the figures (the sources of SAVE and SUBMIT).
 EDITABLE = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
 
 
@@ -157,6 +158,9 @@ _ROUND_REFUSALS: dict[tuple[RoundState, RoundAction], str] = {
 
 # Rounds whose approved items a correction may reopen (a published one is reopened with them).
 CORRECTABLE_ROUNDS = frozenset({RoundState.PUBLISHED, RoundState.REOPENED})
+# Rounds in which the coordinator may override a rating: any but a published one, whose pack is
+# frozen (reopening it for a correction opens its ratings too).
+RATING_ROUNDS = frozenset({RoundState.OPEN, RoundState.CLOSED, RoundState.REOPENED})
 
 
 class RoundTransitionError(TransitionError):
@@ -210,3 +214,39 @@ def round_takes_entries(round_state: str, submission_state: str, *, coordinator:
     if state == RoundState.REOPENED:
         return State(submission_state) in EDITABLE
     return False
+
+
+# --- the deadline -----------------------------------------------------------------------------
+
+
+class DeadlineStage(StrEnum):
+    BEFORE = "before"  # due within the reminder window
+    DUE = "due"  # due today
+    OVERDUE = "overdue"  # the deadline has passed
+
+
+# Rounds whose items are held to the round's deadline: a published round is done, and a
+# correction in a reopened one is not late against a deadline months gone.
+DEADLINE_ROUNDS = frozenset({RoundState.OPEN, RoundState.CLOSED})
+
+
+def deadline_stage(
+    *,
+    round_state: str,
+    submission_state: str,
+    deadline: dt.date,
+    today: dt.date,
+    days_before: int = 3,
+) -> DeadlineStage | None:
+    """Where an item stands against its round's deadline; None when nothing is owed: it is
+    submitted or approved, its round is not held to the deadline, or the deadline is more than
+    ``days_before`` days away. The lists mark OVERDUE; the reminders chase every stage."""
+    if RoundState(round_state) not in DEADLINE_ROUNDS or State(submission_state) not in EDITABLE:
+        return None
+    if today > deadline:
+        return DeadlineStage.OVERDUE
+    if today == deadline:
+        return DeadlineStage.DUE
+    if deadline - dt.timedelta(days=days_before) <= today:
+        return DeadlineStage.BEFORE
+    return None

@@ -10,8 +10,8 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -27,14 +27,13 @@ from submissions.imports.jobs import (
     import_upload,
 )
 from submissions.imports.reader import MAX_UPLOAD_BYTES, FileRefused
-from submissions.models import ImportJob, ImportStatus
+from submissions.imports.selectors import import_job_page, import_stored
 
 TOO_LARGE = "The file is larger than 20 MB: split it."
 
 
 def _coordinator(request: AuthenticatedHttpRequest) -> None:
-    access = permissions.access_for(request.user)
-    if not access.coordinator_of:
+    if not permissions.can_import(request.user):
         raise PermissionDenied("Only the partnership coordinator can import figures.")
 
 
@@ -100,7 +99,7 @@ def _confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ImportJobGone as exc:
         messages.error(request, str(exc))
         return redirect("submissions:imports")
-    if job.status == ImportStatus.DONE:
+    if import_stored(job):
         messages.success(request, job.summary + " The figures are being recomputed.")
         return redirect("submissions:imports")
     return redirect("submissions:import_job", pk=job.pk)
@@ -109,21 +108,17 @@ def _confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    busy = {
-        ImportStatus.UPLOADED,
-        ImportStatus.CHECKING,
-        ImportStatus.PENDING,
-        ImportStatus.RUNNING,
-    }
+    page = import_job_page(user=request.user, pk=pk)
+    if page is None:
+        raise Http404("No such import")
     return render(
         request,
         "imports/job.html",
         {
-            "job": job,
-            "busy": job.status in busy,
-            "checked": job.status == ImportStatus.CHECKED,
-            "outcomes": job.preview.get("outcomes", []),
-            "more": job.preview.get("more", 0),
+            "job": page.job,
+            "busy": page.busy,
+            "checked": page.checked,
+            "outcomes": page.outcomes,
+            "more": page.more,
         },
     )
