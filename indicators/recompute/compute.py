@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from indicators.engine.measures import REPORTED, MonthMetrics, Obs, compute_series
+from indicators.engine.formatting import number
+from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
-from indicators.recompute.load import Catalogue, denominators_load, scope_sql, values_load
+from indicators.recompute.load import (
+    Catalogue,
+    SeriesInputs,
+    denominators_load,
+    scope_sql,
+    series_inputs,
+    values_load,
+)
 
 METRIC_FIELDS = [
     "status",
@@ -72,8 +79,8 @@ class RecomputeReport:
 
     def summary(self) -> str:
         text = (
-            f"Recomputed {self.series:,} series: {self.rows:,} derived rows and {self.ranks:,} "
-            f"ranks in {self.seconds:.2f} s."
+            f"Recomputed {number(self.series)} series: {number(self.rows)} derived rows and "
+            f"{number(self.ranks)} ranks in {self.seconds:.2f} s."
         )
         if self.phases and self.seconds >= 1:
             text += " (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.phases.items()) + ")"
@@ -131,20 +138,8 @@ def compute_rows(
     rates: Rates = defaultdict(dict)
     early: list[EarlyStart] = []
     for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
-        indicator = catalogue.indicators[indicator_id]
-        dens = (
-            denominators.get((area_id, indicator.denominator_series_id), [])
-            if indicator.denominator_series_id
-            else []
-        )
-        compute = functools.partial(
-            compute_series,
-            catalogue.specs[indicator_id],
-            values,
-            denominators=dens,
-            targets=catalogue.targets.get(indicator_id, {}),
-        )
-        start, results = series_rewrite(values, from_month, compute)
+        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
+        start, results = series_rewrite(inputs, from_month)
         if from_month is not None and start < from_month:
             early.append(EarlyStart(indicator_id, area_id, start))
         if not results:
@@ -171,12 +166,10 @@ class EarlyStart:
 
 
 def series_rewrite(
-    values: dict[dt.date, Obs],
-    from_month: dt.date | None,
-    compute: Callable[..., list[MonthMetrics]],
+    inputs: SeriesInputs, from_month: dt.date | None
 ) -> tuple[dt.date, list[MonthMetrics]]:
     """The first month of one series that a recompute from ``from_month`` rewrites, and the
-    metrics of every month it rewrites (``compute(months=...)`` runs the engine on the series).
+    metrics of every month it rewrites.
 
     Every month from ``from_month`` on, and two kinds of earlier month whose rows depend on the
     figures from ``from_month`` on (issue 10: a full recompute wrote them otherwise):
@@ -192,18 +185,19 @@ def series_rewrite(
       reported month before the rewrite carries limits (a month the engine computes as a probe
       and writes only as part of a whole series).
     """
+    values = inputs.values
     first = min(values)
     if from_month is None or from_month <= first:
-        return first, compute(months=output_months(values, first))
+        return first, inputs.metrics(output_months(values, first))
     last_before = max(m for m in values if m < from_month)
     start = min(from_month, add_months(last_before, 1))
     months = output_months(values, start)
     probe = max((m for m in values if m < start and values[m].status == REPORTED), default=None)
     if probe is not None:
-        shown, *results = compute(months=[probe, *months])
+        shown, *results = inputs.metrics([probe, *months])
         if shown.spc_mean is not None:
             return start, results
-    return first, compute(months=output_months(values, first))
+    return first, inputs.metrics(output_months(values, first))
 
 
 def output_months(values: dict[dt.date, Obs], start: dt.date) -> list[dt.date]:
