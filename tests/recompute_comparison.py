@@ -15,7 +15,6 @@ loaded.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import math
@@ -23,6 +22,17 @@ import random
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+
+from django.core.management import call_command
+
+from csp.celery import app
+from csp.models import Area, Population
+from indicators.engine.periods import add_months
+from indicators.models import DerivedMetric, DerivedRank, Indicator, MonthValue
+from indicators.services import METRIC_FIELDS, RANK_COLUMNS
+from submissions.imports.month_values import month_values_import
+from submissions.imports.populations import populations_import
+from tests.integration.test_imports import csv_bytes
 
 BOROUGH = "E09000003"  # Barnet
 BOROUGH_RESIDENTS = [("2011-06-01", 357_500), ("2013-06-01", 369_100), ("2015-06-01", 379_700)]
@@ -33,12 +43,8 @@ NOT_AVAILABLE = ("theft-from-person", "2013-11")
 Rows = list[tuple[object, ...]]
 
 
-def borough_month_values(seed: int = 57) -> tuple[bytes, list[list[str]]]:
+def borough_month_values(seed: int = 57) -> tuple[bytes, list[list[object]]]:
     """The month-values file (CSV in the import's layout) and its rows."""
-    from csp.models import Area, Population
-    from indicators.engine.periods import add_months
-    from indicators.models import Indicator, MonthValue
-
     own = Area.objects.get(code="E09000002")
     own_residents = (
         Population.objects.filter(area=own, series__code="residents-mye")
@@ -48,7 +54,7 @@ def borough_month_values(seed: int = 57) -> tuple[bytes, list[list[str]]]:
     )
     scale = BOROUGH_RESIDENTS[-1][1] / (own_residents or 1)
     rng = random.Random(seed)
-    rows: list[list[str]] = []
+    rows: list[list[object]] = []
     counts = Indicator.objects.filter(kind__in=["count", "ceiling"], frequency="monthly")
     for indicator in counts.order_by("pack_order"):
         figures = MonthValue.objects.filter(
@@ -69,7 +75,7 @@ def borough_month_values(seed: int = 57) -> tuple[bytes, list[list[str]]]:
             value = max(0, round(rng.gauss(mean, 1.5 * math.sqrt(mean))))
             rows.append([BOROUGH, indicator.code, label, str(value), "", ""])
     header = ["area", "indicator", "month", "value", "status", "reason"]
-    return _csv(header, rows), rows
+    return csv_bytes(header, rows), rows
 
 
 def borough_populations() -> bytes:
@@ -85,21 +91,11 @@ def borough_populations() -> bytes:
         ]
         for start, value in BOROUGH_RESIDENTS
     ]
-    return _csv(header, rows)
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    return csv_bytes(header, rows)
 
 
 def derived_store() -> tuple[Rows, Rows]:
     """Every derived row (all columns but the id and the time it was computed), and every rank."""
-    from indicators.models import DerivedMetric, DerivedRank
-    from indicators.services import METRIC_FIELDS, RANK_COLUMNS
 
     keys = ["indicator_id", "area_id", "month"]
     metrics = DerivedMetric.objects.order_by(*keys).values_list(*keys, *METRIC_FIELDS)
@@ -182,14 +178,6 @@ def recompute_from_against_full(
     dump the store, run ``recompute --from``, dump it, run a full ``recompute``, dump it, and
     compare. ``committing`` wraps each import so that its on-commit callbacks run (a test's
     capture of them; nothing where the import commits for real)."""
-    from django.core.management import call_command
-
-    from csp.celery import app
-    from indicators.models import DerivedMetric
-    from indicators.services import METRIC_FIELDS, RANK_COLUMNS
-    from submissions.imports.month_values import month_values_import
-    from submissions.imports.populations import populations_import
-
     content, _rows = borough_month_values()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True  # the queued recomputes run here, as the worker would
