@@ -7,10 +7,12 @@ an incomplete year to date says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.engine.commentary import rate_per
+from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
 VARIATION = {
@@ -96,65 +98,69 @@ class SummaryRow:
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
 
 
-def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
+def _figure(row: MonthRow | None, page: Page) -> str:
+    """``month_figure`` of a typed row (the printer itself reads plain rows)."""
+    return month_figure(
+        row.to_dict() if row else {}, {"suppression_threshold": page.suppression_threshold}
+    )
+
+
+def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
+    """The call-over table's rows, one per page (of a snapshot of any schema version)."""
     rows = []
-    for page in snapshot["indicators"]:
-        m = page["metrics"]
-        decimals = page.get("decimals", 0)
-        if page["kind"] == "ratio":
+    for page in as_pages(snapshot):
+        m = page.metrics
+        decimals = page.decimals
+        if page.kind == "ratio":
             ytd = (
-                f"{number(m.get('ytd_pct'), 1)}%"
-                if m.get("ytd_pct") is not None
-                else (number(m.get("ytd_numerator")) if m.get("ytd_numerator") is not None else "–")
+                f"{number(m.ytd_pct, 1)}%"
+                if m.ytd_pct is not None
+                else (number(m.ytd_numerator) if m.ytd_numerator is not None else "–")
             )
-            latest = f"{number(m.get('month_pct'), 1)}%" if m.get("month_pct") is not None else "–"
+            latest = f"{number(m.month_pct, 1)}%" if m.month_pct is not None else "–"
         else:
-            ytd = number(m.get("ytd")) if m.get("ytd") is not None else "–"
-            last = page["months"][-1] if page["months"] else {}
-            latest = month_figure(last, page) or "–"
-        if page["kind"] in {"snapshot", "rolling"}:
-            change, basis = percent_change(m.get("value_change_pct"), decimals), "on last year"
+            ytd = number(m.ytd) if m.ytd is not None else "–"
+            latest = _figure(page.months[-1] if page.months else None, page) or "–"
+        if page.kind in {"snapshot", "rolling"}:
+            change, basis = percent_change(m.value_change_pct, decimals), "on last year"
         elif (
-            m.get("ytd_change_pct") is not None
-            or page["kind"] in {"count", "ceiling"}
-            and (m.get("r12_change_pct") is None)
+            m.ytd_change_pct is not None
+            or page.kind in {"count", "ceiling"}
+            and (m.r12_change_pct is None)
         ):
-            change, basis = percent_change(m.get("ytd_change_pct"), decimals), "YTD"
+            change, basis = percent_change(m.ytd_change_pct, decimals), "YTD"
         else:
-            change, basis = percent_change(m.get("r12_change_pct"), decimals), "R12"
-        per = page.get("per_n")
-        rate = (
-            f"{number(m.get('rate'), 2)} per {per:,}" if m.get("rate") is not None and per else "–"
-        )
-        missing = m.get("missing_months") or []
+            change, basis = percent_change(m.r12_change_pct, decimals), "R12"
+        per = page.per_n
+        rate = f"{number(m.rate, 2)} per {per:,}" if m.rate is not None and per else "–"
         rows.append(
             SummaryRow(
-                code=page["code"],
-                title=page["title"],
-                portfolio=page["portfolio"],
+                code=page.code,
+                title=page.title,
+                portfolio=page.portfolio,
                 latest=latest,
                 ytd=ytd,
                 change=change,
                 change_basis=basis,
                 rate=rate,
                 ranks=[
-                    {**r, "text": f"{r['position']} of {r['size']}" if r.get("position") else "–"}
-                    for r in m.get("ranks", [])
+                    {**r.to_dict(), "text": f"{r.position} of {r.size}" if r.position else "–"}
+                    for r in m.ranks
                 ],
-                target=(page.get("target") or {}).get("text") or "–",
-                rag=page.get("rag_effective"),
-                rag_name=RAG_NAMES.get(page.get("rag_effective"), "Not rated"),
-                rag_reason=page.get("rag_reason") or "",
-                overridden=bool(page.get("rag_override")),
-                override_justification=page.get("rag_override_justification") or "",
-                computed_rag=page.get("rag"),
-                variation=VARIATION.get(m.get("variation") or ""),
-                assurance=ASSURANCE.get(m.get("assurance") or "none", ""),
-                direction=DIRECTION.get(m.get("direction") or ""),
+                target=(page.target.text if page.target else "") or "–",
+                rag=page.rag_effective,
+                rag_name=RAG_NAMES.get(page.rag_effective, "Not rated"),
+                rag_reason=page.rag_reason or "",
+                overridden=bool(page.rag_override),
+                override_justification=page.rag_override_justification or "",
+                computed_rag=page.rag,
+                variation=VARIATION.get(m.variation or ""),
+                assurance=ASSURANCE.get(m.assurance or "none", ""),
+                direction=DIRECTION.get(m.direction or ""),
                 incomplete="; ".join(
-                    f"{x['month']} {x['status'].replace('_', ' ')}" for x in missing
+                    f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
-                rate_unit=(page.get("rate_unit") or "") if rate != "–" else "",
+                rate_unit=page.rate_unit if rate != "–" else "",
             )
         )
     return rows
@@ -173,105 +179,95 @@ class FyTable:
     rows: list[TableRow] = field(default_factory=list)
 
 
-def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
+def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
     """The financial-year table (April to March) with the rows that fit the indicator's kind."""
-    by_label = {row["label"]: row for row in page["months"]}
+    page = as_page(source)
+    by_label = {row.label: row for row in page.months}
     months = [by_label.get(label) for label in fy_labels]
-    decimals = page.get("decimals", 0)
+    decimals = page.decimals
     table = FyTable(months=fy_labels)
 
-    def add(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def add(label: str, fn: Callable[[MonthRow], str]) -> None:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
-    kind = page["kind"]
-    cats = page.get("categories") or []
-    if cats and kind in {"rolling", "breakdown"}:
-        for cat in cats:
+    def figure(m: MonthRow) -> str:
+        return _figure(m, page)
 
-            def cell(m: dict[str, Any], code: str = cat["code"]) -> str:
-                if m.get("status") in {"not_available", "not_collected"}:
-                    return month_figure(m, page)
-                value = (m.get("categories") or {}).get(code)
+    kind = page.kind
+    if page.categories and kind in {"rolling", "breakdown"}:
+        for cat in page.categories:
+
+            def cell(m: MonthRow, code: str = cat.code) -> str:
+                if m.status in {"not_available", "not_collected"}:
+                    return figure(m)
+                value = (m.categories or {}).get(code)
                 if value == "suppressed":
-                    return f"<{page.get('suppression_threshold') or 10}"
+                    return f"<{page.suppression_threshold or 10}"
                 return "" if value is None else number(value)
 
-            add(cat["label"], cell)
+            add(cat.label, cell)
         if kind == "breakdown":
             add(
                 "Overall % satisfied",
-                lambda m: (
-                    f"{number(m['pct_satisfied'], 0)}%"
-                    if m.get("pct_satisfied") is not None
-                    else ""
-                ),
+                lambda m: f"{number(m.pct_satisfied, 0)}%" if m.pct_satisfied is not None else "",
             )
         return table
     if kind == "ratio":
         add(
             "Successful (month)",
-            lambda m: (
-                month_figure(m, page) if m.get("numerator") is None else number(m["numerator"])
-            ),
+            lambda m: figure(m) if m.numerator is None else number(m.numerator),
         )
-        add(
-            "Total (month)",
-            lambda m: number(m["denominator"]) if m.get("denominator") is not None else "",
-        )
+        add("Total (month)", lambda m: number(m.denominator) if m.denominator is not None else "")
         add(
             "Successful (YTD)",
             lambda m: (
-                number(m["ytd_numerator"])
-                if m.get("ytd_numerator") is not None
-                else ("Incomplete" if m.get("status") != "not_submitted" else "")
+                number(m.ytd_numerator)
+                if m.ytd_numerator is not None
+                else ("Incomplete" if m.status != "not_submitted" else "")
             ),
         )
         add(
             "Total (YTD)",
-            lambda m: number(m["ytd_denominator"]) if m.get("ytd_denominator") is not None else "",
+            lambda m: number(m.ytd_denominator) if m.ytd_denominator is not None else "",
         )
         add(
             "% successful (YTD)",
-            lambda m: f"{number(m['ytd_pct'], 1)}%" if m.get("ytd_pct") is not None else "",
+            lambda m: f"{number(m.ytd_pct, 1)}%" if m.ytd_pct is not None else "",
         )
         return table
-    add("Month", lambda m: month_figure(m, page))
+    add("Month", figure)
     if kind in {"count", "ceiling"}:
         add(
             "Year to date",
             lambda m: (
-                number(m["ytd"])
-                if m.get("ytd") is not None
-                else ("Incomplete" if m.get("status") not in {"not_submitted"} else "")
+                number(m.ytd)
+                if m.ytd is not None
+                else ("Incomplete" if m.status not in {"not_submitted"} else "")
             ),
         )
         add(
             "% change on last year (YTD)",
             lambda m: (
-                percent_change(m["ytd_change_pct"], decimals)
-                if m.get("ytd_change_pct") is not None
-                else ""
+                percent_change(m.ytd_change_pct, decimals) if m.ytd_change_pct is not None else ""
             ),
         )
-        add("Rolling 12 months", lambda m: number(m["r12"]) if m.get("r12") is not None else "")
-        if page.get("per_n"):
+        add("Rolling 12 months", lambda m: number(m.r12) if m.r12 is not None else "")
+        if page.per_n:
             add(
-                f"Rate {rate_per(page['per_n'], page.get('rate_unit') or '')} (rolling 12 months)",
-                lambda m: number(m["rate"], 2) if m.get("rate") is not None else "",
+                f"Rate {rate_per(page.per_n, page.rate_unit)} (rolling 12 months)",
+                lambda m: number(m.rate, 2) if m.rate is not None else "",
             )
         if kind == "ceiling":
             add(
                 "Target to date",
-                lambda m: (
-                    number(m["target_to_date"]) if m.get("target_to_date") is not None else ""
-                ),
+                lambda m: number(m.target_to_date) if m.target_to_date is not None else "",
             )
     elif kind in {"snapshot", "rolling"}:
         add(
             "Change on same month last year",
             lambda m: (
-                percent_change(m["value_change_pct"], decimals)
-                if m.get("value_change_pct") is not None
+                percent_change(m.value_change_pct, decimals)
+                if m.value_change_pct is not None
                 else ""
             ),
         )
