@@ -25,9 +25,10 @@ class RecordError(ValueError):
     """Stored or built JSON that does not have the shape its record declares."""
 
 
+@dataclasses.dataclass(frozen=True)
 class Record:
     """Base of the snapshot's frozen dataclasses (decorate subclasses with
-    ``@dataclass(frozen=True)``)."""
+    ``@dataclass(frozen=True)`` too)."""
 
     # Fields written by ``to_dict`` only when this returns True for them (default: always).
     _written: ClassVar[Callable[[Any, str], bool] | None] = None
@@ -54,7 +55,7 @@ class Record:
         written = type(self)._written
         return {
             f.name: _dump(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            for f in dataclasses.fields(self)
             if written is None or written(self, f.name)
         }
 
@@ -82,7 +83,7 @@ def _fields(cls: type[Record]) -> list[tuple[str, Convert, bool]]:
             _converter(hints[f.name]),
             f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
         )
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        for f in dataclasses.fields(cls)
     ]
 
 

@@ -147,7 +147,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
     snapshot = version_snapshot(version)
     pages = snapshot.indicators
     page = _page(snapshot, code)
-    index = pages.index(page)
+    index = next(i for i, p in enumerate(pages) if p.code == code)
     return render(
         request,
         "packs/indicator.html",

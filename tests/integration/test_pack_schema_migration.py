@@ -38,7 +38,9 @@ SCRIPT = textwrap.dedent(
 
     call_command("migrate", "submissions", "0007", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO csp_area (code, name) VALUES ('E09000002', 'Area')")
+        cursor.execute(
+            "INSERT INTO csp_area (code, name, short_name) VALUES ('E09000002', 'A', '')"
+        )
         cursor.execute("INSERT INTO csp_partnership (name, area_id) VALUES ('P', 1)")
         cursor.execute(
             "INSERT INTO submissions_reportinground (partnership_id, month, deadline, status,"
