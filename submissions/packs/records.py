@@ -18,11 +18,20 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self
 
-Convert = Callable[[Any, str, bool], Any]
+Convert = Callable[[Any, bool], Any]
 
 
 class RecordError(ValueError):
     """Stored or built JSON that does not have the shape its record declares."""
+
+    def __init__(self, problem: str, steps: tuple[str, ...] = (), root: str = "") -> None:
+        self.problem, self.steps, self.root = problem, steps, root
+        super().__init__(f"{root}{''.join(steps)}: {problem}" if root or steps else problem)
+
+    def at(self, step: str) -> RecordError:
+        """The same error, one step further from the value (the path is built on the way out,
+        so reading a valid snapshot builds none)."""
+        return RecordError(self.problem, (step, *self.steps))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,20 +44,34 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: Any, *, path: str = "", strict: bool = False) -> Self:
-        if not isinstance(data, Mapping):
-            raise RecordError(f"{path or cls.__name__}: expected an object, found {_kind(data)}")
+        """The record of ``data``; ``path`` names it in errors (default: the class name)."""
+        try:
+            return cls._read(data, strict)
+        except RecordError as exc:
+            raise RecordError(exc.problem, exc.steps, path or cls.__name__) from None
+
+    @classmethod
+    def _read(cls, data: Any, strict: bool) -> Self:
+        if type(data) is not dict and not isinstance(data, Mapping):  # the ABC check is slow
+            raise RecordError(f"expected an object, found {_kind(data)}")
+        fields = _fields(cls)
         if strict:
-            unknown = set(data) - {name for name, _c, _r in _fields(cls)}
+            unknown = set(data) - {f[0] for f in fields}
             if unknown:
-                raise RecordError(
-                    f"{path or cls.__name__}: keys {sorted(unknown)} are not in {cls.__name__}"
-                )
+                raise RecordError(f"keys {sorted(unknown)} are not in {cls.__name__}")
         values = {}
-        for name, convert, required in _fields(cls):
+        for name, plain, convert, required in fields:
             if name in data:
-                values[name] = convert(data[name], f"{path}.{name}" if path else name, strict)
+                value = data[name]
+                if type(value) in plain:  # a scalar of the field's type: nothing to convert
+                    values[name] = value
+                    continue
+                try:
+                    values[name] = convert(value, strict)
+                except RecordError as exc:
+                    raise exc.at(f".{name}") from None
             elif required:
-                raise RecordError(f"{path or cls.__name__}: missing {name!r}")
+                raise RecordError(f"missing {name!r}")
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,11 +98,14 @@ def _kind(value: Any) -> str:
 
 
 @functools.cache
-def _fields(cls: type[Record]) -> list[tuple[str, Convert, bool]]:
+def _fields(cls: type[Record]) -> list[tuple[str, set[type], Convert, bool]]:
+    """Each field's name, the scalar types taken as they are, its converter, and whether the
+    JSON must hold it."""
     hints = typing.get_type_hints(cls)
     return [
         (
             f.name,
+            _plain(hints[f.name]),
             _converter(hints[f.name]),
             f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
         )
@@ -87,27 +113,46 @@ def _fields(cls: type[Record]) -> list[tuple[str, Convert, bool]]:
     ]
 
 
+def _plain(tp: Any) -> set[type]:
+    if tp in _SCALARS:
+        return _accepted((tp,))
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return _accepted(tuple(a for a in typing.get_args(tp) if a is type(None) or a in _SCALARS))
+    return set()
+
+
 def _converter(tp: Any) -> Convert:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if isinstance(tp, type) and issubclass(tp, Record):
-        record: type[Record] = tp
-        return lambda v, path, strict: record.from_dict(v, path=path, strict=strict)
+        return tp._read
     if origin is tuple:
         item = _converter(args[0])
 
-        def seq(v: Any, path: str, strict: bool) -> tuple[Any, ...]:
+        def seq(v: Any, strict: bool) -> tuple[Any, ...]:
             if not isinstance(v, list | tuple):
-                raise RecordError(f"{path}: expected a list, found {_kind(v)}")
-            return tuple(item(x, f"{path}[{i}]", strict) for i, x in enumerate(v))
+                raise RecordError(f"expected a list, found {_kind(v)}")
+            out = []
+            for i, x in enumerate(v):
+                try:
+                    out.append(item(x, strict))
+                except RecordError as exc:
+                    raise exc.at(f"[{i}]") from None
+            return tuple(out)
 
         return seq
     if origin is dict:
         value = _converter(args[1])
 
-        def mapping(v: Any, path: str, strict: bool) -> dict[str, Any]:
+        def mapping(v: Any, strict: bool) -> dict[str, Any]:
             if not isinstance(v, Mapping):
-                raise RecordError(f"{path}: expected an object, found {_kind(v)}")
-            return {str(k): value(x, f"{path}.{k}", strict) for k, x in v.items()}
+                raise RecordError(f"expected an object, found {_kind(v)}")
+            out = {}
+            for k, x in v.items():
+                try:
+                    out[str(k)] = value(x, strict)
+                except RecordError as exc:
+                    raise exc.at(f".{k}") from None
+            return out
 
         return mapping
     if origin in (typing.Union, types.UnionType):
@@ -117,8 +162,8 @@ def _converter(tp: Any) -> Convert:
             raise TypeError(f"{tp}: a union may hold one record or container besides scalars")
         accepted, fallback = _accepted(scalars), others[0] if others else _scalar(scalars)
 
-        def union(v: Any, path: str, strict: bool) -> Any:
-            return v if type(v) in accepted else fallback(v, path, strict)
+        def union(v: Any, strict: bool) -> Any:
+            return v if type(v) in accepted else fallback(v, strict)
 
         return union
     if tp in _SCALARS:
@@ -140,9 +185,9 @@ def _scalar(types_: tuple[Any, ...]) -> Convert:
     accepted = _accepted(types_)
     names = " or ".join("null" if t is type(None) else t.__name__ for t in types_)
 
-    def check(v: Any, path: str, strict: bool) -> Any:
+    def check(v: Any, strict: bool) -> Any:
         if type(v) not in accepted:  # type(), not isinstance: True is not a number here
-            raise RecordError(f"{path}: expected {names}, found {_kind(v)} {v!r:.40}")
+            raise RecordError(f"expected {names}, found {_kind(v)} {v!r:.40}")
         return v
 
     return check
