@@ -1,4 +1,7 @@
+from typing import Any, TypedDict
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -46,7 +49,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     inlines = [CategoryInline, TargetInline, HistoryInline]
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         # Kind, polarity, denominators, categories and targets all feed the derived figures.
         super().save_related(request, form, formsets, change)
         recompute_request(
@@ -89,29 +92,36 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
 
 
+class RecomputeScope(TypedDict, total=False):
+    """What a changed input affects: ``recompute_request``'s scope."""
+
+    indicator_id: int | None
+    area_id: int | None
+
+
 class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
     """Saving or deleting an input queues the recompute of what depends on it (on commit)."""
 
-    def recompute_scope(self, obj) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Any) -> RecomputeScope:
         raise NotImplementedError
 
-    def _queue(self, request, obj, verb: str) -> None:  # type: ignore[no-untyped-def]
+    def _queue(self, request: HttpRequest, obj: Any, verb: str) -> None:
         recompute_request(
             now=timezone.now(),
             reason=f"{obj._meta.verbose_name} {verb} in the admin by {request.user}",
             **self.recompute_scope(obj),
         )
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         self._queue(request, obj, "changed" if change else "added")
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         scope = self.recompute_scope(obj)
         super().delete_model(request, obj)
         recompute_request(now=timezone.now(), reason="deleted in the admin", **scope)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
         scopes = [self.recompute_scope(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
         for scope in scopes:
@@ -123,7 +133,7 @@ class TargetAdmin(RecomputeOnChangeAdmin):
     list_display = ["indicator", "financial_year", "category", "kind", "value", "text"]
     list_filter = ["financial_year", "kind"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Target) -> RecomputeScope:
         return {"indicator_id": obj.indicator_id}
 
 
@@ -132,13 +142,13 @@ class MonthValueAdmin(SimpleHistoryAdmin):
     """Approved figures are read-only here: they change only through the cycle (entry,
     submission, approval), so no figure skips the coordinator or the audit trail."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
     list_display = [
@@ -165,7 +175,7 @@ class SuppliedBenchmarkAdmin(RecomputeOnChangeAdmin):
     list_filter = ["group", "indicator"]
     list_select_related = ["indicator", "area", "group"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: SuppliedBenchmark) -> RecomputeScope:
         return {"indicator_id": obj.indicator_id, "area_id": obj.area_id}
 
 
@@ -178,5 +188,5 @@ class PopulationAdmin(RecomputeOnChangeAdmin):
     search_fields = ["area__name", "area__code"]
     autocomplete_fields = ["area"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Population) -> RecomputeScope:
         return {"area_id": obj.area_id}

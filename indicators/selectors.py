@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from indicators.models import DerivedMetric, DerivedRank, Indicator
+from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
+from indicators.models import DerivedMetric, DerivedRank, Indicator, IndicatorKind
 
 RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
 WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
@@ -29,10 +30,10 @@ def metrics_for_month(
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    indicators = Indicator.objects.order_by("pack_order", "code")
+    in_scope = Indicator.objects.order_by("pack_order", "code")
     if indicator_codes:
-        indicators = indicators.filter(code__in=indicator_codes)
-    indicators = list(indicators.values("id", "code", "kind"))
+        in_scope = in_scope.filter(code__in=indicator_codes)
+    indicators = list(in_scope.values("id", "code", "kind"))
     ids = [i["id"] for i in indicators]
     rows = {
         r.indicator_id: r
@@ -58,7 +59,7 @@ def metrics_for_month(
         row = rows.get(ind["id"])
         data: dict[str, Any] = {
             "kind": ind["kind"],
-            "status": row.status if row else "not_submitted",
+            "status": row.status if row else NOT_SUBMITTED,
             "month_value": row.month_value if row else None,
             "ytd": row.ytd if row else None,
             "ytd_previous": row.ytd_previous if row else None,
@@ -89,13 +90,13 @@ def metrics_for_month(
             "missing_months": row.missing_months if row else [],
             "computed_at": row.computed_at.isoformat() if row else None,
         }
-        if ind["kind"] == "ratio":
+        if ind["kind"] == IndicatorKind.RATIO:
             data.update({k: (getattr(row, k) if row else None) for k in RATIO_EXTRA})
             data["month_pct"] = row.month_pct if row else None
-        if ind["kind"] in {"snapshot", "rolling"}:
+        if ind["kind"] in LEVEL_KINDS:
             data["previous_value"] = row.previous_value if row else None
             data["value_change_pct"] = row.value_change_pct if row else None
-        if ind["kind"] == "breakdown":
+        if ind["kind"] == IndicatorKind.BREAKDOWN:
             data["pct_satisfied"] = row.pct_satisfied if row else None
             data["ytd_pct_satisfied"] = row.ytd_pct_satisfied if row else None
         if row and row.categories:

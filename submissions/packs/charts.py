@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 
+from indicators.engine.formatting import fy_label_of, number
 from submissions.packs.schema import Page
 
 BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
@@ -39,8 +40,9 @@ def available_charts(page: Page) -> list[str]:
     return names
 
 
-def chart_data(page: Page, name: str, fy_label: str) -> dict[str, Any]:
-    """{"labels": [...], "datasets": [...]} for one of a page's charts."""
+def chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
+    """{"labels": [...], "datasets": [...]} for one of the charts of a page of the pack of
+    ``month`` ('YYYY-MM')."""
     chart = page.chart
     labels = list(chart.labels) if chart else []
     if name == "year":
@@ -48,7 +50,7 @@ def chart_data(page: Page, name: str, fy_label: str) -> dict[str, Any]:
             "labels": labels,
             "datasets": [
                 {
-                    "label": fy_label,
+                    "label": fy_label_of(month),
                     "data": list(chart.this_year) if chart else [],
                     "borderColor": BLUE,
                     "backgroundColor": BLUE,
@@ -122,12 +124,6 @@ def chart_data(page: Page, name: str, fy_label: str) -> dict[str, Any]:
     raise Http404("No such chart for this indicator")
 
 
-def fy_label(month: str) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    start = year if mon >= 4 else year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def svg_line_chart(
     data: dict[str, Any], *, width: int = 520, height: int = 220, title: str = ""
 ) -> str:
@@ -164,7 +160,7 @@ def svg_line_chart(
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             f'stroke="#e5e5e5"/><text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="9" '
-            f'text-anchor="end">{v:,.0f}</text>'
+            f'text-anchor="end">{number(v)}</text>'
         )
     for i, label in enumerate(labels):
         if len(labels) <= 12 or i % 3 == 0:

@@ -10,7 +10,7 @@ from typing import Any
 
 from import_export import fields, resources
 
-from indicators.engine.commentary import rate_per
+from indicators.engine.formatting import rate_per
 from submissions.packs.schema import PackSnapshot, as_snapshot
 from submissions.spreadsheet import neutralise
 

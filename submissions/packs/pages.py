@@ -11,7 +11,24 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from indicators.engine.commentary import rate_per
+from indicators.engine.formatting import (
+    DASH,
+    change,
+    fy_month_labels,
+    month_figure,
+    number,
+    percent,
+    rate,
+    rate_per,
+    suppressed,
+)
+from indicators.engine.vocabulary import (
+    COUNT_KINDS,
+    LEVEL_KINDS,
+    NOT_SUBMITTED,
+    IndicatorKind,
+    ValueStatus,
+)
 from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
@@ -37,40 +54,13 @@ DIRECTION = {
 }
 
 
-def number(value: Any, decimals: int = 0) -> str:
-    if value is None:
-        return "–"
-    if decimals == 0:
-        return f"{round(value):,}"
-    return f"{value:,.{decimals}f}"
-
-
-def percent_change(value: float | None, decimals: int = 0) -> str:
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "No change"
-    return f"{value:+.{decimals}f}%".replace("-", "−")
-
-
-def month_figure(row: dict[str, Any], page: dict[str, Any]) -> str:
-    """One month's figure as the pack prints it."""
-    status = row.get("status")
-    if status == "not_collected":
-        return "Data collected quarterly"
-    if status == "not_available":
-        return "TBC"
-    if status == "suppressed":
-        return f"<{page.get('suppression_threshold') or 10}"
-    if status == "not_submitted":
-        return ""
-    if row.get("numerator") is not None:
-        den = row.get("denominator")
-        return f"{row['numerator']:,} of {den:,}" if den is not None else f"{row['numerator']:,}"
-    value = row.get("value")
-    if value is None:
-        return ""
-    return number(value, 0 if float(value).is_integer() else 2)
+def row_figure(row: MonthRow | None, page: Page) -> str:
+    """One month's figure of a page's row as the pack prints it."""
+    if row is None:
+        return month_figure("", None, None, None, threshold=page.suppression_threshold)
+    return month_figure(
+        row.status, row.value, row.numerator, row.denominator, threshold=page.suppression_threshold
+    )
 
 
 @dataclass
@@ -98,41 +88,26 @@ class SummaryRow:
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
 
 
-def _figure(row: MonthRow | None, page: Page) -> str:
-    """``month_figure`` of a typed row (the printer itself reads plain rows)."""
-    return month_figure(
-        row.to_dict() if row else {}, {"suppression_threshold": page.suppression_threshold}
-    )
-
-
 def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
     """The call-over table's rows, one per page (of a snapshot of any schema version)."""
     rows = []
     for page in as_pages(snapshot):
         m = page.metrics
         decimals = page.decimals
-        if page.kind == "ratio":
-            ytd = (
-                f"{number(m.ytd_pct, 1)}%"
-                if m.ytd_pct is not None
-                else (number(m.ytd_numerator) if m.ytd_numerator is not None else "–")
-            )
-            latest = f"{number(m.month_pct, 1)}%" if m.month_pct is not None else "–"
+        kind = page.kind
+        if kind == IndicatorKind.RATIO:
+            ytd = percent(m.ytd_pct, 1) if m.ytd_pct is not None else number(m.ytd_numerator)
+            latest = percent(m.month_pct, 1)
         else:
-            ytd = number(m.ytd) if m.ytd is not None else "–"
-            latest = _figure(page.months[-1] if page.months else None, page) or "–"
-        if page.kind in {"snapshot", "rolling"}:
-            change, basis = percent_change(m.value_change_pct, decimals), "on last year"
-        elif (
-            m.ytd_change_pct is not None
-            or page.kind in {"count", "ceiling"}
-            and (m.r12_change_pct is None)
-        ):
-            change, basis = percent_change(m.ytd_change_pct, decimals), "YTD"
+            ytd = number(m.ytd)
+            latest = row_figure(page.months[-1] if page.months else None, page) or DASH
+        if kind in LEVEL_KINDS:
+            change_text, basis = change(m.value_change_pct, decimals), "on last year"
+        elif m.ytd_change_pct is not None or kind in COUNT_KINDS and (m.r12_change_pct is None):
+            change_text, basis = change(m.ytd_change_pct, decimals), "YTD"
         else:
-            change, basis = percent_change(m.r12_change_pct, decimals), "R12"
-        per = page.per_n
-        rate = f"{number(m.rate, 2)} per {per:,}" if m.rate is not None and per else "–"
+            change_text, basis = change(m.r12_change_pct, decimals), "R12"
+        rate_text = rate(m.rate, page.per_n)
         rows.append(
             SummaryRow(
                 code=page.code,
@@ -140,14 +115,18 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 portfolio=page.portfolio,
                 latest=latest,
                 ytd=ytd,
-                change=change,
+                change=change_text,
                 change_basis=basis,
-                rate=rate,
+                rate=rate_text,
                 ranks=[
-                    {**r.to_dict(), "text": f"{r.position} of {r.size}" if r.position else "–"}
+                    {
+                        **r.to_dict(),
+                        "text": f"{r.position} of {r.size}" if r.position else DASH,
+                        "average_text": number(r.average, 2),
+                    }
                     for r in m.ranks
                 ],
-                target=(page.target.text if page.target else "") or "–",
+                target=(page.target.text if page.target else "") or DASH,
                 rag=page.rag_effective,
                 rag_name=RAG_NAMES.get(page.rag_effective, "Not rated"),
                 rag_reason=page.rag_reason or "",
@@ -160,7 +139,7 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 incomplete="; ".join(
                     f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
-                rate_unit=page.rate_unit if rate != "–" else "",
+                rate_unit=page.rate_unit if rate_text != DASH else "",
             )
         )
     return rows
@@ -191,92 +170,68 @@ def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
     def figure(m: MonthRow) -> str:
-        return _figure(m, page)
+        return row_figure(m, page)
 
     kind = page.kind
-    if page.categories and kind in {"rolling", "breakdown"}:
+    threshold = page.suppression_threshold
+    if page.categories and kind in {IndicatorKind.ROLLING, IndicatorKind.BREAKDOWN}:
         for cat in page.categories:
 
             def cell(m: MonthRow, code: str = cat.code) -> str:
-                if m.status in {"not_available", "not_collected"}:
+                if m.status in {ValueStatus.NOT_AVAILABLE, ValueStatus.NOT_COLLECTED}:
                     return figure(m)
                 value = (m.categories or {}).get(code)
-                if value == "suppressed":
-                    return f"<{page.suppression_threshold or 10}"
-                return "" if value is None else number(value)
+                if value == ValueStatus.SUPPRESSED:
+                    return suppressed(threshold)
+                return number(value, none="")  # type: ignore[arg-type]  # count or "suppressed"
 
             add(cat.label, cell)
-        if kind == "breakdown":
-            add(
-                "Overall % satisfied",
-                lambda m: f"{number(m.pct_satisfied, 0)}%" if m.pct_satisfied is not None else "",
-            )
+        if kind == IndicatorKind.BREAKDOWN:
+            add("Overall % satisfied", lambda m: _percent(m.pct_satisfied, 0))
         return table
-    if kind == "ratio":
+    if kind == IndicatorKind.RATIO:
         add(
             "Successful (month)",
             lambda m: figure(m) if m.numerator is None else number(m.numerator),
         )
-        add("Total (month)", lambda m: number(m.denominator) if m.denominator is not None else "")
+        add("Total (month)", lambda m: number(m.denominator, none=""))
         add(
             "Successful (YTD)",
-            lambda m: (
-                number(m.ytd_numerator)
-                if m.ytd_numerator is not None
-                else ("Incomplete" if m.status != "not_submitted" else "")
+            lambda m: number(
+                m.ytd_numerator, none="Incomplete" if m.status != NOT_SUBMITTED else ""
             ),
         )
-        add(
-            "Total (YTD)",
-            lambda m: number(m.ytd_denominator) if m.ytd_denominator is not None else "",
-        )
-        add(
-            "% successful (YTD)",
-            lambda m: f"{number(m.ytd_pct, 1)}%" if m.ytd_pct is not None else "",
-        )
+        add("Total (YTD)", lambda m: number(m.ytd_denominator, none=""))
+        add("% successful (YTD)", lambda m: _percent(m.ytd_pct, 1))
         return table
     add("Month", figure)
-    if kind in {"count", "ceiling"}:
+    if kind in COUNT_KINDS:
         add(
             "Year to date",
-            lambda m: (
-                number(m.ytd)
-                if m.ytd is not None
-                else ("Incomplete" if m.status not in {"not_submitted"} else "")
-            ),
+            lambda m: number(m.ytd, none="Incomplete" if m.status != NOT_SUBMITTED else ""),
         )
-        add(
-            "% change on last year (YTD)",
-            lambda m: (
-                percent_change(m.ytd_change_pct, decimals) if m.ytd_change_pct is not None else ""
-            ),
-        )
-        add("Rolling 12 months", lambda m: number(m.r12) if m.r12 is not None else "")
+        add("% change on last year (YTD)", lambda m: _change(m.ytd_change_pct, decimals))
+        add("Rolling 12 months", lambda m: number(m.r12, none=""))
         if page.per_n:
             add(
                 f"Rate {rate_per(page.per_n, page.rate_unit)} (rolling 12 months)",
-                lambda m: number(m.rate, 2) if m.rate is not None else "",
+                lambda m: number(m.rate, 2, none=""),
             )
-        if kind == "ceiling":
-            add(
-                "Target to date",
-                lambda m: number(m.target_to_date) if m.target_to_date is not None else "",
-            )
-    elif kind in {"snapshot", "rolling"}:
-        add(
-            "Change on same month last year",
-            lambda m: (
-                percent_change(m.value_change_pct, decimals)
-                if m.value_change_pct is not None
-                else ""
-            ),
-        )
+        if kind == IndicatorKind.CEILING:
+            add("Target to date", lambda m: number(m.target_to_date, none=""))
+    elif kind in LEVEL_KINDS:
+        add("Change on same month last year", lambda m: _change(m.value_change_pct, decimals))
     return table
 
 
-def fy_labels(month: str) -> list[str]:
-    """'Apr-16' … 'Mar-17' for the financial year of a 'YYYY-MM' month."""
-    year, mon = (int(x) for x in month.split("-"))
-    start = year if mon >= 4 else year - 1
-    names = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
-    return [f"{n}-{(start + (1 if i >= 9 else 0)) % 100:02d}" for i, n in enumerate(names)]
+def _percent(value: float | None, decimals: int) -> str:
+    return "" if value is None else percent(value, decimals)
+
+
+def _change(value: float | None, decimals: int) -> str:
+    return "" if value is None else change(value, decimals)
+
+
+def pack_table(page: Page | Mapping[str, Any], month: str) -> FyTable:
+    """The table of a pack page: the financial year of the pack's month ('YYYY-MM')."""
+    return fy_table(page, fy_month_labels(month))

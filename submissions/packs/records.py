@@ -12,7 +12,6 @@ so a new key cannot be dropped silently on its way into a snapshot.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -97,10 +96,20 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-@functools.cache
-def _fields(cls: type[Record]) -> list[tuple[str, set[type], Convert, bool]]:
+Field = tuple[str, set[type], Convert, bool]
+_FIELDS: dict[type[Record], list[Field]] = {}
+
+
+def _fields(cls: type[Record]) -> list[Field]:
     """Each field's name, the scalar types taken as they are, its converter, and whether the
-    JSON must hold it."""
+    JSON must hold it (worked out once per class)."""
+    known = _FIELDS.get(cls)
+    if known is None:
+        known = _FIELDS[cls] = _field_specs(cls)
+    return known
+
+
+def _field_specs(cls: type[Record]) -> list[Field]:
     hints = typing.get_type_hints(cls)
     return [
         (

@@ -1,4 +1,4 @@
-"""Reads of the published packs for their pages: the versions of a month and a version's
+"""Reads for the pack pages: which published versions there are, for whom, and a version's
 snapshot, typed.
 
 What is cached is plain data (a list of dicts, rendered HTML), never model instances, under keys
@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from csp.users import AnyUser
+from submissions.cycle.visibility import packs_visible_to
 from submissions.models import PackVersion
 from submissions.packs.schema import SCHEMA_VERSION, PackSnapshot, snapshot_read
 
@@ -111,3 +113,15 @@ def version_snapshot(version: PublishedVersion) -> PackSnapshot:
     """The version's snapshot, read as the shape it was stored in (one query)."""
     stored = PackVersion.objects.values_list("snapshot", flat=True).get(pk=version.pk)
     return snapshot_read(stored, version.schema_version)
+
+
+def pack_index(*, user: AnyUser) -> list[dict[str, Any]]:
+    """The packs the user may read, newest month first, each with its versions."""
+    versions = packs_visible_to(user).order_by("-round__month", "number")
+    packs: dict[Any, dict[str, Any]] = {}
+    for v in versions:
+        key = (v.round.partnership.area.code, v.round.month)
+        packs.setdefault(
+            key, {"area": v.round.partnership.area, "month": v.round.month, "versions": []}
+        )["versions"].append(v)
+    return list(packs.values())
