@@ -246,7 +246,7 @@ def test_an_incremental_recompute_from_any_month_writes_the_rows_of_a_full_recom
 
 def test_recompute_from_december_after_importing_five_years_of_a_borough_changes_nothing(
     django_capture_on_commit_callbacks, capsys
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The acceptance check of issue 10, on the command an operator runs after an import (also
     runnable on a fresh database: bench/compare_recompute.py)."""
     outcome = recompute_from_against_full(

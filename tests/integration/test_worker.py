@@ -25,12 +25,12 @@ pytestmark = NEEDS_A_REAL_WORKER
 
 
 @pytest.fixture
-def worker(tmp_path):  # type: ignore[no-untyped-def]
+def worker(tmp_path):
     with worker_running(tmp_path) as process:
         yield process
 
 
-def test_a_real_worker_recomputes_a_committed_change(worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_recomputes_a_committed_change(worker) -> None:
     demo_load(password="worker-test")
     metrics_recompute(now=NOW)
     tno = Indicator.objects.get(code="tno")

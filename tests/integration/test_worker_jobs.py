@@ -30,7 +30,7 @@ pytestmark = NEEDS_A_REAL_WORKER
 
 
 @pytest.fixture
-def worker(tmp_path):  # type: ignore[no-untyped-def]
+def worker(tmp_path):
     with worker_running(tmp_path) as process:
         yield process
 
@@ -53,7 +53,7 @@ def _client(username: str) -> Client:
     return client
 
 
-def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:
     demo_load(password="worker-test")
     coordinator = _client("coordinator")
     response = coordinator.post(
@@ -80,12 +80,12 @@ def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:  # typ
     )
 
 
-def test_jobs_asked_for_while_the_broker_was_down_finish_after_the_sweep(  # type: ignore[no-untyped-def]
+def test_jobs_asked_for_while_the_broker_was_down_finish_after_the_sweep(
     worker, monkeypatch
 ) -> None:
     demo_load(password="worker-test")
 
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as outage:
