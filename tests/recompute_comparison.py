@@ -32,7 +32,7 @@ from indicators.models import DerivedMetric, DerivedRank, Indicator, MonthValue
 from indicators.services import METRIC_FIELDS, RANK_COLUMNS
 from submissions.imports.month_values import month_values_import
 from submissions.imports.populations import populations_import
-from tests.integration.test_imports import csv_bytes
+from tests.integration.import_helpers import csv_bytes
 
 BOROUGH = "E09000003"  # Barnet
 BOROUGH_RESIDENTS = [("2011-06-01", 357_500), ("2013-06-01", 369_100), ("2015-06-01", 379_700)]

@@ -20,176 +20,34 @@ range (``8500-8599``) to choose from, for machines where each user has a range.
 
 from __future__ import annotations
 
-import ctypes
-import http.client
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.production.client import Client
+from tests.production.database import _admin, prod_database_url
+from tests.production.processes import (
+    HOST,
+    Process,
+    _die_with_parent,
+    _port_in,
+    _port_in_except,
+    _redis_ping,
+    _signal_group,
+    _wait,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-# Loaded here, not in the child: only a plain call runs between fork and exec.
-_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: killed with the test run even if it dies without clean-up."""
-    if _LIBC is not None:
-        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
 DEMO_AREA = "E09000002"
-
-
-def _port_in(spec: str | None) -> int:
-    """A free loopback port, from the range ``spec`` (``low-high``) or chosen by the system."""
-    if spec:
-        low, high = (int(p) for p in spec.split("-", 1))
-        for port in range(low, high + 1):
-            with socket.socket() as s:
-                try:
-                    s.bind((HOST, port))
-                except OSError:
-                    continue
-                return port
-        raise RuntimeError(f"no free port in {spec}")
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def prod_database_url(database_url: str, suffix: str = "_prod") -> str:
-    """``postgres://…/csp`` -> ``postgres://…/csp_prod``: the stack's own database."""
-    parts = urllib.parse.urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in {"postgres", "postgresql"} or not name:
-        raise ValueError(f"not a PostgreSQL URL: {database_url}")
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}{suffix}"))
-
-
-def _admin(database_url: str) -> tuple[str, str]:
-    parts = urllib.parse.urlsplit(database_url)
-    return urllib.parse.urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def sql(database_url: str, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Run one query on the stack's database from outside the stack (what a reader sees)."""
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        cursor = conn.execute(query, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-class HttpError(AssertionError):
-    pass
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: str
-    seconds: float
-
-    @property
-    def location(self) -> str:
-        return self.headers.get("location", "")
-
-
-@dataclass
-class Client:
-    """A browser behind the TLS-terminating proxy, on plain HTTP to gunicorn.
-
-    Keeps its own cookies: it sends ``Secure`` cookies too (the proxy's side of the connection
-    is HTTPS), which the standard library's cookie jar would refuse to do over http://.
-    """
-
-    base: str
-    cookies: dict[str, str] = field(default_factory=dict)
-    timeout: float = 30
-
-    @property
-    def origin(self) -> str:
-        return "https://" + urllib.parse.urlsplit(self.base).netloc
-
-    def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
-        parts = urllib.parse.urlsplit(self.base)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Host": parts.netloc,
-            "User-Agent": "csp-production-test",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if method == "POST":
-            fields = dict(data or {})
-            if "csrftoken" in self.cookies:
-                fields.setdefault("csrfmiddlewaretoken", self.cookies["csrftoken"])
-            body = urllib.parse.urlencode(fields, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        started = time.perf_counter()
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            raw = conn.getresponse()
-            text = raw.read().decode("utf-8", "replace")
-            response_headers = {k.lower(): v for k, v in raw.getheaders()}
-            for name, value in raw.getheaders():
-                if name.lower() == "set-cookie":
-                    self._remember(value)
-            return Response(raw.status, response_headers, text, time.perf_counter() - started)
-        finally:
-            conn.close()
-
-    def _remember(self, header: str) -> None:
-        pair, _, attributes = header.partition(";")
-        name, _, value = pair.strip().partition("=")
-        expired = re.search(r"max-age=0\b", attributes, re.I) or re.search(
-            r"expires=[^;]*1970", attributes, re.I
-        )
-        if expired or value in {"", '""'}:
-            self.cookies.pop(name, None)
-        else:
-            self.cookies[name] = value
-
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
-
-    def post(self, path: str, data: dict[str, Any] | None = None) -> Response:
-        return self.request("POST", path, data)
-
-    def sign_in(self, username: str, password: str) -> None:
-        self.get("/accounts/login/")
-        response = self.post("/accounts/login/", {"username": username, "password": password})
-        if response.status != 302:
-            raise HttpError(f"sign-in as {username} answered {response.status}")
-
-
-@dataclass
-class Process:
-    name: str
-    args: list[str]
-    log: Path
-    popen: subprocess.Popen[bytes]
 
 
 class Stack:
@@ -533,49 +391,3 @@ class Stack:
     def log(self, name: str) -> str:
         process = self.processes.get(name)
         return process.log.read_text(errors="replace") if process else ""
-
-
-def _port_in_except(spec: str | None, taken: set[int]) -> int:
-    """As ``_port_in``, skipping ports already handed out (a port is only bound once started)."""
-    if not spec:
-        while True:
-            port = _port_in(None)
-            if port not in taken:
-                return port
-    low, high = (int(p) for p in spec.split("-", 1))
-    rest = [p for p in range(low, high + 1) if p not in taken]
-    for port in rest:
-        try:
-            return _port_in(f"{port}-{port}")
-        except RuntimeError:
-            continue
-    raise RuntimeError(f"no free port in {spec}")
-
-
-def _redis_ping(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(pgid, sig)
-
-
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {seconds:.0f} s waiting until {what}")
-        time.sleep(0.25)
-
-
-def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> float:
-    """Poll ``condition`` until true; returns the seconds it took (raises on time-out)."""
-    started = time.monotonic()
-    _wait(condition, seconds, what)
-    return time.monotonic() - started

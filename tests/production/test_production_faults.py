@@ -17,8 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 
+from tests.production.client import Client, Response
 from tests.production.conftest import SWEEP_SECONDS
-from tests.production.stack import DEMO_AREA, Client, Response, Stack, sql, wait_until
+from tests.production.database import sql
+from tests.production.processes import wait_until
+from tests.production.stack import DEMO_AREA, Stack
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql"
