@@ -3,7 +3,8 @@
 Views, the API, imports, the admin and commands all ask these functions; none of them decides
 access on its own. Each rule is a plain function of the user and the object acted on, so the
 tests can assert every cell of the role × action matrix. Objects are duck-typed (a submission has
-``round.partnership_id`` and ``indicator.owner_id``) so this module imports no other app.
+``round.partnership_id`` and ``adoption.owner_id``: the owner is the partnership's, ADR 0015) so
+this module imports no other app.
 
 Workflow *state* rules (a submitted form cannot be saved, an unpublished round cannot be
 corrected) live in ``submissions.cycle.workflow``; these rules say only *who* may act.
@@ -73,7 +74,7 @@ def _owns(user: Any, partnership_id: int, agency_id: int | None) -> bool:
 def can_view_submission(user: Any, submission: Any) -> bool:
     """Drafts and returns: the owning agency's leads and the coordinator."""
     p = submission.round.partnership_id
-    return is_coordinator(user, p) or _owns(user, p, submission.indicator.owner_id)
+    return is_coordinator(user, p) or _owns(user, p, submission.adoption.owner_id)
 
 
 def can_edit_submission(user: Any, submission: Any) -> bool:

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from csp.admin import LIMITED_TEXT
 from csp.models import Population
 from indicators.models import (
+    Adoption,
     HistoryEntry,
     Indicator,
     IndicatorCategory,
@@ -31,20 +32,38 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class HistoryInline(admin.TabularInline):
+class SharedHistoryInline(admin.TabularInline):
+    """The catalogue's history entries: shown for an adoption that has none of its own."""
+
     model = HistoryEntry
     extra = 0
+    exclude = ["adoption"]
+    formfield_overrides = LIMITED_TEXT
+    verbose_name_plural = "history entries (shared; a partnership's own are on its adoption)"
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).filter(adoption__isnull=True)
+
+
+class AdoptionHistoryInline(admin.TabularInline):
+    model = HistoryEntry
+    fk_name = "adoption"
+    extra = 0
+    exclude = ["indicator"]
     formfield_overrides = LIMITED_TEXT
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    """The shared catalogue. Owners, pack places, targets and local texts are per partnership:
+    see Adoptions."""
+
     formfield_overrides = LIMITED_TEXT
-    list_display = ["pack_order", "code", "title", "kind", "owner", "portfolio"]
+    list_display = ["code", "title", "kind", "frequency"]
     list_display_links = ["code", "title"]
-    list_filter = ["kind", "portfolio", "owner", "frequency"]
+    list_filter = ["kind", "frequency"]
     search_fields = ["code", "title"]
-    inlines = [CategoryInline, TargetInline, HistoryInline]
+    inlines = [CategoryInline, SharedHistoryInline]
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         # Kind, polarity, denominators, categories and targets all feed the derived figures.
@@ -56,7 +75,7 @@ class IndicatorAdmin(admin.ModelAdmin):
         )
 
     fieldsets = [
-        (None, {"fields": ["code", "title", "portfolio", "owner", "pack_order", "page_heading"]}),
+        (None, {"fields": ["code", "title", "page_heading"]}),
         (
             "Measurement",
             {
@@ -69,7 +88,6 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "per_n",
                     "change_basis",
                     "display_decimals",
-                    "suppression_threshold",
                     "source",
                 ]
             },
@@ -83,10 +101,47 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "what_good_looks_like",
                     "why_important",
                     "issues_to_consider",
-                ]
+                ],
+                "description": "The last three are defaults: a partnership's adoption may have "
+                "its own.",
             },
         ),
     ]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(admin.ModelAdmin):
+    """A partnership's adoption of an indicator: owner, pack place, local texts, thresholds,
+    targets and history. Saving recomputes the partnership's figures of the indicator."""
+
+    formfield_overrides = LIMITED_TEXT
+    list_display = ["partnership", "pack_order", "indicator", "owner", "portfolio"]
+    list_display_links = ["indicator"]
+    list_filter = ["partnership", "portfolio"]
+    list_select_related = ["partnership", "indicator", "owner", "portfolio"]
+    search_fields = ["indicator__code", "indicator__title"]
+    inlines = [TargetInline, AdoptionHistoryInline]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        if formset.model is HistoryEntry:
+            for entry in formset.save(commit=False):
+                entry.indicator_id = form.instance.indicator_id
+                entry.save()
+            for entry in formset.deleted_objects:
+                entry.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        # The tolerance and the targets feed the ratings of the partnership's area.
+        super().save_related(request, form, formsets, change)
+        adoption = form.instance
+        recompute_request(
+            now=timezone.now(),
+            reason=f"adoption {adoption} edited in the admin by {request.user}",
+            indicator_id=adoption.indicator_id,
+            area_id=adoption.partnership.area_id,
+        )
 
 
 class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
@@ -120,11 +175,15 @@ class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(RecomputeOnChangeAdmin):
-    list_display = ["indicator", "financial_year", "category", "kind", "value", "text"]
-    list_filter = ["financial_year", "kind"]
+    list_display = ["adoption", "financial_year", "category", "kind", "value", "text"]
+    list_filter = ["adoption__partnership", "financial_year", "kind"]
+    list_select_related = ["adoption__indicator", "adoption__partnership", "category"]
 
     def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
-        return {"indicator_id": obj.indicator_id}
+        return {
+            "indicator_id": obj.adoption.indicator_id,
+            "area_id": obj.adoption.partnership.area_id,
+        }
 
 
 @admin.register(MonthValue)

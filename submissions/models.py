@@ -27,7 +27,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import Partnership
-from indicators.models import Indicator
+from indicators.models import Adoption, Indicator
 
 
 class RoundStatus(models.TextChoices):
@@ -81,6 +81,9 @@ class EntryStatus(models.TextChoices):
 class Submission(models.Model):
     """One indicator's figures and commentary in a round, and where it is in the workflow.
 
+    ``adoption`` is the round's partnership's adoption of ``indicator`` (``round_create`` sets
+    both): its owner is the agency whose leads enter the figures.
+
     The entered figures stay here until the coordinator approves them; approval copies them into
     the approved store (``indicators.MonthValue``), the only store derived figures read.
     ``version`` increases with every save, so a save based on an older version is refused.
@@ -88,6 +91,8 @@ class Submission(models.Model):
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="submissions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submissions")
+    # The round's partnership's adoption of ``indicator``: who owns the item, its pack place.
+    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices, default="not_started"
     )
@@ -126,7 +131,7 @@ class Submission(models.Model):
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
-        ordering = ["round", "indicator__pack_order"]
+        ordering = ["round", "adoption__pack_order"]
         constraints = [
             models.UniqueConstraint(fields=["round", "indicator"], name="one_submission_per_round"),
             models.CheckConstraint(

@@ -139,7 +139,7 @@ def compute_rows(
             values,
             months=months,
             denominators=dens,
-            targets=catalogue.targets.get(indicator_id, {}),
+            targets=catalogue.targets.get((indicator_id, area_id), {}),
         )
         report.series += 1
         for metrics in results:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from csp import permissions
 from csp.models import Partnership
+from indicators.models import Adoption
 from submissions.models import PackVersion, ReportingRound, Submission
 
 
@@ -15,7 +16,7 @@ def figures_visible_q(
     user: Any,
     *,
     area_field: str = "area_id",
-    owner_field: str = "indicator__owner_id",
+    indicator_field: str = "indicator_id",
     month_field: str = "month",
 ) -> Q:
     """A partnership's own figures (the live store) are visible to its coordinator and to the
@@ -36,7 +37,10 @@ def figures_visible_q(
             continue
         agencies = access.agencies_led(partnership_id)
         if agencies:
-            q |= Q(**{area_field: area_id, f"{owner_field}__in": agencies})
+            owned = Adoption.objects.filter(
+                partnership_id=partnership_id, owner_id__in=agencies
+            ).values("indicator_id")
+            q |= Q(**{area_field: area_id, f"{indicator_field}__in": owned})
     return q
 
 
@@ -48,7 +52,7 @@ def submissions_visible_to(user: Any) -> QuerySet[Submission]:
             q |= Q(round__partnership_id=partnership_id)
         agencies = access.agencies_led(partnership_id)
         if agencies:
-            q |= Q(round__partnership_id=partnership_id, indicator__owner_id__in=agencies)
+            q |= Q(round__partnership_id=partnership_id, adoption__owner_id__in=agencies)
     return Submission.objects.filter(q).select_related("round__partnership", "indicator")
 
 

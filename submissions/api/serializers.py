@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
-from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
 from submissions.cycle.validation import TEXT_LIMITS
 from submissions.models import PackVersion, ReportingRound, Submission
 
@@ -53,19 +53,40 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class AdoptionSerializer(serializers.ModelSerializer):
+    """A partnership's adoption of the indicator; a blank text means the catalogue's."""
+
+    area = serializers.CharField(source="partnership.area.code", read_only=True)
     portfolio = serializers.StringRelatedField()
     owner = serializers.SlugRelatedField(read_only=True, slug_field="code")
     targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "area",
+            "owner",
+            "portfolio",
+            "pack_order",
+            "suppression_threshold",
+            "tolerance",
+            "what_good_looks_like",
+            "why_important",
+            "issues_to_consider",
+            "targets",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    """The shared catalogue's indicator, with the adoptions of the caller's partnerships."""
+
+    adoptions = AdoptionSerializer(many=True, read_only=True, source="visible_adoptions")
 
     class Meta:
         model = Indicator
         fields = [
             "code",
             "title",
-            "portfolio",
-            "owner",
-            "pack_order",
             "kind",
             "frequency",
             "polarity",
@@ -73,14 +94,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "per_n",
             "change_basis",
             "display_decimals",
-            "suppression_threshold",
             "source",
             "definition",
             "how_it_works",
             "what_good_looks_like",
             "why_important",
             "issues_to_consider",
-            "targets",
+            "adoptions",
         ]
 
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from csp import permissions
 from csp.models import Agency, Area, ComparatorGroup
-from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
 from submissions.api import serializers as s
 from submissions.api.selectors import (
     figures_visible_q,
@@ -62,13 +62,25 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = (
-        Indicator.objects.select_related("portfolio", "owner")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
-        .order_by("pack_order")
-    )
+    """The shared catalogue; each indicator carries the adoptions of your partnerships."""
+
     serializer_class = s.IndicatorSerializer
     lookup_field = "code"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        adoptions = (
+            Adoption.objects.filter(
+                partnership_id__in=permissions.access_for(self.request.user).partnerships
+            )
+            .select_related("partnership__area", "portfolio", "owner")
+            .prefetch_related(
+                Prefetch("targets", queryset=Target.objects.select_related("category"))
+            )
+            .order_by("partnership_id")
+        )
+        return Indicator.objects.prefetch_related(
+            Prefetch("adoptions", queryset=adoptions, to_attr="visible_adoptions")
+        ).order_by("code")
 
 
 class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -81,7 +93,7 @@ class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             MonthValue.objects.filter(figures_visible_q(self.request.user))
             .select_related("area", "indicator", "category")
-            .order_by("indicator__pack_order", "area__code", "month", "category_id")
+            .order_by("indicator__code", "area__code", "month", "category_id")
         )
 
 
@@ -93,7 +105,7 @@ class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             DerivedMetric.objects.filter(figures_visible_q(self.request.user))
             .select_related("area", "indicator")
-            .order_by("indicator__pack_order", "area__code", "month")
+            .order_by("indicator__code", "area__code", "month")
         )
 
 
@@ -253,7 +265,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         queryset = submissions_visible_to(self.request.user).order_by(
-            "-round__month", "indicator__pack_order"
+            "-round__month", "adoption__pack_order"
         )
         wanted = self.request.query_params.get("status")
         return queryset.filter(status=wanted) if wanted else queryset

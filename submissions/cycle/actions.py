@@ -49,7 +49,7 @@ def _lock(submission_id: int) -> Submission:
     try:
         return (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("round__partnership__area", "indicator__owner")
+            .select_related("round__partnership__area", "indicator", "adoption__owner")
             .get(pk=submission_id)
         )
     except Submission.DoesNotExist:
@@ -220,7 +220,7 @@ def agency_leads(sub: Submission) -> list[Any]:
     ids = Role.objects.filter(
         partnership_id=sub.round.partnership_id,
         kind=RoleKind.AGENCY_LEAD,
-        agency_id=sub.indicator.owner_id,
+        agency_id=sub.adoption.owner_id,
     ).values("user_id")
     return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
 

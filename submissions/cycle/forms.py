@@ -81,6 +81,7 @@ class EntryForm(forms.Form):
         *args: Any,
         indicator: Indicator,
         categories: list[IndicatorCategory],
+        suppression_threshold: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -98,8 +99,8 @@ class EntryForm(forms.Form):
                         "n/N, e.g. 31/461"
                         if kind == "ratio"
                         else f'A whole number, or "suppressed" for a count under '
-                        f"{indicator.suppression_threshold}"
-                        if indicator.suppression_threshold
+                        f"{suppression_threshold}"
+                        if suppression_threshold
                         else "A whole number"
                     ),
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "narrow"}),

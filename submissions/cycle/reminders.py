@@ -63,8 +63,8 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             Submission.objects.select_for_update(of=("self",))
             .filter(round__status=RoundStatus.OPEN)
             .exclude(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED])
-            .select_related("round__partnership", "indicator")
-            .order_by("round__month", "indicator__pack_order")
+            .select_related("round__partnership", "indicator", "adoption__owner")
+            .order_by("round__month", "adoption__pack_order")
         )
         sent = set(
             ReminderSent.objects.filter(submission__in=subs).values_list("submission_id", "stage")
@@ -74,7 +74,7 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             stage = _stage(today, sub.round.deadline, days_before)
             if stage is None or (sub.id, stage) in sent:
                 continue
-            key = (sub.round.partnership_id, sub.indicator.owner_id)
+            key = (sub.round.partnership_id, sub.adoption.owner_id)
             if key not in leads_by_agency:
                 leads_by_agency[key] = agency_leads(sub)
             leads = leads_by_agency[key]
@@ -120,7 +120,7 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             continue
         overdue = [s for stage, s in items if stage == "overdue"]
         lines = [
-            f"  - {s.indicator.title} ({s.indicator.owner}): {words[stage]}" for stage, s in items
+            f"  - {s.indicator.title} ({s.adoption.owner}): {words[stage]}" for stage, s in items
         ]
         send_mail(
             subject=f"CSP Performance digest: {len(items)} reminder(s), {len(overdue)} overdue",

@@ -168,7 +168,7 @@ def round_audit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = coordinated_partnership(request)
     round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
     entries = []
-    for sub in round_.submissions.select_related("indicator").order_by("indicator__pack_order"):
+    for sub in round_.submissions.select_related("indicator").order_by("adoption__pack_order"):
         for item in submission_audit(sub):
             entries.append((item, sub))
     entries.sort(key=lambda pair: pair[0].when, reverse=True)

@@ -108,8 +108,8 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
 
     subs = list(
         submissions.select_related(
-            "indicator__owner", "indicator__portfolio", "round__partnership"
-        ).order_by("round__month", "indicator__pack_order")
+            "indicator", "adoption__owner", "adoption__portfolio", "round__partnership"
+        ).order_by("round__month", "adoption__pack_order")
     )
     if not subs:
         return []
@@ -132,8 +132,8 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
                 id=s.id,
                 code=s.indicator.code,
                 title=s.indicator.title,
-                agency=s.indicator.owner.name if s.indicator.owner else "",
-                portfolio=s.indicator.portfolio.name,
+                agency=s.adoption.owner.name if s.adoption.owner else "",
+                portfolio=s.adoption.portfolio.name,
                 status=s.status,
                 status_label=s.get_status_display(),
                 month=s.round.month,
@@ -249,7 +249,7 @@ def round_progress(round_: Any) -> list[AgencyProgress]:
     from collections import Counter
 
     per: dict[str, Counter[str]] = {}
-    for agency, status in round_.submissions.values_list("indicator__owner__name", "status"):
+    for agency, status in round_.submissions.values_list("adoption__owner__name", "status"):
         per.setdefault(agency or "No owner", Counter())[status] += 1
     return [
         AgencyProgress(agency=a, counts=dict(c), total=sum(c.values()))
@@ -321,8 +321,8 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
             .values_list("in_force_from", "value")
         )
     targets = {
-        t.financial_year: target_spec(t)
-        for t in Target.objects.filter(indicator=ind, category__isnull=True)
+        t.financial_year: target_spec(t, submission.adoption.tolerance)
+        for t in Target.objects.filter(adoption_id=submission.adoption_id, category__isnull=True)
     }
     metrics = compute_series(
         series_spec(ind, categories), values, months=[month], denominators=dens, targets=targets

@@ -88,7 +88,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         | Q(round__status=RoundStatus.REOPENED, status__in=list(workflow.EDITABLE))
     )
     if partnership.id not in access.coordinator_of:
-        subs = subs.filter(indicator__owner_id__in=access.agencies_led(partnership.id))
+        subs = subs.filter(adoption__owner_id__in=access.agencies_led(partnership.id))
     rows = submission_rows(submissions=subs, today=timezone.localdate())
     agencies = Agency.objects.filter(id__in=access.agencies_led(partnership.id))
     return render(
@@ -105,7 +105,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
 def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
     sub = get_object_or_404(
         Submission.objects.select_related(
-            "round__partnership__area", "indicator__owner", "indicator__portfolio"
+            "round__partnership__area", "indicator", "adoption__owner", "adoption__portfolio"
         ),
         pk=pk,
     )
@@ -132,10 +132,15 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     """The entry form (agency lead, coordinator), with the review panel for the coordinator."""
     sub = _submission_or_404(request, pk)
     categories = list(IndicatorCategory.objects.filter(indicator=sub.indicator).order_by("order"))
+    form_args: dict[str, Any] = {
+        "indicator": sub.indicator,
+        "categories": categories,
+        "suppression_threshold": sub.adoption.suppression_threshold,
+    }
     conflict = None
     warnings: list[str] = []
     if request.method == "POST":
-        form = EntryForm(request.POST, indicator=sub.indicator, categories=categories)
+        form = EntryForm(request.POST, **form_args)
         if form.is_valid():
             submit = request.POST.get("action") == "submit"
             try:
@@ -158,7 +163,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 # Keep what they typed, against the current version, so saving again works.
                 data = request.POST.copy()
                 data["version"] = str(sub.version)
-                form = EntryForm(data, indicator=sub.indicator, categories=categories)
+                form = EntryForm(data, **form_args)
                 form.is_valid()
             except (services.CycleError, TransitionError, PermissionDenied) as exc:
                 messages.error(request, str(exc))
@@ -179,7 +184,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         draft = commentary_draft(sub)
         if not sub.performance_overview:
             initial["performance_overview"] = draft  # the overview starts from the engine's draft
-        form = EntryForm(initial=initial, indicator=sub.indicator, categories=categories)
+        form = EntryForm(initial=initial, **form_args)
     editable = sub.status in workflow.EDITABLE and workflow.round_takes_entries(
         sub.round.status,
         sub.status,
@@ -317,10 +322,10 @@ def review(request: HttpRequest) -> HttpResponse:
     if status:
         subs = subs.filter(status=status)
     if agency:
-        subs = subs.filter(indicator__owner__code=agency)
+        subs = subs.filter(adoption__owner__code=agency)
     if portfolio:
         subs = subs.filter(
-            indicator__portfolio_id=int(portfolio) if _ID.fullmatch(portfolio) else 0
+            adoption__portfolio_id=int(portfolio) if _ID.fullmatch(portfolio) else 0
         )
     return render(
         request,

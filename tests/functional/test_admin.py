@@ -47,7 +47,7 @@ def test_administrator_can_open_every_admin_list_and_add_page(app: str, model: s
     [
         lambda: Indicator.objects.get(code="tno"),
         lambda: Area.objects.get(code="E09000002"),
-        lambda: Target.objects.get(indicator__code="arson"),
+        lambda: Target.objects.get(adoption__indicator__code="arson"),
         lambda: Population.objects.first(),
     ],
 )
