@@ -2,7 +2,7 @@
 
 Step 2 (0004) adopts every indicator for every partnership with today's owner, pack place,
 texts, threshold, targets and history; step 3 (0005) removes what moved off the catalogue.
-The columns that go in step 3 are made nullable here, so that undoing step 3 can add them back
+Targets are unique per adoption from here on. The columns that go in step 3 are made nullable, so that undoing step 3 can add them back
 before step 2's undoing fills them.
 """
 
@@ -136,6 +136,31 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="history",
                 to="indicators.adoption",
+            ),
+        ),
+        # A partnership's targets are unique per adoption, no longer per indicator.
+        migrations.RemoveConstraint(
+            model_name="target",
+            name="one_target_per_indicator_year",
+        ),
+        migrations.RemoveConstraint(
+            model_name="target",
+            name="one_target_per_indicator_year_category",
+        ),
+        migrations.AddConstraint(
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True)),
+                fields=("adoption", "financial_year"),
+                name="one_target_per_adoption_year",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", False)),
+                fields=("adoption", "financial_year", "category"),
+                name="one_target_per_adoption_year_category",
             ),
         ),
         migrations.AlterField(

@@ -26,14 +26,6 @@ class Migration(migrations.Migration):
             name="target",
             options={"ordering": ["adoption", "financial_year"]},
         ),
-        migrations.RemoveConstraint(
-            model_name="target",
-            name="one_target_per_indicator_year",
-        ),
-        migrations.RemoveConstraint(
-            model_name="target",
-            name="one_target_per_indicator_year_category",
-        ),
         migrations.RemoveField(model_name="historicaltarget", name="indicator"),
         migrations.RemoveField(model_name="target", name="indicator"),
         migrations.RemoveField(model_name="indicator", name="owner"),
@@ -47,22 +39,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="targets",
                 to="indicators.adoption",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="target",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("category__isnull", True)),
-                fields=("adoption", "financial_year"),
-                name="one_target_per_adoption_year",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="target",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("category__isnull", False)),
-                fields=("adoption", "financial_year", "category"),
-                name="one_target_per_adoption_year_category",
             ),
         ),
     ]
