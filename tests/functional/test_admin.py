@@ -68,8 +68,6 @@ def test_administrator_can_edit_an_indicator_text() -> None:
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
     data.update(
         {
-            "portfolio": tno.portfolio_id,
-            "owner": tno.owner_id,
             "denominator_series": tno.denominator_series_id,
             "source": "iQuanta (edited)",
         }
