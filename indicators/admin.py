@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin import LIMITED_TEXT
-from csp.models import Population
+from csp.models import Area, Partnership, Population
 from indicators.models import (
     Adoption,
     HistoryEntry,
@@ -14,6 +20,7 @@ from indicators.models import (
     SuppliedBenchmark,
     Target,
 )
+from indicators.partnerships import SetupRefused, partnership_setup
 from indicators.services import recompute_request
 
 
@@ -109,10 +116,63 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
 
 
+class PartnershipSetupForm(forms.Form):
+    area = forms.ModelChoiceField(
+        Area.objects.filter(partnership__isnull=True), help_text="An area without a partnership."
+    )
+    name = forms.CharField(max_length=150)
+    coordinator_email = forms.EmailField(help_text="Invited by e-mail; it is their username.")
+    indicators_from = forms.ModelChoiceField(
+        Partnership.objects.select_related("area"),
+        required=False,
+        help_text="Copy this partnership's agencies (without people), adoptions and targets.",
+    )
+
+
 @admin.register(Adoption)
 class AdoptionAdmin(admin.ModelAdmin):
     """A partnership's adoption of an indicator: owner, pack place, local texts, thresholds,
-    targets and history. Saving recomputes the partnership's figures of the indicator."""
+    targets and history. Saving recomputes the partnership's figures of the indicator. The list
+    links to setting up a new partnership (what ``manage.py setup_partnership`` does)."""
+
+    change_list_template = "admin/indicators/adoption/change_list.html"
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        setup = path(
+            "setup-partnership/",
+            self.admin_site.admin_view(self.setup_partnership_view),
+            name="indicators_setup_partnership",
+        )
+        return [setup, *super().get_urls()]
+
+    def setup_partnership_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PartnershipSetupForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            source = form.cleaned_data["indicators_from"]
+            try:
+                report = partnership_setup(
+                    area_code=form.cleaned_data["area"].code,
+                    name=form.cleaned_data["name"],
+                    coordinator_email=form.cleaned_data["coordinator_email"],
+                    indicators_from=source.area.code if source else None,
+                )
+            except SetupRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                for line in report.lines():
+                    messages.success(request, line)
+                changelist = reverse("admin:indicators_adoption_changelist")
+                return redirect(f"{changelist}?partnership__id__exact={report.partnership.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Set up a partnership",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        template = "admin/indicators/adoption/setup_partnership.html"
+        return TemplateResponse(request, template, context)
 
     formfield_overrides = LIMITED_TEXT
     list_display = ["partnership", "pack_order", "indicator", "owner", "portfolio"]

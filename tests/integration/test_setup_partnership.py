@@ -16,7 +16,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from csp.models import Agency, Partnership, Role
+from csp.models import Agency, Area, Partnership, Role
 from indicators.models import Adoption, Target
 from submissions.cycle import services
 from submissions.models import ReportingRound
@@ -138,3 +138,29 @@ def test_a_refused_setup_creates_nothing(
         call_command("setup_partnership", *[x for kv in given.items() for x in kv])
     assert (Partnership.objects.count(), get_user_model().objects.count()) == (partnerships, users)
     assert mail.outbox == []
+
+
+def test_the_administrator_sets_up_a_partnership_from_the_admin_pages(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    admin = Client()
+    admin.force_login(get_user_model().objects.get(username="admin"))
+    url = reverse("admin:indicators_setup_partnership")
+    assert url in admin.get(reverse("admin:indicators_adoption_changelist")).content.decode()
+    body = {
+        "area": Area.objects.get(code="E09000003").pk,
+        "name": NAME,
+        "coordinator_email": EMAIL,
+        "indicators_from": Partnership.objects.get(area__code="E09000002").pk,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, body)
+    assert response.status_code == 302
+    barnet = Partnership.objects.get(area__code="E09000003")
+    assert Adoption.objects.filter(partnership=barnet).count() == 34
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+    coordinator = Client()
+    coordinator.force_login(get_user_model().objects.get(username="coordinator"))
+    assert coordinator.get(url).status_code == 302  # to the admin's sign-in: not for them
