@@ -207,3 +207,12 @@ def test_an_adoption_without_texts_of_its_own_shows_the_catalogues(barnet: Barne
     tno.why_important = "Barnet's own reason."
     assert tno.texts()["why_important"] == "Barnet's own reason."
     assert tno.texts()["definition"] == shared.definition
+
+
+def test_an_adoption_is_owned_by_an_agency_of_its_own_partnership(barnet: Barnet) -> None:
+    from django.core.exceptions import ValidationError
+
+    adoption = barnet.adoptions["tno"]
+    adoption.owner = Agency.objects.get(partnership__area__code="E09000002", code="police")
+    with pytest.raises(ValidationError, match="agency of this partnership"):
+        adoption.full_clean()
