@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -15,7 +20,9 @@ from csp.models import (
 # this many characters (README "Limits"), several times the longest in the December 2016 pack.
 # Names and codes are CharFields, limited by their columns.
 ADMIN_TEXT_LIMIT = 5_000
-LIMITED_TEXT = {models.TextField: {"max_length": ADMIN_TEXT_LIMIT}}
+LIMITED_TEXT: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.TextField: {"max_length": ADMIN_TEXT_LIMIT}
+}
 
 
 class GroupMembershipInline(admin.TabularInline):

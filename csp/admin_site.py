@@ -8,5 +8,5 @@ class CspAdminSite(admin.AdminSite):
     site_title = "CSP Performance admin"
     index_title = "Partnership, catalogue and data"
 
-    def has_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_permission(self, request):
         return permissions.can_use_admin(request.user)

@@ -3,8 +3,9 @@
 Views, the API, imports, the admin and commands all ask these functions; none of them decides
 access on its own. Each rule is a plain function of the user and the object acted on, so the
 tests can assert every cell of the role × action matrix. Objects are duck-typed (a submission has
-``round.partnership_id`` and ``adoption.owner_id``: the owner is the partnership's, ADR 0015) so
-this module imports no other app.
+``round.partnership_id`` and ``adoption.owner_id``: ``SubmissionLike``; the owner is the
+partnership's, ADR 0015) so this module imports no other app. The user is ``csp.users.AnyUser``:
+an anonymous one may do nothing.
 
 Workflow *state* rules (a submitted form cannot be saved, an unpublished round cannot be
 corrected) live in ``submissions.cycle.workflow``; these rules say only *who* may act.
@@ -13,9 +14,10 @@ corrected) live in ``submissions.cycle.workflow``; these rules say only *who* ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from csp.models import Role, RoleKind
+from csp.users import AnyUser
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,30 @@ class Access:
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def access_for(user: Any) -> Access:
+class _InPartnership(Protocol):
+    @property
+    def partnership_id(self) -> int: ...
+
+
+class _Owned(Protocol):
+    @property
+    def owner_id(self) -> int | None: ...
+
+
+class SubmissionLike(Protocol):
+    """What the rules read of a submission: its round's partnership and its adoption's owner."""
+
+    @property
+    def round(self) -> _InPartnership: ...
+
+    @property
+    def adoption(self) -> _Owned: ...
+
+
+def access_for(user: AnyUser) -> Access:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_ACCESS
-    cached = getattr(user, "_csp_access", None)
+    cached: Access | None = getattr(user, "_csp_access", None)
     if cached is not None:
         return cached
     roles = list(Role.objects.filter(user=user).values_list("partnership_id", "kind", "agency_id"))
@@ -56,50 +78,77 @@ def access_for(user: Any) -> Access:
         administrator_of=frozenset(p for p, k, _ in roles if k == RoleKind.ADMINISTRATOR),
         lead_of=frozenset((p, a) for p, k, a in roles if k == RoleKind.AGENCY_LEAD),
     )
-    user._csp_access = access
+    user._csp_access = access  # type: ignore[attr-defined]  # read once per request, kept on the user
     return access
 
 
-def is_coordinator(user: Any, partnership_id: int) -> bool:
+def is_coordinator(user: AnyUser, partnership_id: int) -> bool:
     return partnership_id in access_for(user).coordinator_of
 
 
-def _owns(user: Any, partnership_id: int, agency_id: int | None) -> bool:
-    return agency_id is not None and (partnership_id, agency_id) in access_for(user).lead_of
+EVERY_AGENCY = None  # in an ``unpublished_scope``: the whole partnership (its coordinator)
+
+
+def unpublished_scope(user: AnyUser) -> dict[int, frozenset[int] | None]:
+    """Whose unpublished work the user may read, per partnership: every agency's (``None``: the
+    coordinator) or only the agencies they lead. Partnerships left out: none of it.
+
+    The one rule behind ``can_view_unpublished`` and ``can_view_submission``, in the shape the
+    selectors turn into a query (``submissions.cycle.visibility``), so a list and a page
+    never disagree about a row."""
+    access = access_for(user)
+    scope: dict[int, frozenset[int] | None] = {}
+    for partnership_id in access.partnerships:
+        if partnership_id in access.coordinator_of:
+            scope[partnership_id] = EVERY_AGENCY
+        elif access.agencies_led(partnership_id):
+            scope[partnership_id] = access.agencies_led(partnership_id)
+    return scope
+
+
+def can_view_unpublished(user: AnyUser, partnership_id: int, agency_id: int | None) -> bool:
+    """An unpublished figure or a submission: the coordinator, or a lead of the agency that owns
+    it (``agency_id`` None: a figure no agency owns, the coordinator's alone)."""
+    scope = unpublished_scope(user)
+    if partnership_id not in scope:
+        return False
+    agencies = scope[partnership_id]
+    return agencies is EVERY_AGENCY or agency_id in agencies
 
 
 # --- submissions ------------------------------------------------------------------------------
 
 
-def can_view_submission(user: Any, submission: Any) -> bool:
+def can_view_submission(user: AnyUser, submission: SubmissionLike) -> bool:
     """Drafts and returns: the owning agency's leads and the coordinator."""
-    p = submission.round.partnership_id
-    return is_coordinator(user, p) or _owns(user, p, submission.adoption.owner_id)
+    return can_view_unpublished(
+        user, submission.round.partnership_id, submission.adoption.owner_id
+    )
 
 
-def can_edit_submission(user: Any, submission: Any) -> bool:
+def can_edit_submission(user: AnyUser, submission: SubmissionLike) -> bool:
     """Save figures and commentary: the owning agency's leads and the coordinator."""
     return can_view_submission(user, submission)
 
 
-def can_submit(user: Any, submission: Any) -> bool:
+def can_submit(user: AnyUser, submission: SubmissionLike) -> bool:
     return can_view_submission(user, submission)
 
 
-def can_approve(user: Any, submission: Any) -> bool:
+def can_approve(user: AnyUser, submission: SubmissionLike) -> bool:
     """Only the coordinator approves, even a submission of an agency they also lead."""
     return is_coordinator(user, submission.round.partnership_id)
 
 
-def can_return(user: Any, submission: Any) -> bool:
+def can_return(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 
 
-def can_override_rag(user: Any, submission: Any) -> bool:
+def can_override_rag(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 
 
-def can_correct(user: Any, submission: Any) -> bool:
+def can_correct(user: AnyUser, submission: SubmissionLike) -> bool:
     """Reopen an approved submission of a published round (a correction)."""
     return is_coordinator(user, submission.round.partnership_id)
 
@@ -107,31 +156,32 @@ def can_correct(user: Any, submission: Any) -> bool:
 # --- rounds and packs -------------------------------------------------------------------------
 
 
-def can_manage_rounds(user: Any, partnership_id: int) -> bool:
+def can_manage_rounds(user: AnyUser, partnership_id: int) -> bool:
     """Create, close and publish rounds; see the round overview and review queue."""
     return is_coordinator(user, partnership_id)
 
 
-def can_publish(user: Any, partnership_id: int) -> bool:
+def can_publish(user: AnyUser, partnership_id: int) -> bool:
     return is_coordinator(user, partnership_id)
 
 
-def can_reopen_round(user: Any, partnership_id: int) -> bool:
+def can_reopen_round(user: AnyUser, partnership_id: int) -> bool:
     """Reopen a published round for a correction (published again as the next version)."""
     return is_coordinator(user, partnership_id)
 
 
-def can_view_unpublished(user: Any, partnership_id: int, agency_id: int | None) -> bool:
-    """An unpublished figure: the coordinator, or a lead of the agency that owns it."""
-    return is_coordinator(user, partnership_id) or _owns(user, partnership_id, agency_id)
-
-
-def can_view_published_pack(user: Any, partnership_id: int) -> bool:
+def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
     """Published packs (every version): anyone with a role in the partnership."""
     return partnership_id in access_for(user).partnerships
 
 
-def can_use_admin(user: Any) -> bool:
+def can_import(user: AnyUser) -> bool:
+    """The import page: a coordinator (of any partnership). Each row is then checked against the
+    partnership whose area it writes to (``submissions.imports.common``)."""
+    return bool(access_for(user).coordinator_of)
+
+
+def can_use_admin(user: AnyUser) -> bool:
     """The Django admin (users, agencies, areas, catalogue, targets, denominators).
 
     Open to active staff who are superusers or hold the administrator role; a coordinator,

@@ -124,7 +124,7 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, not manifest-hashed: the vendored GOV.UK CSS names font files we leave out.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,3 +1,5 @@
+from typing import Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -48,7 +50,7 @@ class SharedHistoryInline(admin.TabularInline):
     formfield_overrides = LIMITED_TEXT
     verbose_name_plural = "history entries (shared; a partnership's own are on its adoption)"
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return super().get_queryset(request).filter(adoption__isnull=True)
 
 
@@ -72,7 +74,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     inlines = [CategoryInline, SharedHistoryInline]
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         # Kind, polarity, denominators, categories and targets all feed the derived figures.
         super().save_related(request, form, formsets, change)
         recompute_request(
@@ -137,7 +139,7 @@ class AdoptionAdmin(admin.ModelAdmin):
 
     change_list_template = "admin/indicators/adoption/change_list.html"
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         setup = path(
             "setup-partnership/",
             self.admin_site.admin_view(self.setup_partnership_view),
@@ -182,7 +184,7 @@ class AdoptionAdmin(admin.ModelAdmin):
     search_fields = ["indicator__code", "indicator__title"]
     inlines = [TargetInline, AdoptionHistoryInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request, form, formset, change):
         if formset.model is HistoryEntry:
             for entry in formset.save(commit=False):
                 entry.indicator_id = form.instance.indicator_id
@@ -192,7 +194,7 @@ class AdoptionAdmin(admin.ModelAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         # The tolerance and the targets feed the ratings of the partnership's area.
         super().save_related(request, form, formsets, change)
         adoption = form.instance
@@ -202,31 +204,36 @@ class AdoptionAdmin(admin.ModelAdmin):
             indicator_id=adoption.indicator_id,
             area_id=adoption.partnership.area_id,
         )
+class RecomputeScope(TypedDict, total=False):
+    """What a changed input affects: ``recompute_request``'s scope."""
+
+    indicator_id: int | None
+    area_id: int | None
 
 
 class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
     """Saving or deleting an input queues the recompute of what depends on it (on commit)."""
 
-    def recompute_scope(self, obj) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Any) -> RecomputeScope:
         raise NotImplementedError
 
-    def _queue(self, request, obj, verb: str) -> None:  # type: ignore[no-untyped-def]
+    def _queue(self, request: HttpRequest, obj: Any, verb: str) -> None:
         recompute_request(
             now=timezone.now(),
             reason=f"{obj._meta.verbose_name} {verb} in the admin by {request.user}",
             **self.recompute_scope(obj),
         )
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         self._queue(request, obj, "changed" if change else "added")
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         scope = self.recompute_scope(obj)
         super().delete_model(request, obj)
         recompute_request(now=timezone.now(), reason="deleted in the admin", **scope)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
         scopes = [self.recompute_scope(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
         for scope in scopes:
@@ -239,7 +246,7 @@ class TargetAdmin(RecomputeOnChangeAdmin):
     list_filter = ["adoption__partnership", "financial_year", "kind"]
     list_select_related = ["adoption__indicator", "adoption__partnership", "category"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Target) -> RecomputeScope:
         return {
             "indicator_id": obj.adoption.indicator_id,
             "area_id": obj.adoption.partnership.area_id,
@@ -251,13 +258,13 @@ class MonthValueAdmin(SimpleHistoryAdmin):
     """Approved figures are read-only here: they change only through the cycle (entry,
     submission, approval), so no figure skips the coordinator or the audit trail."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
     list_display = [
@@ -284,7 +291,7 @@ class SuppliedBenchmarkAdmin(RecomputeOnChangeAdmin):
     list_filter = ["group", "indicator"]
     list_select_related = ["indicator", "area", "group"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: SuppliedBenchmark) -> RecomputeScope:
         return {"indicator_id": obj.indicator_id, "area_id": obj.area_id}
 
 
@@ -297,5 +304,5 @@ class PopulationAdmin(RecomputeOnChangeAdmin):
     search_fields = ["area__name", "area__code"]
     autocomplete_fields = ["area"]
 
-    def recompute_scope(self, obj):  # type: ignore[no-untyped-def]
+    def recompute_scope(self, obj: Population) -> RecomputeScope:
         return {"area_id": obj.area_id}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -59,8 +60,8 @@ def bulk_upsert(
             cursor.executemany(sql, [_sqlite_row(r) for r in rows[start : start + 5000]])
 
 
-def _sqlite_row(row: tuple[object, ...]) -> tuple[object, ...]:
-    """Dates and datetimes as Django itself stores them on SQLite."""
+def _sqlite_row(row: tuple[object, ...]) -> tuple[Any, ...]:
+    """Dates and datetimes as Django itself stores them on SQLite (the driver adapts the rest)."""
     ops = connection.ops
     return tuple(
         ops.adapt_datetimefield_value(v)

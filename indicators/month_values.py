@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from csp.users import User, stamp_change
 from indicators.models import (
     Indicator,
     IndicatorCategory,
     MonthValue,
+    ValueStatus,
 )
 from indicators.recompute.requests import recompute_request
 
@@ -20,7 +22,7 @@ class ApprovedFigure:
     """One row of the approved store to write: whole-month (category None) or per category."""
 
     category: str | None
-    status: str = "reported"
+    status: str = ValueStatus.REPORTED
     value: int | None = None
     numerator: int | None = None
     denominator: int | None = None
@@ -35,7 +37,7 @@ def month_values_store(
     area_id: int,
     month: dt.date,
     figures: Sequence[ApprovedFigure],
-    user: object | None,
+    user: User | None,
     change_reason: str,
     now: dt.datetime,
 ) -> int:
@@ -46,7 +48,7 @@ def month_values_store(
     """
     categories = {c.code: c for c in IndicatorCategory.objects.filter(indicator=indicator)}
     existing = {
-        (mv.category.code if mv.category_id else None): mv
+        (mv.category.code if mv.category is not None else None): mv
         for mv in MonthValue.objects.select_for_update(of=("self",))
         .select_related("category")
         .filter(indicator=indicator, area_id=area_id, month=month)
@@ -56,11 +58,10 @@ def month_values_store(
         if code is not None and code not in categories:
             raise ValueError(f"{indicator.code} has no category {code!r}")
     written = 0
-    for code, row in existing.items():
+    for code, stale in existing.items():
         if code not in wanted:
-            row._history_user = user  # type: ignore[attr-defined]
-            row._change_reason = change_reason  # type: ignore[attr-defined]
-            row.delete()
+            stamp_change(stale, user, change_reason)
+            stale.delete()
             written += 1
     for code, figure in wanted.items():
         fields = {
@@ -87,8 +88,7 @@ def month_values_store(
         else:
             for k, v in fields.items():
                 setattr(row, k, v)
-        row._history_user = user  # type: ignore[attr-defined]
-        row._change_reason = change_reason  # type: ignore[attr-defined]
+        stamp_change(row, user, change_reason)
         row.save()
         written += 1
     if written:

@@ -103,7 +103,7 @@ def _copy(source: Partnership, partnership: Partnership, report: SetupReport) ->
         adoptions[a.id] = Adoption.objects.create(
             partnership=partnership,
             indicator_id=a.indicator_id,
-            owner=agencies.get(a.owner_id),
+            owner=agencies.get(a.owner_id) if a.owner_id is not None else None,
             portfolio_id=a.portfolio_id,
             pack_order=a.pack_order,
             suppression_threshold=a.suppression_threshold,

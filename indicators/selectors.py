@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 
-from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator
+from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
+from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator, IndicatorKind
 
 RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
 WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
@@ -35,12 +36,12 @@ def metrics_for_month(
     place = Adoption.objects.filter(
         indicator=OuterRef("pk"), partnership__area_id=area_id
     ).values("pack_order")
-    indicators = Indicator.objects.annotate(place=Subquery(place)).order_by(
+    in_scope = Indicator.objects.annotate(place=Subquery(place)).order_by(
         F("place").asc(nulls_last=True), "code"
     )
     if indicator_codes:
-        indicators = indicators.filter(code__in=indicator_codes)
-    indicators = list(indicators.values("id", "code", "kind"))
+        in_scope = in_scope.filter(code__in=indicator_codes)
+    indicators = list(in_scope.values("id", "code", "kind"))
     ids = [i["id"] for i in indicators]
     rows = {
         r.indicator_id: r
@@ -66,7 +67,7 @@ def metrics_for_month(
         row = rows.get(ind["id"])
         data: dict[str, Any] = {
             "kind": ind["kind"],
-            "status": row.status if row else "not_submitted",
+            "status": row.status if row else NOT_SUBMITTED,
             "month_value": row.month_value if row else None,
             "ytd": row.ytd if row else None,
             "ytd_previous": row.ytd_previous if row else None,
@@ -97,13 +98,13 @@ def metrics_for_month(
             "missing_months": row.missing_months if row else [],
             "computed_at": row.computed_at.isoformat() if row else None,
         }
-        if ind["kind"] == "ratio":
+        if ind["kind"] == IndicatorKind.RATIO:
             data.update({k: (getattr(row, k) if row else None) for k in RATIO_EXTRA})
             data["month_pct"] = row.month_pct if row else None
-        if ind["kind"] in {"snapshot", "rolling"}:
+        if ind["kind"] in LEVEL_KINDS:
             data["previous_value"] = row.previous_value if row else None
             data["value_change_pct"] = row.value_change_pct if row else None
-        if ind["kind"] == "breakdown":
+        if ind["kind"] == IndicatorKind.BREAKDOWN:
             data["pct_satisfied"] = row.pct_satisfied if row else None
             data["ytd_pct_satisfied"] = row.ytd_pct_satisfied if row else None
         if row and row.categories:

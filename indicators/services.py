@@ -4,14 +4,15 @@ Everything outside ``indicators`` (the cycle, imports, packs, tasks, commands, t
 these names; the work is done in ``indicators.recompute`` (load, compute, write, ranks, requests,
 the parallel fan-out) and ``indicators.month_values``. ``metrics_recompute`` loads its inputs in a
 few set-based queries, calls the engine per series, and writes the derived store in bulk; running
-it twice gives the same rows.
+it twice gives the same rows. ``series_inputs_load`` reads one series the same way (the commentary
+draft's preview of an entry).
 """
 
 from __future__ import annotations
 
 from indicators.month_values import ApprovedFigure, month_values_store
 from indicators.recompute.compute import METRIC_COLUMNS, METRIC_FIELDS, RecomputeReport
-from indicators.recompute.load import series_spec, target_spec
+from indicators.recompute.load import SeriesInputs, series_inputs_load
 from indicators.recompute.parallel import (
     FULL_RECOMPUTE_LOCK,
     PARALLEL_MIN_VALUES,
@@ -38,6 +39,7 @@ __all__ = [
     "RANK_COLUMNS",
     "ApprovedFigure",
     "RecomputeReport",
+    "SeriesInputs",
     "area_ids_for_codes",
     "metrics_recompute",
     "metrics_recompute_after_change",
@@ -47,7 +49,6 @@ __all__ = [
     "recompute_request",
     "recompute_request_process",
     "recompute_requests_sweep",
-    "series_spec",
+    "series_inputs_load",
     "stage_tables_drop_stale",
-    "target_spec",
 ]

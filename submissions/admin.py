@@ -8,13 +8,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown for reference only: changes go through the cycle's services, so the workflow,
     permissions and audit trail cannot be bypassed here."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

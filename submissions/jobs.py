@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from celery import Task
 from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
@@ -47,7 +48,12 @@ BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerUnreachable, ConnectionError
 
 
 def queue_on_commit(
-    task: Any, *, model: type[models.Model], pk: int, now: dt.datetime, **kwargs: Any
+    task: Task[..., object],
+    *,
+    model: type[models.Model],
+    pk: int,
+    now: dt.datetime,
+    **kwargs: Any,
 ) -> None:
     """Hand ``task`` to the broker once the transaction commits.
 

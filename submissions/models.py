@@ -12,9 +12,10 @@ Each indicator of the round has one submission::
                      ^          |
                      +- returned (reason required)
 
-The transitions live in ``submissions.cycle.workflow``; the services in
-``submissions.cycle.services`` are the only writers of these states. A published round's pack is
-frozen in ``PackVersion`` rows that the database itself refuses to change.
+The states and their transitions live in ``submissions.cycle.workflow`` (``RoundStatus`` and
+``SubmissionStatus`` are its enums), what an entry may hold in ``submissions.cycle.validation``;
+the services in ``submissions.cycle.services`` are the only writers of these states. A published
+round's pack is frozen in ``PackVersion`` rows that the database itself refuses to change.
 """
 
 from __future__ import annotations
@@ -27,21 +28,32 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import Partnership
+from indicators.engine.formatting import month_label
 from indicators.models import Adoption, Indicator
+from submissions.cycle.validation import ENTRY_FIELDS, EntryStatus
+from submissions.cycle.workflow import RoundState, State
 
+RoundStatus = RoundState
+SubmissionStatus = State
 
-class RoundStatus(models.TextChoices):
-    OPEN = "open", "Open for submissions"
-    CLOSED = "closed", "Closed"
-    PUBLISHED = "published", "Published"
-    REOPENED = "reopened", "Reopened for a correction"
+# What people change on a submission: its state, the agency's entry and the coordinator's
+# decisions. The audit trail shows these, and the API returns them.
+AUDITED_FIELDS = (
+    "status",
+    *ENTRY_FIELDS,
+    "return_reason",
+    "rag_override",
+    "rag_override_justification",
+)
 
 
 class ReportingRound(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rounds")
     month = models.DateField(help_text="First day of the reporting month.")
     deadline = models.DateField(help_text="Submission deadline.")
-    status = models.CharField(max_length=20, choices=RoundStatus.choices, default="open")
+    status = models.CharField(
+        max_length=20, choices=RoundStatus.choices(), default=RoundStatus.OPEN
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
@@ -53,29 +65,14 @@ class ReportingRound(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="round_month_first_of_month"),
             # A reopened round has been published (version 1 at least) and keeps that date.
             models.CheckConstraint(
-                condition=~Q(status__in=["published", "reopened"]) | Q(published_at__isnull=False),
+                condition=~Q(status__in=[RoundStatus.PUBLISHED, RoundStatus.REOPENED])
+                | Q(published_at__isnull=False),
                 name="published_round_has_date",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.partnership.area.display_name} {self.month:%B %Y}"
-
-
-class SubmissionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    APPROVED = "approved", "Approved"
-
-
-class EntryStatus(models.TextChoices):
-    """What the agency entered for the month: figures, or why there are none."""
-
-    REPORTED = "reported", "Figures"
-    NOT_COLLECTED = "not_collected", "Not collected this month"
-    NOT_AVAILABLE = "not_available", "Not available yet"
+        return f"{self.partnership.area.display_name} {month_label(self.month)}"
 
 
 class Submission(models.Model):
@@ -94,10 +91,10 @@ class Submission(models.Model):
     # The round's partnership's adoption of ``indicator``: who owns the item, its pack place.
     adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(
-        max_length=20, choices=SubmissionStatus.choices, default="not_started"
+        max_length=20, choices=SubmissionStatus.choices(), default=SubmissionStatus.NOT_STARTED
     )
     entry_status = models.CharField(
-        max_length=20, choices=EntryStatus.choices, default="reported", blank=True
+        max_length=20, choices=EntryStatus.choices(), default=EntryStatus.REPORTED, blank=True
     )
     value = models.BigIntegerField(null=True, blank=True)
     numerator = models.BigIntegerField(null=True, blank=True)
@@ -135,7 +132,7 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "indicator"], name="one_submission_per_round"),
             models.CheckConstraint(
-                condition=~Q(status="returned") | ~Q(return_reason=""),
+                condition=~Q(status=SubmissionStatus.RETURNED) | ~Q(return_reason=""),
                 name="returned_submission_has_reason",
             ),
             models.CheckConstraint(
@@ -192,12 +189,12 @@ class PackVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.round} v{self.number}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PublishedPackImmutable(f"{self} is published and cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise PublishedPackImmutable(f"{self} is published and cannot be deleted.")
 
 

@@ -11,14 +11,16 @@ so the two are exact inverses.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TypeVar
+
+T = TypeVar("T")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
 
-def neutralise(value: Any) -> Any:
+def neutralise(value: T) -> T | str:
     """The value as an export writes it: formula-like text gets a leading apostrophe."""
     if not isinstance(value, str):
         return value

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from indicators.engine.formatting import figure, month_label, number, percent, rate_per
 from indicators.engine.measures import MonthMetrics
-from indicators.engine.periods import MONTH_NAMES, add_months, month_label
+from indicators.engine.periods import MONTH_NAMES, add_months
+from indicators.engine.vocabulary import COUNT_KINDS, IndicatorKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +32,6 @@ class Facts:
     target_to_date_label: str = "the target to date"
 
 
-def fmt_number(value: float | int | None, decimals: int = 0) -> str:
-    if value is None:
-        return "n/a"
-    if decimals == 0:
-        return f"{round(value):,}"
-    return f"{value:,.{decimals}f}"
-
-
 def _pct_words(change_pct: float | None, change_abs: float | None, decimals: int) -> str:
     """'a 1% increase (up 132 offences)' style, or 'no change'."""
     if change_abs is None:
@@ -46,13 +41,13 @@ def _pct_words(change_pct: float | None, change_abs: float | None, decimals: int
     word = "increase" if change_abs > 0 else "decrease"
     if change_pct is None:
         return f"an {word}" if word == "increase" else f"a {word}"
-    pct = fmt_number(abs(change_pct), decimals)
+    pct = number(abs(change_pct), decimals)
     article = "an" if re.match(r"8|11(?!\d)|18(?!\d)", pct) else "a"  # an 8%, an 11%
     return f"{article} {pct}% {word}"
 
 
 def _up_down(change_abs: float, unit: str) -> str:
-    return f"{'up' if change_abs > 0 else 'down'} {fmt_number(abs(change_abs))} {unit}"
+    return f"{'up' if change_abs > 0 else 'down'} {number(abs(change_abs))} {unit}"
 
 
 def ytd_sentence(f: Facts) -> str | None:
@@ -65,20 +60,20 @@ def ytd_sentence(f: Facts) -> str | None:
         return None
     if m.ytd_previous is None:
         return (
-            f"Year to date (YTD) {f.area} shows {fmt_number(m.ytd)} {f.unit} at {now}; "
+            f"Year to date (YTD) {f.area} shows {number(m.ytd)} {f.unit} at {now}; "
             f"there is no figure for {before} to compare with."
         )
     words = _pct_words(m.ytd_change_pct, m.ytd_change_abs, f.decimals)
     if m.ytd_change_abs == 0:
         return (
-            f"Year to date (YTD) {f.area} shows no change at {now} ({fmt_number(m.ytd)} {f.unit}) "
-            f"when compared to {before} ({fmt_number(m.ytd_previous)})."
+            f"Year to date (YTD) {f.area} shows no change at {now} ({number(m.ytd)} {f.unit}) "
+            f"when compared to {before} ({number(m.ytd_previous)})."
         )
     assert m.ytd_change_abs is not None
     return (
         f"Year to date (YTD) {f.area} shows {words} ({_up_down(m.ytd_change_abs, f.unit)}) "
-        f"at {now} ({fmt_number(m.ytd)} {f.unit}) when compared to {before} "
-        f"({fmt_number(m.ytd_previous)})."
+        f"at {now} ({number(m.ytd)} {f.unit}) when compared to {before} "
+        f"({number(m.ytd_previous)})."
     )
 
 
@@ -89,9 +84,7 @@ def r12_sentence(f: Facts) -> str | None:
     start, end = month_label(add_months(m.month, -11)), month_label(m.month)
     prev_start = month_label(add_months(m.month, -23))
     prev_end = month_label(add_months(m.month, -12))
-    head = (
-        f"Using the latest rolling 12-month period ({start} to {end}) {fmt_number(m.r12)} {f.area}"
-    )
+    head = f"Using the latest rolling 12-month period ({start} to {end}) {number(m.r12)} {f.area}"
     if m.r12_previous is None or m.r12_change_abs is None:
         return f"{head} has no figure for the previous rolling 12 months to compare with."
     if m.r12_change_abs == 0:
@@ -103,20 +96,15 @@ def r12_sentence(f: Facts) -> str | None:
         )
     return (
         f"{head} {change} compared to the previous rolling 12-month period ({prev_start} to "
-        f"{prev_end}) {fmt_number(m.r12_previous)}."
+        f"{prev_end}) {number(m.r12_previous)}."
     )
 
 
-def rate_per(per_n: int, rate_unit: str) -> str:
-    """'per 1,000 residents aged 1–19'; 'per 1,000' where the population is not named."""
-    return f"per {per_n:,} {rate_unit}".rstrip()
-
-
-def rate_sentence(f: Facts, ranks: list[dict[str, object]] | None = None) -> str | None:
+def rate_sentence(f: Facts, ranks: Sequence[Mapping[str, object]] | None = None) -> str | None:
     m = f.metrics
     if m.rate is None or not f.per_n:
         return None
-    text = f"{f.area} has a rate of {m.rate:.2f} {rate_per(f.per_n, f.rate_unit)}"
+    text = f"{f.area} has a rate of {number(m.rate, 2)} {rate_per(f.per_n, f.rate_unit)}"
     parts = []
     for r in ranks or []:
         if r.get("position") is not None:
@@ -135,10 +123,10 @@ def ratio_sentence(f: Facts) -> str | None:
             return f"The year to date (YTD) figure for {f.area} at {now} is incomplete: {names}."
         return None
     if m.ytd_denominator is None or m.ytd_pct is None:
-        return f"Year to date (YTD) at {now} there were {fmt_number(m.ytd_numerator)} {f.unit}."
+        return f"Year to date (YTD) at {now} there were {number(m.ytd_numerator)} {f.unit}."
     return (
-        f"Year to date (YTD) at {now} {fmt_number(m.ytd_numerator)} of "
-        f"{fmt_number(m.ytd_denominator)} ({fmt_number(m.ytd_pct, 1)}%) {f.unit} were successful."
+        f"Year to date (YTD) at {now} {number(m.ytd_numerator)} of "
+        f"{number(m.ytd_denominator)} ({number(m.ytd_pct, 1)}%) {f.unit} were successful."
     )
 
 
@@ -148,11 +136,11 @@ def value_sentence(f: Facts) -> str | None:
         if m.missing:
             return f"No figure for {month_label(m.month)}: {m.missing[0].describe()}."
         return None
-    value = fmt_number(m.month_value, 0 if float(m.month_value).is_integer() else 1)
+    value = figure(m.month_value)
     text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
     if m.previous_value is not None and m.value_change_abs is not None:
         before = month_label(add_months(m.month, -12))
-        prev = fmt_number(m.previous_value, 0 if float(m.previous_value).is_integer() else 1)
+        prev = figure(m.previous_value)
         if m.value_change_abs == 0:
             return f"{text}: no change on {before} ({prev})."
         words = _pct_words(m.value_change_pct, m.value_change_abs, f.decimals)
@@ -166,8 +154,8 @@ def ceiling_sentence(f: Facts) -> str | None:
         return None
     side = "below" if m.ytd <= m.target_to_date else "above"
     return (
-        f"There were {fmt_number(m.month_value)} {f.unit} in {month_label(m.month)}, bringing the "
-        f"YTD to {fmt_number(m.ytd)}, {side} {f.target_to_date_label} ({m.target_to_date:,})."
+        f"There were {number(m.month_value)} {f.unit} in {month_label(m.month)}, bringing the "
+        f"YTD to {number(m.ytd)}, {side} {f.target_to_date_label} ({number(m.target_to_date)})."
     )
 
 
@@ -179,21 +167,21 @@ def breakdown_sentence(f: Facts) -> str | None:
             now = month_label(m.month)
             return f"The year to date (YTD) figure for {f.area} at {now} is incomplete: {names}."
         return None
-    text = f"Year to date (YTD) at {month_label(m.month)} there were {fmt_number(m.ytd)} {f.unit}"
+    text = f"Year to date (YTD) at {month_label(m.month)} there were {number(m.ytd)} {f.unit}"
     if m.ytd_pct_satisfied is not None:
-        text += f", {fmt_number(m.ytd_pct_satisfied, f.decimals)}% of them satisfied"
+        text += f", {number(m.ytd_pct_satisfied, f.decimals)}% of them satisfied"
     return text + "."
 
 
-def draft_overview(f: Facts, ranks: list[dict[str, object]] | None = None) -> str:
+def draft_overview(f: Facts, ranks: Sequence[Mapping[str, object]] | None = None) -> str:
     """The performance overview draft for one indicator page."""
     kind = f.kind
     sentences: list[str | None]
-    if kind in {"count", "ceiling"}:
+    if kind in COUNT_KINDS:
         sentences = [ceiling_sentence(f), ytd_sentence(f), r12_sentence(f), rate_sentence(f, ranks)]
-    elif kind == "ratio":
+    elif kind == IndicatorKind.RATIO:
         sentences = [ratio_sentence(f)]
-    elif kind == "breakdown":
+    elif kind == IndicatorKind.BREAKDOWN:
         sentences = [breakdown_sentence(f)]
     else:
         sentences = [value_sentence(f), rate_sentence(f, ranks)]
@@ -267,7 +255,7 @@ def check_commentary(text: str, f: Facts) -> list[Finding]:
                         Finding(
                             sentence,
                             f"says {whole}{frac or ''}% where the {label} change is "
-                            f"{abs(change_pct):.1f}%",
+                            f"{percent(abs(change_pct), 1)}",
                         )
                     )
                 continue
@@ -279,7 +267,7 @@ def check_commentary(text: str, f: Facts) -> list[Finding]:
                         Finding(
                             sentence,
                             f"says {'up' if 'up' in before_text else 'down'} {whole} where the "
-                            f"{label} changed by {fmt_number(change_abs)}",
+                            f"{label} changed by {number(change_abs)}",
                         )
                     )
                 continue
@@ -291,7 +279,7 @@ def check_commentary(text: str, f: Facts) -> list[Finding]:
                 findings.append(
                     Finding(
                         sentence,
-                        f"says {whole} where {which}{label} is {fmt_number(expected)}",
+                        f"says {whole} where {which}{label} is {number(expected)}",
                     )
                 )
     return findings

@@ -47,10 +47,6 @@ def months_elapsed_in_fy(m: dt.date) -> int:
     return month_index(m) - month_index(fy_start(m)) + 1
 
 
-def fy_label(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
-
-
 def month_label(m: dt.date) -> str:
     """'December 2016'."""
     return f"{MONTH_NAMES[m.month - 1]} {m.year}"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from indicators.engine.formatting import number, percent
+
 RED, AMBER, GREEN = "R", "A", "G"
 NAMES = {RED: "Red", AMBER: "Amber", GREEN: "Green", None: "None"}
 DEFAULT_STRETCH = -5.0
@@ -45,11 +47,6 @@ def target_to_date(annual: float | int | Decimal, months_elapsed: int) -> int:
     return round_half_up(exact)
 
 
-def fmt_pct(value: float, decimals: int = 0, signed: bool = True) -> str:
-    text = f"{value:+.{decimals}f}%" if signed else f"{value:.{decimals}f}%"
-    return text.replace("-", "−")
-
-
 def rate_change(
     change_pct: float | None,
     target: TargetSpec,
@@ -74,8 +71,8 @@ def rate_change(
     else:
         rag = RED
     reason = (
-        f"{basis} {fmt_pct(change_pct, decimals)} against a target of "
-        f"{fmt_pct(stretch, 0)}: {NAMES[rag]}"
+        f"{basis} {percent(change_pct, decimals, signed=True)} against a target of "
+        f"{percent(stretch, signed=True)}: {NAMES[rag]}"
     )
     return Rating(rag, reason)
 
@@ -90,7 +87,9 @@ def rate_ceiling(ytd: float | None, to_date: int | None, target: TargetSpec) -> 
         rag = AMBER
     else:
         rag = RED
-    return Rating(rag, f"YTD {ytd:,.0f} against a target to date of {to_date:,}: {NAMES[rag]}")
+    return Rating(
+        rag, f"YTD {number(ytd)} against a target to date of {number(to_date)}: {NAMES[rag]}"
+    )
 
 
 def rate_minimum(
@@ -111,10 +110,7 @@ def rate_minimum(
         rag = AMBER
     else:
         rag = RED
-    reason = (
-        f"{what} {fmt_pct(value, decimals, signed=False)} against a minimum of "
-        f"{fmt_pct(target.value, 0, signed=False)}"
-    )
+    reason = f"{what} {percent(value, decimals)} against a minimum of {percent(target.value)}"
     if volume is not None and volume_to_date is not None:
         # The volume target to date must be met as well: the rating is the worse of the two.
         if volume >= volume_to_date:
@@ -125,7 +121,7 @@ def rate_minimum(
             volume_rag = RED
         order = {GREEN: 0, AMBER: 1, RED: 2}
         rag = max(rag, volume_rag, key=order.__getitem__)
-        reason += f" and {volume:,.0f} against a volume to date of {volume_to_date:,}"
+        reason += f" and {number(volume)} against a volume to date of {number(volume_to_date)}"
     return Rating(rag, f"{reason}: {NAMES[rag]}")
 
 
@@ -142,6 +138,5 @@ def rate_range(value: float | None, target: TargetSpec, *, what: str, decimals: 
         rag = RED
     return Rating(
         rag,
-        f"{what} {fmt_pct(value, decimals, signed=False)} against a range of "
-        f"{low:g}–{high:g}%: {NAMES[rag]}",
+        f"{what} {percent(value, decimals)} against a range of {low:g}–{high:g}%: {NAMES[rag]}",
     )

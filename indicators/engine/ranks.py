@@ -20,7 +20,7 @@ def rank_positions(rates: Mapping[K, float | None]) -> dict[K, Rank]:
 
     Ties share the lowest position: rates 1, 2, 2, 3 rank 1, 2, 2, 4.
     """
-    present = sorted((rate, key) for key, rate in rates.items() if rate is not None)  # type: ignore[type-var]
+    present = sorted((rate, key) for key, rate in rates.items() if rate is not None)
     size = len(present)
     out: dict[K, Rank] = {}
     position = 0

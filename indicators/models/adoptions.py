@@ -61,7 +61,7 @@ class Adoption(models.Model):
         return f"{self.indicator.code} in {self.partnership}"
 
     def clean(self) -> None:
-        if self.owner_id is not None and self.owner.partnership_id != self.partnership_id:
+        if self.owner is not None and self.owner.partnership_id != self.partnership_id:
             raise ValidationError({"owner": "The owner must be an agency of this partnership."})
 
     def text(self, name: str) -> str:

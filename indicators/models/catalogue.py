@@ -1,5 +1,8 @@
 """What is measured: the shared catalogue (portfolios, indicators and their categories) and what
-hangs off a partnership's adoption of an indicator (targets, history). See ADR 0015."""
+hangs off a partnership's adoption of an indicator (targets, history). See ADR 0015.
+
+The choices (kinds, frequencies, polarities, bases, target kinds) are the enums of
+``indicators.engine.vocabulary``, which the engine reads too; they are re-exported here."""
 
 from __future__ import annotations
 
@@ -8,6 +11,14 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import PopulationSeries
+from indicators.engine.formatting import fy_label
+from indicators.engine.vocabulary import (
+    ChangeBasis,
+    Frequency,
+    IndicatorKind,
+    Polarity,
+    TargetKind,
+)
 
 
 class Portfolio(models.Model):
@@ -19,32 +30,6 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class IndicatorKind(models.TextChoices):
-    COUNT = "count", "Count"
-    CEILING = "ceiling", "Count with annual ceiling"
-    RATIO = "ratio", "Ratio (numerator and denominator)"
-    BREAKDOWN = "breakdown", "Breakdown (a count per category)"
-    SNAPSHOT = "snapshot", "Snapshot (a level at month end)"
-    ROLLING = "rolling", "Rolling figure (already a rolling total or cohort rate)"
-
-
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly (figures due in Jun, Sep, Dec, Mar)"
-    ANNUAL = "annual", "Annual"
-
-
-class Polarity(models.TextChoices):
-    DOWN = "down", "Lower is better"
-    UP = "up", "Higher is better"
-    NEUTRAL = "neutral", "Neither (monitoring)"
-
-
-class ChangeBasis(models.TextChoices):
-    YTD = "ytd", "Year to date"
-    R12 = "r12", "Rolling 12 months"
 
 
 class Indicator(models.Model):
@@ -60,9 +45,11 @@ class Indicator(models.Model):
     page_heading = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=200, blank=True)
 
-    kind = models.CharField(max_length=20, choices=IndicatorKind.choices)
-    frequency = models.CharField(max_length=20, choices=Frequency.choices, default="monthly")
-    polarity = models.CharField(max_length=10, choices=Polarity.choices, default="down")
+    kind = models.CharField(max_length=20, choices=IndicatorKind.choices())
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices(), default=Frequency.MONTHLY
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices(), default=Polarity.DOWN)
     unit = models.CharField(max_length=50, default="offences", help_text="Plural noun for text.")
     denominator_series = models.ForeignKey(
         PopulationSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -70,7 +57,9 @@ class Indicator(models.Model):
     per_n = models.PositiveIntegerField(
         null=True, blank=True, help_text="Rate per 1,000 or 100,000."
     )
-    change_basis = models.CharField(max_length=5, choices=ChangeBasis.choices, default="ytd")
+    change_basis = models.CharField(
+        max_length=5, choices=ChangeBasis.choices(), default=ChangeBasis.YTD
+    )
     display_decimals = models.PositiveSmallIntegerField(default=0)
 
     definition = models.TextField(blank=True)
@@ -121,15 +110,6 @@ class IndicatorCategory(models.Model):
         return self.label
 
 
-class TargetKind(models.TextChoices):
-    REDUCE = "reduce", "Reduce on last year (stretch)"
-    PERCENT_CHANGE = "percent_change", "Stated % change on last year"
-    CEILING = "ceiling", "Annual ceiling"
-    MINIMUM = "minimum", "Minimum rate or volume"
-    RANGE = "range", "Range"
-    MONITORING = "monitoring", "Monitoring only"
-
-
 class Target(models.Model):
     """A partnership's target for an adopted indicator in one financial year (start year: 2016 =
     2016/17), optionally per category."""
@@ -141,7 +121,7 @@ class Target(models.Model):
     category = models.ForeignKey(
         IndicatorCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
     )
-    kind = models.CharField(max_length=20, choices=TargetKind.choices)
+    kind = models.CharField(max_length=20, choices=TargetKind.choices())
     value = models.DecimalField(
         max_digits=12,
         decimal_places=3,
@@ -178,22 +158,25 @@ class Target(models.Model):
                 name="one_target_per_adoption_year_category",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="range")
+                condition=~Q(kind=TargetKind.RANGE)
                 | Q(lower__isnull=False, upper__isnull=False, lower__lte=F("upper")),
                 name="range_target_has_bounds",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["percent_change", "ceiling", "minimum"])
+                condition=~Q(
+                    kind__in=[TargetKind.PERCENT_CHANGE, TargetKind.CEILING, TargetKind.MINIMUM]
+                )
                 | Q(value__isnull=False),
                 name="target_value_given",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="ceiling") | Q(value__gt=0), name="ceiling_target_positive"
+                condition=~Q(kind=TargetKind.CEILING) | Q(value__gt=0),
+                name="ceiling_target_positive",
             ),
         ]
 
     def __str__(self) -> str:
-        fy = f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        fy = fy_label(self.financial_year)
         return f"{self.adoption} {fy}: {self.text or self.get_kind_display()}"
 
 
@@ -222,5 +205,3 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year_label}"
-
-

@@ -7,14 +7,8 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import Area, ComparatorGroup
+from indicators.engine.vocabulary import ValueStatus
 from indicators.models.catalogue import Indicator, IndicatorCategory
-
-
-class ValueStatus(models.TextChoices):
-    REPORTED = "reported", "Reported"
-    SUPPRESSED = "suppressed", "Suppressed (below the disclosure threshold)"
-    NOT_COLLECTED = "not_collected", "Not collected this month"
-    NOT_AVAILABLE = "not_available", "Not available yet"
 
 
 class MonthValue(models.Model):
@@ -32,7 +26,9 @@ class MonthValue(models.Model):
     category = models.ForeignKey(
         IndicatorCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(max_length=20, choices=ValueStatus.choices, default="reported")
+    status = models.CharField(
+        max_length=20, choices=ValueStatus.choices(), default=ValueStatus.REPORTED
+    )
     value = models.BigIntegerField(null=True, blank=True)
     numerator = models.BigIntegerField(null=True, blank=True)
     denominator = models.BigIntegerField(null=True, blank=True)
@@ -82,14 +78,14 @@ class MonthValue(models.Model):
                 name="numerator_not_above_denominator",
             ),
             models.CheckConstraint(
-                condition=~Q(status="reported")
+                condition=~Q(status=ValueStatus.REPORTED)
                 | Q(value__isnull=False)
                 | Q(numerator__isnull=False)
                 | Q(decimal_value__isnull=False),
                 name="reported_value_has_a_figure",
             ),
             models.CheckConstraint(
-                condition=Q(status="reported")
+                condition=Q(status=ValueStatus.REPORTED)
                 | Q(
                     value__isnull=True,
                     numerator__isnull=True,
@@ -99,13 +95,13 @@ class MonthValue(models.Model):
                 name="unreported_value_has_no_figure",
             ),
             models.CheckConstraint(
-                condition=~Q(status="not_available") | ~Q(reason=""),
+                condition=~Q(status=ValueStatus.NOT_AVAILABLE) | ~Q(reason=""),
                 name="not_available_needs_reason",
             ),
         ]
 
     def __str__(self) -> str:
-        cat = f" [{self.category.code}]" if self.category_id else ""
+        cat = f" [{self.category.code}]" if self.category is not None else ""
         return f"{self.indicator.code} {self.area.code} {self.month:%Y-%m}{cat}"
 
 

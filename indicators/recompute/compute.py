@@ -9,9 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from indicators.engine.measures import MonthMetrics, Obs, compute_series
+from indicators.engine.formatting import number
+from indicators.engine.measures import MonthMetrics, Obs
 from indicators.engine.periods import add_months
-from indicators.recompute.load import Catalogue, denominators_load, scope_sql, values_load
+from indicators.recompute.load import (
+    Catalogue,
+    denominators_load,
+    scope_sql,
+    series_inputs,
+    values_load,
+)
 
 METRIC_FIELDS = [
     "status",
@@ -71,8 +78,8 @@ class RecomputeReport:
 
     def summary(self) -> str:
         text = (
-            f"Recomputed {self.series:,} series: {self.rows:,} derived rows and {self.ranks:,} "
-            f"ranks in {self.seconds:.2f} s."
+            f"Recomputed {number(self.series)} series: {number(self.rows)} derived rows and "
+            f"{number(self.ranks)} ranks in {self.seconds:.2f} s."
         )
         if self.phases and self.seconds >= 1:
             text += " (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.phases.items()) + ")"
@@ -125,22 +132,11 @@ def compute_rows(
     rows: list[tuple[object, ...]] = []
     rates: Rates = defaultdict(dict)
     for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
-        indicator = catalogue.indicators[indicator_id]
         months = output_months(values, from_month)
         if not months:
             continue
-        dens = (
-            denominators.get((area_id, indicator.denominator_series_id), [])
-            if indicator.denominator_series_id
-            else []
-        )
-        results = compute_series(
-            catalogue.specs[indicator_id],
-            values,
-            months=months,
-            denominators=dens,
-            targets=catalogue.targets.get((indicator_id, area_id), {}),
-        )
+        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
+        results = inputs.metrics(months)
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))

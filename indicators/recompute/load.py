@@ -1,21 +1,25 @@
 """Load: the stored inputs turned into what the engine reads (series and target specs, values).
 
-The bridge from the database to the pure engine: set-based queries and a streamed cursor, no
-per-series queries."""
+The one bridge from the database to the pure engine, for the recompute (every series in scope,
+set-based queries and a streamed cursor, no per-series queries) and for the commentary draft
+(one series, with the month being entered in place of its approved figures): both read a
+series as ``SeriesInputs`` and compute it with ``SeriesInputs.metrics``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db import connection
 
 from csp.models import Population
-from indicators.engine.measures import Obs, SeriesSpec
+from indicators.engine.measures import MonthMetrics, Obs, SeriesSpec, compute_series
 from indicators.engine.rag import TargetSpec
+from indicators.engine.vocabulary import ValueStatus
 from indicators.models import (
     Indicator,
     IndicatorCategory,
@@ -99,7 +103,7 @@ ORDER BY indicator_id, area_id, month
 
 
 def values_load(
-    where: str, params: list[object], category_codes: dict[int, str]
+    where: str, params: list[int], category_codes: dict[int, str]
 ) -> Iterator[tuple[tuple[int, int], dict[dt.date, Obs]]]:
     """Stream month values grouped by (indicator, area), each as {month: Obs}."""
     with connection.cursor() as cursor:
@@ -120,8 +124,7 @@ def values_load(
                     current, series, parts, whole = key, {}, {}, {}
                 if isinstance(month, str):  # SQLite returns text dates
                     month = dt.date.fromisoformat(month)
-                figure = value if value is not None else (float(dec) if dec is not None else None)
-                obs = Obs(status, figure, num, den, reason)
+                obs = row_obs(status, value, num, den, dec, reason)
                 if cat is None:
                     whole[month] = obs
                 else:
@@ -130,16 +133,30 @@ def values_load(
             yield current, series_assemble(series, parts, whole)
 
 
+def row_obs(
+    status: str,
+    value: int | None,
+    numerator: int | None,
+    denominator: int | None,
+    decimal_value: Decimal | float | None,
+    reason: str,
+) -> Obs:
+    """One stored row (a whole month's or a category's) as the engine reads it."""
+    if value is None and decimal_value is not None:
+        return Obs(status, float(decimal_value), numerator, denominator, reason)
+    return Obs(status, value, numerator, denominator, reason)
+
+
 def series_assemble(
     series: dict[dt.date, Obs], parts: dict[dt.date, dict[str, Obs]], whole: dict[dt.date, Obs]
 ) -> dict[dt.date, Obs]:
     series.update(whole)
     for month, cats in parts.items():
         status_row = whole.get(month)
-        if status_row is not None and status_row.status != "reported":
+        if status_row is not None and status_row.status != ValueStatus.REPORTED:
             continue  # a whole-month status (e.g. TBC) stands for every category
         reference = next(iter(cats.values()))
-        series[month] = Obs(status="reported", categories=cats, reason=reference.reason)
+        series[month] = Obs(status=ValueStatus.REPORTED, categories=cats, reason=reference.reason)
     return series
 
 
@@ -157,8 +174,9 @@ def denominators_load(
     return out
 
 
-def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[object]]:
-    clauses, params = [], []
+def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    clauses: list[str] = []
+    params: list[int] = []
     if len(catalogue.indicators) < Indicator.objects.count():
         ids = sorted(catalogue.indicators)
         clauses.append(f"indicator_id IN ({', '.join(['%s'] * len(ids))})")
@@ -171,3 +189,87 @@ def scope_sql(catalogue: Catalogue, area_ids: Sequence[int] | None) -> tuple[str
     # gave other limits than the full run. The engine sees the whole series either way; only
     # the months written differ.
     return (" AND ".join(clauses) or "1=1"), params
+
+
+@dataclass(frozen=True)
+class SeriesInputs:
+    """One (indicator, area) series as the engine reads it."""
+
+    spec: SeriesSpec
+    values: dict[dt.date, Obs]
+    denominators: list[tuple[dt.date, int]]
+    targets: dict[int, TargetSpec]
+
+    def metrics(self, months: Sequence[dt.date]) -> list[MonthMetrics]:
+        return compute_series(
+            self.spec,
+            self.values,
+            months=months,
+            denominators=self.denominators,
+            targets=self.targets,
+        )
+
+
+def series_inputs(
+    catalogue: Catalogue,
+    denominators: Mapping[tuple[int, int], list[tuple[dt.date, int]]],
+    indicator_id: int,
+    area_id: int,
+    values: dict[dt.date, Obs],
+) -> SeriesInputs:
+    """A series' values with its spec, the denominators it divides by and its targets."""
+    series_id = catalogue.indicators[indicator_id].denominator_series_id
+    return SeriesInputs(
+        spec=catalogue.specs[indicator_id],
+        values=values,
+        denominators=denominators.get((area_id, series_id), []) if series_id else [],
+        targets=catalogue.targets.get((indicator_id, area_id), {}),
+    )
+
+
+class FigureRow(Protocol):
+    """A row of the approved store before it is stored (``month_values.ApprovedFigure``)."""
+
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def value(self) -> int | None: ...
+    @property
+    def numerator(self) -> int | None: ...
+    @property
+    def denominator(self) -> int | None: ...
+    @property
+    def decimal_value(self) -> Decimal | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def series_inputs_load(
+    *,
+    indicator_id: int,
+    area_id: int,
+    replace: Mapping[dt.date, Sequence[FigureRow]] | None = None,
+) -> SeriesInputs:
+    """One series read as the recompute reads it, with the months in ``replace`` taken from the
+    given rows instead of the store (an entry not yet approved: the commentary draft's preview).
+    An empty list of rows leaves the month as stored. Nothing is written."""
+    catalogue = catalogue_load([indicator_id])
+    if indicator_id not in catalogue.indicators:
+        raise ValueError(f"There is no indicator {indicator_id}.")
+    where, params = scope_sql(catalogue, [area_id])
+    values = next((v for _key, v in values_load(where, params, catalogue.category_codes)), {})
+    for month, rows in (replace or {}).items():
+        whole: dict[dt.date, Obs] = {}
+        parts: dict[dt.date, dict[str, Obs]] = {}
+        for row in rows:
+            obs = row_obs(
+                row.status, row.value, row.numerator, row.denominator, row.decimal_value, row.reason
+            )
+            if row.category is None:
+                whole[month] = obs
+            else:
+                parts.setdefault(month, {})[row.category] = obs
+        values.update(series_assemble({}, parts, whole))
+    return series_inputs(catalogue, denominators_load([area_id]), indicator_id, area_id, values)

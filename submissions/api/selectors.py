@@ -1,72 +1,76 @@
-"""Which rows each user may read through the API (rules from csp.permissions, applied set-wise)."""
+"""The rows each API endpoint reads, filtered by what the user may see.
+
+Visibility is ``submissions.cycle.visibility``'s (the ``csp.permissions`` rules applied set-wise),
+the one the pages use too; these add only each endpoint's joins and order."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from csp import permissions
-from csp.models import Partnership
-from indicators.models import Adoption
-from submissions.models import PackVersion, ReportingRound, Submission
+from csp.models import Agency, Area, ComparatorGroup
+from csp.users import AnyUser
+from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
+from submissions.cycle.visibility import (
+    figures_visible_q,
+    packs_visible_to,
+    rounds_visible_to,
+    submissions_visible_to,
+)
+
+__all__ = [
+    "agencies_visible_to",
+    "areas",
+    "derived_metrics_visible_to",
+    "groups",
+    "indicators",
+    "month_values_visible_to",
+    "packs_visible_to",
+    "rounds_visible_to",
+    "submissions_visible_to",
+]
 
 
-def figures_visible_q(
-    user: Any,
-    *,
-    area_field: str = "area_id",
-    indicator_field: str = "indicator_id",
-    month_field: str = "month",
-) -> Q:
-    """A partnership's own figures (the live store) are visible to its coordinator and to the
-    leads of the agency that owns the indicator; everyone else reads them as published, from the
-    frozen pack versions (``/api/packs/``), so a correction is never seen before it is
-    published. Comparator areas' figures (benchmark data) are visible to anyone with a role."""
-    access = permissions.access_for(user)
-    if not access.partnerships:
-        return Q(pk__in=[])
-    own = dict(Partnership.objects.values_list("id", "area_id"))
-    own_areas = set(own.values())
-    q = ~Q(**{f"{area_field}__in": own_areas})
-    for partnership_id, area_id in own.items():
-        if partnership_id not in access.partnerships:
-            continue
-        if permissions.can_view_unpublished(user, partnership_id, None):  # coordinator
-            q |= Q(**{area_field: area_id})
-            continue
-        agencies = access.agencies_led(partnership_id)
-        if agencies:
-            owned = Adoption.objects.filter(
-                partnership_id=partnership_id, owner_id__in=agencies
-            ).values("indicator_id")
-            q |= Q(**{area_field: area_id, f"{indicator_field}__in": owned})
-    return q
+def areas() -> QuerySet[Area]:
+    return Area.objects.order_by("code")
 
 
-def submissions_visible_to(user: Any) -> QuerySet[Submission]:
-    access = permissions.access_for(user)
-    q = Q(pk__in=[])
-    for partnership_id in access.partnerships:
-        if permissions.is_coordinator(user, partnership_id):
-            q |= Q(round__partnership_id=partnership_id)
-        agencies = access.agencies_led(partnership_id)
-        if agencies:
-            q |= Q(round__partnership_id=partnership_id, adoption__owner_id__in=agencies)
-    return Submission.objects.filter(q).select_related("round__partnership", "indicator")
+def groups() -> QuerySet[ComparatorGroup]:
+    return ComparatorGroup.objects.prefetch_related("members").order_by("code")
 
 
-def rounds_visible_to(user: Any) -> QuerySet[ReportingRound]:
-    return ReportingRound.objects.filter(
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies of the partnerships the user has a role in."""
+    return Agency.objects.filter(
         partnership_id__in=permissions.access_for(user).partnerships
-    ).select_related("partnership__area")
+    ).order_by("name")
 
 
-def packs_visible_to(user: Any) -> QuerySet[PackVersion]:
-    return PackVersion.objects.filter(
-        round__partnership_id__in=[
-            p
-            for p in permissions.access_for(user).partnerships
-            if permissions.can_view_published_pack(user, p)
-        ]
-    ).select_related("round__partnership__area")
+def indicators(user: AnyUser) -> QuerySet[Indicator]:
+    """The shared catalogue; each indicator carries (as ``visible_adoptions``) the adoptions of
+    the user's partnerships, with their targets (ADR 0015)."""
+    adoptions = (
+        Adoption.objects.filter(partnership_id__in=permissions.access_for(user).partnerships)
+        .select_related("partnership__area", "portfolio", "owner")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
+        .order_by("partnership_id")
+    )
+    return Indicator.objects.prefetch_related(
+        Prefetch("adoptions", queryset=adoptions, to_attr="visible_adoptions")
+    ).order_by("code")
+
+
+def month_values_visible_to(user: AnyUser) -> QuerySet[MonthValue]:
+    return (
+        MonthValue.objects.filter(figures_visible_q(user))
+        .select_related("area", "indicator", "category")
+        .order_by("indicator__code", "area__code", "month", "category_id")
+    )
+
+
+def derived_metrics_visible_to(user: AnyUser) -> QuerySet[DerivedMetric]:
+    return (
+        DerivedMetric.objects.filter(figures_visible_q(user))
+        .select_related("area", "indicator")
+        .order_by("indicator__code", "area__code", "month")
+    )

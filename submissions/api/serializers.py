@@ -10,9 +10,17 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
-from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
-from submissions.cycle.validation import TEXT_LIMITS
-from submissions.models import PackVersion, ReportingRound, Submission
+from indicators.models import (
+    Adoption,
+    DerivedMetric,
+    Indicator,
+    IndicatorCategory,
+    MonthValue,
+    Portfolio,
+    Target,
+)
+from submissions.cycle.validation import MAX_FIGURE, TEXT_LIMITS, EntryStatus
+from submissions.models import AUDITED_FIELDS, PackVersion, ReportingRound, Submission
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -22,7 +30,9 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    members: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = ComparatorGroup
@@ -36,7 +46,9 @@ class AgencySerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Target
@@ -57,8 +69,10 @@ class AdoptionSerializer(serializers.ModelSerializer):
     """A partnership's adoption of the indicator; a blank text means the catalogue's."""
 
     area = serializers.CharField(source="partnership.area.code", read_only=True)
-    portfolio = serializers.StringRelatedField()
-    owner = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    portfolio: serializers.StringRelatedField[Portfolio] = serializers.StringRelatedField()
+    owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -105,9 +119,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class MonthValueSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(format="%Y-%m")
 
     class Meta:
@@ -129,8 +149,12 @@ class MonthValueSerializer(serializers.ModelSerializer):
 
 
 class DerivedMetricSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(format="%Y-%m")
 
     class Meta:
@@ -148,34 +172,14 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
+        read_only=True, slug_field="code"
+    )
     month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
 
     class Meta:
         model = Submission
-        fields = [
-            "id",
-            "indicator",
-            "month",
-            "status",
-            "entry_status",
-            "value",
-            "numerator",
-            "denominator",
-            "decimal_value",
-            "categories",
-            "reference_period",
-            "reason",
-            "confirm_note",
-            "performance_overview",
-            "actions",
-            "benchmarking",
-            "return_reason",
-            "rag_override",
-            "rag_override_justification",
-            "version",
-            "updated_at",
-        ]
+        fields = ["id", "indicator", "month", *AUDITED_FIELDS, "version", "updated_at"]
         read_only_fields = [
             "id",
             "indicator",
@@ -220,14 +224,16 @@ class EntrySerializer(InputSerializer):
 
     version = serializers.IntegerField()
     entry_status = serializers.ChoiceField(
-        choices=["reported", "not_collected", "not_available"], default="reported"
+        choices=[s.value for s in EntryStatus], default=EntryStatus.REPORTED.value
     )
-    value = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**12)
+    value = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
+    )
     numerator = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**12
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
     )
     denominator = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**12
+        required=False, allow_null=True, min_value=0, max_value=MAX_FIGURE
     )
     decimal_value = serializers.DecimalField(
         required=False, allow_null=True, max_digits=14, decimal_places=4, min_value=0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,15 +12,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from csp import permissions
-from csp.models import Agency, Area, ComparatorGroup
-from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
+from csp.users import AuthenticatedRequest
+from submissions.api import selectors
 from submissions.api import serializers as s
 from submissions.api.selectors import (
-    figures_visible_q,
     packs_visible_to,
     rounds_visible_to,
     submissions_visible_to,
@@ -40,13 +36,13 @@ class FigureFilter(django_filters.FilterSet):
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Area.objects.order_by("code")
+    queryset = selectors.areas()
     serializer_class = s.AreaSerializer
     lookup_field = "code"
 
 
 class GroupViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = ComparatorGroup.objects.prefetch_related("members").order_by("code")
+    queryset = selectors.groups()
     serializer_class = s.GroupSerializer
     lookup_field = "code"
 
@@ -55,10 +51,8 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AgencySerializer
     lookup_field = "code"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Agency.objects.filter(
-            partnership_id__in=permissions.access_for(self.request.user).partnerships
-        ).order_by("name")
+    def get_queryset(self):
+        return selectors.agencies_visible_to(self.request.user)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -67,20 +61,8 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.IndicatorSerializer
     lookup_field = "code"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        adoptions = (
-            Adoption.objects.filter(
-                partnership_id__in=permissions.access_for(self.request.user).partnerships
-            )
-            .select_related("partnership__area", "portfolio", "owner")
-            .prefetch_related(
-                Prefetch("targets", queryset=Target.objects.select_related("category"))
-            )
-            .order_by("partnership_id")
-        )
-        return Indicator.objects.prefetch_related(
-            Prefetch("adoptions", queryset=adoptions, to_attr="visible_adoptions")
-        ).order_by("code")
+    def get_queryset(self):
+        return selectors.indicators(self.request.user)
 
 
 class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,24 +71,16 @@ class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.MonthValueSerializer
     filterset_class = FigureFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            MonthValue.objects.filter(figures_visible_q(self.request.user))
-            .select_related("area", "indicator", "category")
-            .order_by("indicator__code", "area__code", "month", "category_id")
-        )
+    def get_queryset(self):
+        return selectors.month_values_visible_to(self.request.user)
 
 
 class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DerivedMetricSerializer
     filterset_class = FigureFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            DerivedMetric.objects.filter(figures_visible_q(self.request.user))
-            .select_related("area", "indicator")
-            .order_by("indicator__code", "area__code", "month")
-        )
+    def get_queryset(self):
+        return selectors.derived_metrics_visible_to(self.request.user)
 
 
 def _refused(*codes: int) -> dict[int, OpenApiResponse]:
@@ -131,10 +105,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.RoundSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return rounds_visible_to(self.request.user).order_by("-month")
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         try:
             return super().get_object()
         except (ValueError, TypeError):
@@ -145,7 +119,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         request=s.RoundCreateSerializer,
         responses={201: s.RoundSerializer, **_refused(400, 403, 409)},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         body = s.RoundCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -167,7 +141,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: s.RoundSerializer, **_refused(403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
+    def close(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         try:
             round_ = services.round_close(
                 round_id=self.get_object().pk, user=request.user, now=timezone.now()
@@ -184,7 +158,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: s.PackVersionSerializer, **_refused(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -204,7 +178,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: s.RoundSerializer, **_refused(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, pk: str | None = None) -> Response:
+    def reopen(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.RoundReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -220,10 +194,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PackViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return packs_visible_to(self.request.user).order_by("-round__month", "number")
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return (
             s.PackVersionDetailSerializer
             if self.action == "retrieve"
@@ -263,7 +237,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = s.SubmissionSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = submissions_visible_to(self.request.user).order_by(
             "-round__month", "adoption__pack_order"
         )
@@ -273,7 +247,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _submission_id(self) -> int:
         return self.get_object().pk
 
-    def _save(self, request: Request, *, submit: bool) -> Response:
+    def _save(self, request: AuthenticatedRequest, *, submit: bool) -> Response:
         entry_in = s.EntrySerializer(data=request.data)
         entry_in.is_valid(raise_exception=True)
         data = dict(entry_in.validated_data)
@@ -292,17 +266,17 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(s.SubmissionSerializer(sub).data)
 
     @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
-    def update(self, request: Request, pk: str | None = None) -> Response:
+    def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=False)
 
     @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=True)
 
     @extend_schema(request=None, responses=s.SubmissionSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         try:
             sub = services.submission_approve(
                 submission_id=self._submission_id(), user=request.user, now=timezone.now()
@@ -313,7 +287,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=s.ReturnSerializer, responses=s.SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request: Request, pk: str | None = None) -> Response:
+    def return_(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -329,7 +303,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=s.OverrideSerializer, responses=s.SubmissionSerializer)
     @action(detail=True, methods=["post"])
-    def override(self, request: Request, pk: str | None = None) -> Response:
+    def override(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.OverrideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -344,7 +318,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return _refusal(exc)
         return Response(s.SubmissionSerializer(sub).data)
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         try:
             return super().get_object()
         except (ValueError, TypeError):

@@ -1,8 +1,10 @@
 """A submission's actions: save, approve, return, bulk approve, override the rating, reopen.
 
-Each action locks the submission (or round) row, checks the permission (``csp.permissions``)
-and the transition (``submissions.cycle.workflow``), writes the change with an audit entry naming
-the user and the reason, and queues the recompute and any e-mail only once the transaction commits.
+Each action locks the submission's round and then the submission (the order publishing locks
+them in), asks ``submission_refusal`` (``submissions.cycle.allowed``: the permission and both
+states, the rule the pages read too) and raises what it returns, writes the change with an audit
+entry naming the user and the reason, and queues the recompute and any e-mail only once the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,31 +21,40 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from csp import permissions
 from csp.models import Role, RoleKind
-from indicators.engine.periods import month_label
+from csp.users import User, stamp_change
+from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
-from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_of
+from submissions.cycle.allowed import APPROVE, OVERRIDE, REOPEN, RETURN, submission_refusal
+from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_figures, entry_of
 from submissions.cycle.errors import (
     ConcurrentEdit,
     CycleError,
-    RoundClosed,
     ValidationFailed,
     refuse_bad_text,
 )
-from submissions.cycle.rounds import round_lock, round_save
+from submissions.cycle.rounds import round_save
 from submissions.cycle.validation import Entry, check_entry
 from submissions.models import (
+    ReportingRound,
     RoundStatus,
     Submission,
-    SubmissionStatus,
 )
 
 logger = logging.getLogger(__name__)
 
 
 def _lock(submission_id: int) -> Submission:
+    """The submission and its round, both locked until the transaction ends: the round's state
+    decides what the submission may do, so it cannot change under the check (a publish, a close
+    or a reopening of the round waits, or is waited for)."""
+    # One query: the round found through the submission, locked alone (not the submission yet).
+    rounds = ReportingRound.objects.select_for_update(of=("self",)).filter(
+        submissions__pk=submission_id
+    )
+    if not list(rounds.values_list("pk", flat=True)):
+        raise CycleError(f"There is no submission {submission_id}.")
     try:
         return (
             Submission.objects.select_for_update(of=("self",))
@@ -56,24 +65,21 @@ def _lock(submission_id: int) -> Submission:
         raise CycleError(f"There is no submission {submission_id}.") from None
 
 
-def _save(sub: Submission, user: Any, reason: str, fields: Iterable[str]) -> None:
-    sub._history_user = user  # type: ignore[attr-defined]
-    sub._change_reason = reason  # type: ignore[attr-defined]
+def _refuse(user: User, sub: Submission, action: str) -> None:
+    refusal = submission_refusal(user, sub, action)
+    if refusal is not None:
+        raise refusal
+
+
+def _save(sub: Submission, user: User, reason: str, fields: Iterable[str]) -> None:
+    stamp_change(sub, user, reason)
     sub.save(update_fields=[*fields, "updated_at"])
-
-
-def _accepts_entries(sub: Submission, user: Any) -> bool:
-    return workflow.round_takes_entries(
-        sub.round.status,
-        sub.status,
-        coordinator=permissions.is_coordinator(user, sub.round.partnership_id),
-    )
 
 
 def submission_save(
     *,
     submission_id: int,
-    user: Any,
+    user: User,
     entry: Entry,
     expected_version: int,
     submit: bool,
@@ -87,16 +93,8 @@ def submission_save(
     """
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_edit_submission(user, sub):
-            raise PermissionDenied("You cannot edit this indicator's submission.")
-        if not _accepts_entries(sub, user):
-            if sub.round.status in workflow.CORRECTABLE_ROUNDS:
-                raise RoundClosed(
-                    f"The {month_label(sub.round.month)} pack is published: only a submission "
-                    "reopened for correction can be changed."
-                )
-            raise RoundClosed(f"The {month_label(sub.round.month)} round is not open for entries.")
         action = workflow.Action.SUBMIT if submit else workflow.Action.SAVE
+        _refuse(user, sub, action)
         new_state = workflow.next_state(sub.status, action)
         if sub.version != expected_version:
             raise _concurrent(sub, entry)
@@ -131,42 +129,14 @@ def _concurrent(sub: Submission, entry: Entry) -> ConcurrentEdit:
 
 def approved_figures(sub: Submission) -> list[ApprovedFigure]:
     """The approved-store rows an approved entry becomes."""
-    if sub.entry_status in {"not_collected", "not_available"}:
-        return [ApprovedFigure(None, status=sub.entry_status, reason=sub.reason.strip())]
-    kind = sub.indicator.kind
-    period = sub.reference_period.strip()
-    if sub.categories:
-        rows = []
-        for code, raw in sub.categories.items():
-            if raw == "suppressed":
-                rows.append(ApprovedFigure(code, status="suppressed", reference_period=period))
-            elif isinstance(raw, dict):
-                rows.append(
-                    ApprovedFigure(
-                        code,
-                        numerator=raw.get("numerator"),
-                        denominator=raw.get("denominator"),
-                        reference_period=period,
-                    )
-                )
-            else:
-                rows.append(ApprovedFigure(code, value=int(raw), reference_period=period))
-        return rows
-    if kind == "ratio":
-        return [ApprovedFigure(None, numerator=sub.numerator, denominator=sub.denominator)]
-    if sub.value is None and sub.decimal_value is not None:
-        return [
-            ApprovedFigure(None, decimal_value=Decimal(sub.decimal_value), reference_period=period)
-        ]
-    return [ApprovedFigure(None, value=sub.value, reference_period=period)]
+    return entry_figures(entry_of(sub), sub.indicator.kind)
 
 
-def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Submission:
+def submission_approve(*, submission_id: int, user: User, now: dt.datetime) -> Submission:
     """Approve: the figures enter the approved store and their recompute is queued."""
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_approve(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can approve figures.")
+        _refuse(user, sub, APPROVE)
         sub.status = workflow.next_state(sub.status, workflow.Action.APPROVE)
         checked = check_entry(entry_of(sub), entry_context(sub), final=True)
         if not checked.ok:
@@ -192,7 +162,7 @@ def submission_approve(*, submission_id: int, user: Any, now: dt.datetime) -> Su
 
 
 def submission_return(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """Return to the agency with a reason; its leads are e-mailed once the change commits."""
     if not reason.strip():
@@ -200,8 +170,7 @@ def submission_return(
     refuse_bad_text("return_reason", reason.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_return(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can return a submission.")
+        _refuse(user, sub, RETURN)
         sub.status = workflow.next_state(sub.status, workflow.Action.RETURN)
         sub.return_reason = reason.strip()
         sub.decided_at, sub.decided_by = now, user
@@ -216,11 +185,14 @@ def submission_return(
         return sub
 
 
-def agency_leads(sub: Submission) -> list[Any]:
+def agency_leads(sub: Submission) -> list[User]:
+    owner_id = sub.adoption.owner_id
+    if owner_id is None:  # an agency lead's role always names an agency
+        return []
     ids = Role.objects.filter(
         partnership_id=sub.round.partnership_id,
         kind=RoleKind.AGENCY_LEAD,
-        agency_id=sub.adoption.owner_id,
+        agency_id=owner_id,
     ).values("user_id")
     return list(get_user_model().objects.filter(id__in=ids, is_active=True).exclude(email=""))
 
@@ -236,7 +208,7 @@ def _mail_return(sub: Submission) -> None:
         logger.exception("Could not e-mail the return of submission %s", sub.pk)
 
 
-def _send_return_mail(sub: Submission, leads: list[Any], link: str) -> None:
+def _send_return_mail(sub: Submission, leads: list[User], link: str) -> None:
     send_mail(
         subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
         message=(
@@ -256,7 +228,7 @@ class BulkResult:
 
 
 def submissions_bulk_approve(
-    *, submission_ids: Sequence[int], user: Any, now: dt.datetime
+    *, submission_ids: Sequence[int], user: User, now: dt.datetime
 ) -> BulkResult:
     """Approve the selected submissions that are submitted and clean (no warnings, no errors),
     in one transaction; the others are listed with the reason they were left.
@@ -273,10 +245,11 @@ def submissions_bulk_approve(
             except CycleError as exc:
                 result.skipped.append((sid, str(exc)))
                 continue
-            if not permissions.can_approve(user, sub):
-                raise PermissionDenied("Only the partnership coordinator can approve figures.")
+            refusal = submission_refusal(user, sub, APPROVE)
+            if isinstance(refusal, PermissionDenied):
+                raise refusal
             title = sub.indicator.title
-            if sub.status != SubmissionStatus.SUBMITTED:
+            if refusal is not None:
                 result.skipped.append((sid, f"{title}: not submitted"))
                 continue
             checked = check_entry(entry_of(sub), entry_context(sub), final=True)
@@ -296,7 +269,7 @@ def submissions_bulk_approve(
 
 
 def submission_override_rag(
-    *, submission_id: int, user: Any, rag: str, justification: str, now: dt.datetime
+    *, submission_id: int, user: User, rag: str, justification: str, now: dt.datetime
 ) -> Submission:
     """Override the computed rating with a written justification (printed on the pack).
 
@@ -308,12 +281,7 @@ def submission_override_rag(
     refuse_bad_text("rag_override_justification", justification.strip())
     with transaction.atomic():
         sub = _lock(submission_id)
-        if not permissions.can_override_rag(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can override a rating.")
-        if sub.round.status == RoundStatus.PUBLISHED:
-            raise RoundClosed(
-                "The pack is published: reopen the round (or this submission) to correct it."
-            )
+        _refuse(user, sub, OVERRIDE)
         sub.rag_override = rag
         sub.rag_override_justification = justification.strip() if rag else ""
         sub.version += 1
@@ -327,30 +295,22 @@ def submission_override_rag(
 
 
 def submission_reopen(
-    *, submission_id: int, user: Any, reason: str, now: dt.datetime
+    *, submission_id: int, user: User, reason: str, now: dt.datetime
 ) -> Submission:
     """A correction: reopen one approved submission of a published round.
 
     A round that is still ``published`` is reopened with it, in the same transaction (the
     coordinator corrects straight from the submission's page); a round already reopened stays
-    so. The round is locked before the submission, the order ``round_publish`` locks them in.
+    so.
     """
     if not reason.strip():
         raise CycleError("Say what needs correcting: it starts the next version's change note.")
     refuse_bad_text("reopen_reason", reason.strip())
     with transaction.atomic():
-        round_id = (
-            Submission.objects.filter(pk=submission_id).values_list("round_id", flat=True).first()
-        )
-        if round_id is None:
-            raise CycleError(f"There is no submission {submission_id}.")
-        round_ = round_lock(round_id)
         sub = _lock(submission_id)
-        if not permissions.can_correct(user, sub):
-            raise PermissionDenied("Only the partnership coordinator can reopen a submission.")
-        if round_.status not in workflow.CORRECTABLE_ROUNDS:
-            raise CycleError("Only a submission of a published round is corrected this way.")
+        _refuse(user, sub, REOPEN)
         sub.status = workflow.next_state(sub.status, workflow.Action.REOPEN)
+        round_ = sub.round
         if round_.status == RoundStatus.PUBLISHED:
             round_.status = workflow.next_round_state(round_.status, workflow.RoundAction.REOPEN)
             round_save(

@@ -4,31 +4,62 @@ Read by the services (to check a save) and the selectors (the review page); impo
 
 from __future__ import annotations
 
-from indicators.engine.periods import add_months, month_label
-from indicators.models import DerivedMetric, IndicatorCategory, MonthValue
-from submissions.cycle.validation import Context, Entry
+from decimal import Decimal
+
+from indicators.engine.formatting import month_label
+from indicators.engine.periods import add_months
+from indicators.models import (
+    DerivedMetric,
+    IndicatorCategory,
+    IndicatorKind,
+    MonthValue,
+    ValueStatus,
+)
+from indicators.services import ApprovedFigure
+from submissions.cycle.validation import ENTRY_FIELDS, SUPPRESSED, Context, Entry, EntryStatus
 from submissions.models import (
     Submission,
 )
 
-ENTRY_FIELDS = [
-    "entry_status",
-    "value",
-    "numerator",
-    "denominator",
-    "decimal_value",
-    "categories",
-    "reference_period",
-    "reason",
-    "confirm_note",
-    "performance_overview",
-    "actions",
-    "benchmarking",
-]
+__all__ = ["ENTRY_FIELDS", "entry_context", "entry_figures", "entry_of"]
 
 
 def entry_of(sub: Submission) -> Entry:
     return Entry(**{name: getattr(sub, name) for name in ENTRY_FIELDS})
+
+
+def entry_figures(entry: Entry, kind: str) -> list[ApprovedFigure]:
+    """The approved-store rows an entry becomes: what approval stores, and what the commentary
+    draft previews before it."""
+    if entry.entry_status in {EntryStatus.NOT_COLLECTED, EntryStatus.NOT_AVAILABLE}:
+        return [ApprovedFigure(None, status=entry.entry_status, reason=entry.reason.strip())]
+    period = entry.reference_period.strip()
+    if entry.categories:
+        rows = []
+        for code, raw in entry.categories.items():
+            if raw == SUPPRESSED:
+                rows.append(ApprovedFigure(code, status=SUPPRESSED, reference_period=period))
+            elif isinstance(raw, dict):
+                rows.append(
+                    ApprovedFigure(
+                        code,
+                        numerator=raw.get("numerator"),
+                        denominator=raw.get("denominator"),
+                        reference_period=period,
+                    )
+                )
+            else:
+                rows.append(ApprovedFigure(code, value=int(raw), reference_period=period))
+        return rows
+    if kind == IndicatorKind.RATIO:
+        return [ApprovedFigure(None, numerator=entry.numerator, denominator=entry.denominator)]
+    if entry.value is None and entry.decimal_value is not None:
+        return [
+            ApprovedFigure(
+                None, decimal_value=Decimal(entry.decimal_value), reference_period=period
+            )
+        ]
+    return [ApprovedFigure(None, value=entry.value, reference_period=period)]
 
 
 def entry_context(sub: Submission) -> Context:
@@ -41,11 +72,12 @@ def entry_context(sub: Submission) -> Context:
         area_id=area_id,
         month=add_months(sub.round.month, -12),
         category__isnull=True,
-        status="reported",
+        status=ValueStatus.REPORTED,
     ).first()
     last_year_value = None
     if last_year is not None:
-        if indicator.kind == "ratio" and last_year.numerator is not None and last_year.denominator:
+        ratio = indicator.kind == IndicatorKind.RATIO
+        if ratio and last_year.numerator is not None and last_year.denominator:
             last_year_value = last_year.numerator / last_year.denominator * 100
         elif last_year.value is not None:
             last_year_value = float(last_year.value)

@@ -8,15 +8,20 @@ from typing import Any
 
 from django import forms
 
-from indicators.models import Indicator, IndicatorCategory
-from submissions.cycle.validation import TEXT_LIMITS, Entry
-
-MAX_FIGURE = 10**12  # far beyond any count a partnership reports; keeps the database safe
+from indicators.engine.formatting import number, suppressed
+from indicators.models import Indicator, IndicatorCategory, IndicatorKind
+from submissions.cycle.validation import (
+    MAX_FIGURE,
+    SUPPRESSED,
+    TEXT_LIMITS,
+    Entry,
+    EntryStatus,
+)
 
 ENTRY_CHOICES = [
-    ("reported", "Enter the figures"),
-    ("not_collected", "Not collected this month (e.g. a quarterly figure)"),
-    ("not_available", "Not available yet (printed as TBC)"),
+    (EntryStatus.REPORTED.value, "Enter the figures"),
+    (EntryStatus.NOT_COLLECTED.value, "Not collected this month (e.g. a quarterly figure)"),
+    (EntryStatus.NOT_AVAILABLE.value, "Not available yet (printed as TBC)"),
 ]
 
 
@@ -28,7 +33,7 @@ def _text(name: str, **kwargs: Any) -> forms.CharField:
     field = forms.CharField(
         max_length=limit,
         error_messages={
-            "max_length": f"This is too long: at most {limit:,} characters "
+            "max_length": f"This is too long: at most {number(limit)} characters "
             "(this one has %(show_value)d)."
         },
         **kwargs,
@@ -87,9 +92,10 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.categories = categories
+        self.suppression_threshold = suppression_threshold
         kind = indicator.kind
         unit = indicator.unit or "figure"
-        whole = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
+        whole: dict[str, Any] = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
         if categories:
             for c in categories:
                 self.fields[f"category-{c.code}"] = forms.CharField(
@@ -97,7 +103,7 @@ class EntryForm(forms.Form):
                     label=c.label,
                     help_text=(
                         "n/N, e.g. 31/461"
-                        if kind == "ratio"
+                        if kind == IndicatorKind.RATIO
                         else f'A whole number, or "suppressed" for a count under '
                         f"{suppression_threshold}"
                         if suppression_threshold
@@ -105,10 +111,10 @@ class EntryForm(forms.Form):
                     ),
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "narrow"}),
                 )
-        elif kind == "ratio":
+        elif kind == IndicatorKind.RATIO:
             self.fields["numerator"] = forms.IntegerField(label="Number successful", **whole)
             self.fields["denominator"] = forms.IntegerField(label="Total (out of)", **whole)
-        elif kind == "rolling":
+        elif kind == IndicatorKind.ROLLING:
             self.fields["value"] = forms.DecimalField(
                 label=f"Figure ({unit})",
                 min_value=0,
@@ -118,9 +124,13 @@ class EntryForm(forms.Form):
                 decimal_places=4,
             )
         else:
-            label = "Level at the end of the month" if kind == "snapshot" else f"Number of {unit}"
+            label = (
+                "Level at the end of the month"
+                if kind == IndicatorKind.SNAPSHOT
+                else f"Number of {unit}"
+            )
             self.fields["value"] = forms.IntegerField(label=label, **whole)
-        if kind == "rolling" or (categories and kind != "breakdown"):
+        if kind == IndicatorKind.ROLLING or (categories and kind != IndicatorKind.BREAKDOWN):
             self.fields["reference_period"] = _text(
                 "reference_period",
                 required=False,
@@ -145,13 +155,16 @@ class EntryForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # "suppressed", or the pack's way of printing it ("<10"), or just "s".
+        marks = {SUPPRESSED, "s", "<10", suppressed(self.suppression_threshold)}
+        assert data is not None  # Form.clean returns cleaned_data
         for c in self.categories:
             name = f"category-{c.code}"
             raw = (data.get(name) or "").strip()
             if raw == "":
                 data[name] = None
-            elif raw.lower() in {"suppressed", "<10", "s"}:
-                data[name] = "suppressed"
+            elif raw.lower() in marks:
+                data[name] = SUPPRESSED
             elif "/" in raw or " of " in raw:  # a ratio per category: "31/461" or "31 of 461"
                 parts = raw.replace(" of ", "/").split("/")
                 try:

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from csp.models import Role, RoleKind
-from indicators.engine.periods import month_label
+from indicators.engine.formatting import month_label
+from submissions.cycle import workflow
 from submissions.cycle.actions import agency_leads
+from submissions.cycle.workflow import deadline_stage
 from submissions.models import (
     RoundStatus,
     Submission,
-    SubmissionStatus,
 )
 
 
@@ -34,18 +35,6 @@ class ReminderReport:
         )
 
 
-def _stage(today: dt.date, deadline: dt.date, days_before: int) -> str | None:
-    from submissions.models import ReminderStage
-
-    if today > deadline:
-        return ReminderStage.OVERDUE
-    if today == deadline:
-        return ReminderStage.DUE
-    if deadline - dt.timedelta(days=days_before) <= today:
-        return ReminderStage.BEFORE
-    return None
-
-
 def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) -> ReminderReport:
     """E-mail agency leads about items still open before, on and after the deadline.
 
@@ -59,10 +48,11 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
     pending: dict[int, dict[str, list[Submission]]] = {}  # lead user id -> stage -> items
     escalate: dict[int, list[tuple[str, Submission]]] = {}  # partnership id -> items
     with transaction.atomic():
+        # Only the rounds taking the agencies' entries: a closed round's items are overdue, but
+        # chasing the agency for what it can no longer enter helps nobody.
         subs = (
             Submission.objects.select_for_update(of=("self",))
-            .filter(round__status=RoundStatus.OPEN)
-            .exclude(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED])
+            .filter(round__status=RoundStatus.OPEN, status__in=list(workflow.EDITABLE))
             .select_related("round__partnership", "indicator", "adoption__owner")
             .order_by("round__month", "adoption__pack_order")
         )
@@ -71,7 +61,13 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
         )
         leads_by_agency: dict[tuple[int, int | None], list[Any]] = {}
         for sub in subs:
-            stage = _stage(today, sub.round.deadline, days_before)
+            stage = deadline_stage(
+                round_state=sub.round.status,
+                submission_state=sub.status,
+                deadline=sub.round.deadline,
+                today=today,
+                days_before=days_before,
+            )
             if stage is None or (sub.id, stage) in sent:
                 continue
             key = (sub.round.partnership_id, sub.adoption.owner_id)
@@ -99,8 +95,8 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
     words = {"before": "due soon", "due": "due today", "overdue": "overdue"}
     for user_id, stages in pending.items():
         lines = []
-        for stage, items in stages.items():
-            lines.append(f"{words[stage].capitalize()}:")
+        for due, items in stages.items():
+            lines.append(f"{words[due].capitalize()}:")
             lines += [
                 f"  - {s.indicator.title} ({month_label(s.round.month)}, deadline "
                 f"{s.round.deadline:%d %B %Y}): "
@@ -114,16 +110,16 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             recipient_list=[users[user_id].email],
         )
         report.emails += 1
-    for partnership_id, items in escalate.items():
+    for partnership_id, digest in escalate.items():
         coordinator = coordinators.get(partnership_id)
         if coordinator is None or not coordinator.email:
             continue
-        overdue = [s for stage, s in items if stage == "overdue"]
+        overdue = [s for due, s in digest if due == "overdue"]
         lines = [
-            f"  - {s.indicator.title} ({s.adoption.owner}): {words[stage]}" for stage, s in items
+            f"  - {s.indicator.title} ({s.adoption.owner}): {words[due]}" for due, s in digest
         ]
         send_mail(
-            subject=f"CSP Performance digest: {len(items)} reminder(s), {len(overdue)} overdue",
+            subject=f"CSP Performance digest: {len(digest)} reminder(s), {len(overdue)} overdue",
             message="Reminders sent today:\n\n" + "\n".join(lines) + "\n",
             from_email=None,
             recipient_list=[coordinator.email],

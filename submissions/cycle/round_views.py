@@ -5,36 +5,43 @@ messages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from submissions.cycle import services, workflow
+from csp.users import AuthenticatedHttpRequest
+from submissions.cycle import services
 from submissions.cycle.forms import (
     PublishForm,
     ReopenForm,
     RoundForm,
 )
-from submissions.cycle.selectors import (
-    round_progress,
-    submission_audit,
-    submission_rows,
-)
+from submissions.cycle.round_selectors import round_audit as round_audit_data
+from submissions.cycle.round_selectors import round_list, round_page
 from submissions.cycle.views import coordinated_partnership
+from submissions.cycle.visibility import round_of
 from submissions.cycle.workflow import TransitionError
-from submissions.models import ReportingRound, Submission
 from submissions.packs import publish
 
 
+def _coordinated_round(request: AuthenticatedHttpRequest, pk: int) -> Any:
+    """The round, if it is one of the coordinator's partnership (403 for anyone else, 404 for
+    another partnership's round or none)."""
+    round_ = round_of(coordinated_partnership(request), pk)
+    if round_ is None:
+        raise Http404("No such round")
+    return round_
+
+
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     partnership = coordinated_partnership(request)
     if request.method == "POST":
         form = RoundForm(request.POST)
@@ -52,36 +59,25 @@ def rounds(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"The {round_.month:%B %Y} round is open.")
                 return redirect("submissions:round", pk=round_.pk)
-    else:
-        latest = partnership.rounds.order_by("-month").first()
-        suggestion = (latest.month + dt.timedelta(days=32)).replace(day=1) if latest else None
+    listed = round_list(partnership)
+    if request.method != "POST":
         form = RoundForm(
             initial={
-                "month": suggestion.strftime("%Y-%m") if suggestion else "",
-                "deadline": (
-                    (suggestion + dt.timedelta(days=45)).replace(day=10) if suggestion else None
-                ),
+                "month": listed.next_month.strftime("%Y-%m") if listed.next_month else "",
+                "deadline": listed.next_deadline,
             }
         )
-    return render(
-        request,
-        "cycle/rounds.html",
-        {
-            "rounds": partnership.rounds.order_by("-month").prefetch_related("versions"),
-            "form": form,
-        },
-    )
+    return render(request, "cycle/rounds.html", {"rounds": listed.rounds, "form": form})
 
 
-def _form_errors(form: Any) -> str:
+def _form_errors(form: forms.Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @login_required
-def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def round_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's round: progress, and the actions the round's table allows now."""
-    partnership = coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
+    round_ = _coordinated_round(request, pk)
     if request.method == "POST":
         form = PublishForm(request.POST)
         if not form.is_valid():
@@ -102,25 +98,24 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(
                 "packs:summary",
-                area=partnership.area.code,
+                area=round_.partnership.area.code,
                 month=round_.month.strftime("%Y-%m"),
             )
         return redirect("submissions:round", pk=round_.pk)
-    rows = submission_rows(submissions=round_.submissions.all(), today=timezone.localdate())
-    versions = list(round_.versions.order_by("number"))
+    page = round_page(round_, today=timezone.localdate())
     return render(
         request,
         "cycle/round.html",
         {
             "round": round_,
-            "progress": round_progress(round_),
-            "statuses": Submission._meta.get_field("status").choices,
-            "rows": rows,
-            "overdue": [r for r in rows if r.overdue],
-            "blockers": services.round_publish_blockers(round_),
-            "versions": versions,
-            "next_version": len(versions) + 1,
-            "allowed": {a.value for a in workflow.allowed_round_actions(round_.status)},
+            "progress": page.progress,
+            "statuses": page.statuses,
+            "rows": page.rows,
+            "overdue": page.overdue,
+            "blockers": page.blockers,
+            "versions": page.versions,
+            "next_version": len(page.versions) + 1,
+            "allowed": page.allowed,
             "publish_form": PublishForm(),
             "reopen_form": ReopenForm(),
         },
@@ -129,9 +124,8 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
+def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = _coordinated_round(request, pk)
     try:
         services.round_close(round_id=round_.pk, user=request.user, now=timezone.now())
     except (services.CycleError, TransitionError, PermissionDenied) as exc:
@@ -143,10 +137,9 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def round_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reopen a published round for a correction, with the reason kept in its audit trail."""
-    partnership = coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
+    round_ = _coordinated_round(request, pk)
     reason = request.POST.get("reason", "")
     form = ReopenForm(request.POST)
     if reason.strip() and not form.is_valid():  # a blank reason gets the service's sentence
@@ -164,22 +157,11 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = coordinated_partnership(request)
-    round_ = get_object_or_404(ReportingRound, pk=pk, partnership=partnership)
-    entries = []
-    for sub in round_.submissions.select_related("indicator").order_by("adoption__pack_order"):
-        for item in submission_audit(sub):
-            entries.append((item, sub))
-    entries.sort(key=lambda pair: pair[0].when, reverse=True)
+def round_audit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = _coordinated_round(request, pk)
+    audit = round_audit_data(round_)
     return render(
         request,
         "cycle/round_audit.html",
-        {
-            "round": round_,
-            "entries": entries,
-            "round_history": list(
-                round_.history.select_related("history_user").order_by("-history_date")
-            ),
-        },
+        {"round": round_, "entries": audit.entries, "round_history": audit.round_history},
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from csp import permissions
-from indicators.engine.periods import add_months, month_label
+from csp.users import User, stamp_change
+from indicators.engine.formatting import month_label
+from indicators.engine.periods import add_months
 from indicators.models import Adoption
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
@@ -24,7 +25,7 @@ from submissions.models import (
 
 
 def round_create(
-    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any, now: dt.datetime
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: User, now: dt.datetime
 ) -> ReportingRound:
     """Open a round for a month, with one not-started submission per indicator the partnership
     has adopted (owned by the adoption's agency)."""
@@ -34,7 +35,7 @@ def round_create(
 
 
 def _round_create(
-    *, partnership_id: int, month: dt.date, deadline: dt.date, user: Any | None
+    *, partnership_id: int, month: dt.date, deadline: dt.date, user: User | None
 ) -> ReportingRound:
     if month.day != 1:
         raise CycleError("A round is for a whole month.")
@@ -46,7 +47,7 @@ def _round_create(
             if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
                 raise already
             round_ = ReportingRound(partnership_id=partnership_id, month=month, deadline=deadline)
-            round_._history_user = user  # type: ignore[attr-defined]
+            stamp_change(round_, user)
             round_.save()
             Submission.objects.bulk_create(
                 Submission(round=round_, indicator_id=a.indicator_id, adoption=a)
@@ -74,9 +75,8 @@ def round_lock(round_id: int) -> ReportingRound:
         raise CycleError(f"There is no round {round_id}.") from None
 
 
-def round_save(round_: ReportingRound, user: Any, reason: str, fields: Iterable[str]) -> None:
-    round_._history_user = user  # type: ignore[attr-defined]
-    round_._change_reason = reason  # type: ignore[attr-defined]
+def round_save(round_: ReportingRound, user: User, reason: str, fields: Iterable[str]) -> None:
+    stamp_change(round_, user, reason)
     round_.save(update_fields=list(fields))
 
 
@@ -93,7 +93,7 @@ def round_next_state(round_: ReportingRound, action: workflow.RoundAction) -> wo
         raise RoundConflict(f"{month_label(round_.month)}: {exc}") from None
 
 
-def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound:
+def round_close(*, round_id: int, user: User, now: dt.datetime) -> ReportingRound:
     """Close an open round for entries (open -> closed); it can then only be published."""
     with transaction.atomic():
         round_ = round_lock(round_id)
@@ -105,7 +105,7 @@ def round_close(*, round_id: int, user: Any, now: dt.datetime) -> ReportingRound
         return round_
 
 
-def round_reopen(*, round_id: int, user: Any, reason: str, now: dt.datetime) -> ReportingRound:
+def round_reopen(*, round_id: int, user: User, reason: str, now: dt.datetime) -> ReportingRound:
     """Reopen a published round for a correction (published -> reopened).
 
     Its approved items stay approved: the coordinator then reopens the ones to correct, or

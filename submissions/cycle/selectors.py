@@ -6,10 +6,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from csp.models import Role
-from submissions.models import ReportingRound
+from csp.users import User
+from indicators.engine.formatting import (
+    DASH,
+    NOT_AVAILABLE_TEXT,
+    categories_text,
+    month_figure,
+    number,
+)
+from indicators.models import ValueStatus
+from submissions.cycle.validation import EntryStatus
+from submissions.cycle.workflow import DeadlineStage, deadline_stage
+from submissions.models import AUDITED_FIELDS, ReportingRound, Submission, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ class HomeData:
     rounds: list[RoundSummary]
 
 
-def home_data(*, user: Any) -> HomeData:
+def home_data(*, user: User) -> HomeData:
     roles = list(Role.objects.filter(user=user).select_related("partnership", "agency"))
     partnership_ids = {r.partnership_id for r in roles}
     rounds = (
@@ -56,30 +67,17 @@ def home_data(*, user: Any) -> HomeData:
 # --- the cycle's pages ------------------------------------------------------------------------
 
 
-def figure_text(rows: list[Any], kind: str) -> str:
-    """A month's approved figure as the pack prints it ("1,386", "3 of 4", "TBC", "<10")."""
-    if not rows:
-        return "–"
+def stored_text(rows: list[Any], *, threshold: int | None) -> str:
+    """A month's approved figure (its MonthValue rows) as the pack prints it ("1,386", "3 of 4",
+    "TBC", "<10"); "–" when there is none."""
     whole = next((r for r in rows if r.category_id is None), None)
-    if whole is not None and whole.status == "not_collected":
-        return "Data collected quarterly"
-    if whole is not None and whole.status == "not_available":
-        return "TBC"
-    if whole is not None and whole.status == "suppressed":
-        return "suppressed"
     if whole is None:
-        return f"{len(rows)} categories"
-    if whole.numerator is not None:
-        return (
-            f"{whole.numerator:,} of {whole.denominator:,}"
-            if whole.denominator is not None
-            else f"{whole.numerator:,}"
-        )
-    if whole.value is not None:
-        return f"{whole.value:,}"
-    if whole.decimal_value is not None:
-        return f"{whole.decimal_value.normalize():f}"
-    return "–"
+        return f"{len(rows)} categories" if rows else DASH
+    value = whole.value if whole.value is not None else whole.decimal_value
+    text = month_figure(
+        whole.status, value, whole.numerator, whole.denominator, threshold=threshold
+    )
+    return text or DASH
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ class SubmissionRow:
     warnings: int
 
 
-def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
+def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[SubmissionRow]:
     """Rows for lists of submissions, with last month's and last year's approved figures."""
     from indicators.engine.periods import add_months
     from indicators.models import MonthValue
@@ -125,8 +123,7 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
     rows = []
     for s in subs:
         area = s.round.partnership.area_id
-        kind = s.indicator.kind
-        done = s.status in {"submitted", "approved"}
+        threshold = s.adoption.suppression_threshold
         rows.append(
             SubmissionRow(
                 id=s.id,
@@ -138,12 +135,20 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
                 status_label=s.get_status_display(),
                 month=s.round.month,
                 deadline=s.round.deadline,
-                overdue=not done and today > s.round.deadline,
-                last_month=figure_text(
-                    values.get((s.indicator_id, area, add_months(s.round.month, -1)), []), kind
+                overdue=deadline_stage(
+                    round_state=s.round.status,
+                    submission_state=s.status,
+                    deadline=s.round.deadline,
+                    today=today,
+                )
+                == DeadlineStage.OVERDUE,
+                last_month=stored_text(
+                    values.get((s.indicator_id, area, add_months(s.round.month, -1)), []),
+                    threshold=threshold,
                 ),
-                last_year=figure_text(
-                    values.get((s.indicator_id, area, add_months(s.round.month, -12)), []), kind
+                last_year=stored_text(
+                    values.get((s.indicator_id, area, add_months(s.round.month, -12)), []),
+                    threshold=threshold,
                 ),
                 entered=_entered_text(s),
                 rag_override=s.rag_override,
@@ -153,26 +158,23 @@ def submission_rows(*, submissions: Any, today: date) -> list[SubmissionRow]:
     return rows
 
 
-def _entered_text(s: Any) -> str:
-    if s.status == "not_started":
-        return "–"
-    if s.entry_status == "not_collected":
-        return "Not collected this month"
-    if s.entry_status == "not_available":
-        return f"TBC ({s.reason})" if s.reason else "TBC"
-    if s.categories:
-        return ", ".join(f"{k}: {v}" for k, v in s.categories.items())
-    if s.numerator is not None:
-        return (
-            f"{s.numerator:,} of {s.denominator:,}"
-            if s.denominator is not None
-            else f"{s.numerator:,}"
-        )
-    if s.value is not None:
-        return f"{s.value:,}"
-    if s.decimal_value is not None:
-        return f"{s.decimal_value.normalize():f}"
-    return "(commentary only)"
+def entered_figure(sub: Submission) -> str:
+    """The figure an agency entered, printed as the pack prints figures ("1,386", "3 of 4",
+    "all: 384; disability: <10"); "" when it entered none."""
+    threshold = sub.adoption.suppression_threshold
+    if sub.categories:
+        return categories_text(sub.categories.items(), threshold=threshold)
+    value = sub.value if sub.value is not None else sub.decimal_value
+    return month_figure(ValueStatus.REPORTED, value, sub.numerator, sub.denominator)
+
+
+def _entered_text(s: Submission) -> str:
+    if s.status == SubmissionStatus.NOT_STARTED:
+        return DASH
+    if s.entry_status in {EntryStatus.NOT_COLLECTED, EntryStatus.NOT_AVAILABLE}:
+        text = month_figure(s.entry_status)
+        return f"{text} ({s.reason})" if s.reason and text == NOT_AVAILABLE_TEXT else text
+    return entered_figure(s) or "(commentary only)"
 
 
 @dataclass(frozen=True)
@@ -183,27 +185,7 @@ class AuditEntry:
     changes: list[tuple[str, str, str]]
 
 
-AUDITED_FIELDS = [
-    "status",
-    "entry_status",
-    "value",
-    "numerator",
-    "denominator",
-    "decimal_value",
-    "categories",
-    "reference_period",
-    "reason",
-    "confirm_note",
-    "performance_overview",
-    "actions",
-    "benchmarking",
-    "return_reason",
-    "rag_override",
-    "rag_override_justification",
-]
-
-
-def submission_audit(submission: Any) -> list[AuditEntry]:
+def submission_audit(submission: Submission) -> list[AuditEntry]:
     """Who changed what and when, newest first, with before and after of each field."""
     records = list(submission.history.select_related("history_user").order_by("history_date"))
     out = []
@@ -212,8 +194,13 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
         changes = []
         for name in AUDITED_FIELDS:
             after = getattr(record, name)
-            before = getattr(previous, name) if previous is not None else None
-            if previous is None and after in (None, "", "not_started", "reported"):
+            before: object = getattr(previous, name) if previous is not None else None
+            if previous is None and after in (
+                None,
+                "",
+                SubmissionStatus.NOT_STARTED,
+                EntryStatus.REPORTED,
+            ):
                 continue
             if before != after:
                 changes.append((name.replace("_", " "), _short(before), _short(after)))
@@ -230,7 +217,7 @@ def submission_audit(submission: Any) -> list[AuditEntry]:
     return list(reversed(out))
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     if value is None or value == "":
         return "–"
     text = str(value)
@@ -244,7 +231,7 @@ class AgencyProgress:
     total: int
 
 
-def round_progress(round_: Any) -> list[AgencyProgress]:
+def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     """Completeness per agency: how many of its indicators are in each state."""
     from collections import Counter
 
@@ -257,76 +244,32 @@ def round_progress(round_: Any) -> list[AgencyProgress]:
     ]
 
 
-def commentary_draft(submission: Any, entry: Any | None = None) -> str:
+def commentary_draft(submission: Submission, entry: Any | None = None) -> str:
     """The engine's draft overview for a submission's month, with the entered figure in place.
 
-    A preview for the entry form: it runs the pure engine over the approved series plus this
-    entry, in memory; the derived store is not touched.
+    A preview for the entry form: the series is read as the recompute reads it
+    (``indicators.services.series_inputs_load``), with the entry's figures in place of the
+    month's approved ones, exactly the rows approving it would store; nothing is written.
     """
-    from csp.models import Population
     from indicators.engine.commentary import Facts, draft_overview
-    from indicators.engine.measures import Obs, compute_series
-    from indicators.models import DerivedRank, IndicatorCategory, MonthValue, Target
-    from indicators.services import series_spec, target_spec
+    from indicators.models import DerivedRank
+    from indicators.services import series_inputs_load
+    from submissions.cycle.entry import entry_figures, entry_of
 
     ind = submission.indicator
     area = submission.round.partnership.area
     month = submission.round.month
-    categories = list(IndicatorCategory.objects.filter(indicator=ind).order_by("order"))
-    values: dict[date, Any] = {}
-    parts: dict[date, dict[str, Any]] = {}
-    for mv in MonthValue.objects.filter(indicator=ind, area=area).select_related("category"):
-        figure = (
-            mv.value
-            if mv.value is not None
-            else (float(mv.decimal_value) if mv.decimal_value is not None else None)
-        )
-        obs = Obs(mv.status, figure, mv.numerator, mv.denominator, mv.reason)
-        if mv.category_id:
-            parts.setdefault(mv.month, {})[mv.category.code] = obs
-        else:
-            values[mv.month] = obs
-    for m, cats in parts.items():
-        if m not in values or values[m].status == "reported":
-            values[m] = Obs(categories=cats)
-    e = entry if entry is not None else submission
-    if e.entry_status in {"not_collected", "not_available"}:
-        values[month] = Obs(status=e.entry_status, reason=e.reason)
-    elif e.categories:
-        values[month] = Obs(
-            categories={
-                k: (
-                    Obs(status="suppressed")
-                    if v == "suppressed"
-                    else Obs(numerator=v.get("numerator"), denominator=v.get("denominator"))
-                    if isinstance(v, dict)
-                    else Obs(value=v)
-                )
-                for k, v in e.categories.items()
-            }
-        )
-    elif e.numerator is not None or e.value is not None or e.decimal_value is not None:
-        values[month] = Obs(
-            value=e.value
-            if e.value is not None
-            else (float(e.decimal_value) if e.decimal_value is not None else None),
-            numerator=e.numerator,
-            denominator=e.denominator,
-        )
-    dens = []
-    if ind.denominator_series_id:
-        dens = list(
-            Population.objects.filter(area=area, series_id=ind.denominator_series_id)
-            .order_by("in_force_from")
-            .values_list("in_force_from", "value")
-        )
-    targets = {
-        t.financial_year: target_spec(t, submission.adoption.tolerance)
-        for t in Target.objects.filter(adoption_id=submission.adoption_id, category__isnull=True)
-    }
-    metrics = compute_series(
-        series_spec(ind, categories), values, months=[month], denominators=dens, targets=targets
-    )[0]
+    e = entry if entry is not None else entry_of(submission)
+    entered = (
+        e.entry_status in {EntryStatus.NOT_COLLECTED, EntryStatus.NOT_AVAILABLE}
+        or e.categories
+        or any(x is not None for x in (e.value, e.numerator, e.decimal_value))
+    )
+    inputs = series_inputs_load(
+        indicator_id=ind.id,
+        area_id=area.id,
+        replace={month: entry_figures(e, ind.kind) if entered else []},
+    )
     ranks = [
         {"group": r.group.code, "position": r.position, "size": r.size}
         for r in DerivedRank.objects.filter(indicator=ind, area=area, month=month).select_related(
@@ -338,9 +281,9 @@ def commentary_draft(submission: Any, entry: Any | None = None) -> str:
         unit=ind.unit or "",
         kind=ind.kind,
         decimals=ind.display_decimals,
-        metrics=metrics,
+        metrics=inputs.metrics([month])[0],
         per_n=ind.per_n,
-        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series_id else "",
+        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series is not None else "",
     )
     return draft_overview(facts, ranks)
 
@@ -352,9 +295,10 @@ class ReviewContext:
     spc_lower: float | None
     spc_upper: float | None
     warnings: list[str]
+    usual_range: str = ""  # "1,255 to 1,650", or "" before there are limits
 
 
-def review_context(submission: Any) -> ReviewContext:
+def review_context(submission: Submission) -> ReviewContext:
     """What the coordinator checks an entry against: last month, last year, the SPC limits and
     the warnings the entry raises (the agency's confirming note answers them)."""
     from indicators.engine.periods import add_months
@@ -364,13 +308,13 @@ def review_context(submission: Any) -> ReviewContext:
 
     ctx = entry_context(submission)
     area_id = submission.round.partnership.area_id
-    kind = submission.indicator.kind
+    threshold = submission.adoption.suppression_threshold
 
     def figure(month: date) -> str:
         rows = list(
             MonthValue.objects.filter(indicator=submission.indicator, area_id=area_id, month=month)
         )
-        return figure_text(rows, kind)
+        return stored_text(rows, threshold=threshold)
 
     entry = entry_of(submission)
     checked = check_entry(Entry(**{**entry.__dict__, "confirm_note": ""}), ctx, final=True)
@@ -379,7 +323,10 @@ def review_context(submission: Any) -> ReviewContext:
         last_year=figure(add_months(submission.round.month, -12)),
         spc_lower=ctx.spc_lower,
         spc_upper=ctx.spc_upper,
-        warnings=checked.warnings if submission.status != "not_started" else [],
+        warnings=checked.warnings if submission.status != SubmissionStatus.NOT_STARTED else [],
+        usual_range=f"{number(ctx.spc_lower)} to {number(ctx.spc_upper)}"
+        if ctx.spc_lower is not None and ctx.spc_upper is not None
+        else "",
     )
 
 

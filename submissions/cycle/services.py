@@ -1,9 +1,11 @@
 """Every change to the monthly cycle, one function per action: the face that pages, API, imports,
 tasks and commands call.
 
-Each action locks the submission (or round) row, checks the permission (``csp.permissions``)
-and the transition (``submissions.cycle.workflow``), writes the change with an audit entry naming
-the user and the reason, and queues the recompute and any e-mail only once the transaction commits.
+Each action locks the round's row (and then the submission's), checks what
+``submissions.cycle.allowed`` says (the permission from ``csp.permissions``, the states from
+``submissions.cycle.workflow``: the answer the pages read too), writes the change with an audit
+entry naming the user and the reason, and queues the recompute and any e-mail only once the
+transaction commits.
 The actions live by subject in ``actions`` (a submission), ``rounds`` and ``reminders``; publishing
 a round's pack is ``submissions.packs.publish.round_publish``.
 """

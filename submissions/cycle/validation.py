@@ -1,14 +1,31 @@
 """Checks on an agency's entry: errors refuse the save, warnings ask for a confirming note.
 
-Plain Python over plain values, so every rule has a table of cases in the unit tests.
+Plain Python over plain values, so every rule has a table of cases in the unit tests. Indicator
+kinds are compared by their values ("ratio"): this module may not import ``indicators``, where
+``IndicatorKind`` lives (a unit test checks that each kind named here is one of its members).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from submissions.cycle.workflow import Choice
+
+# Far beyond any count a partnership reports; keeps the database (a bigint) safe. The forms, the
+# API and the imports refuse a larger figure with this same limit.
 MAX_FIGURE = 10**12
+
+# A category's count below the disclosure threshold, in ``Entry.categories`` (printed "<10").
+SUPPRESSED = "suppressed"
+
+
+class EntryStatus(Choice):
+    """What the agency entered for the month: figures, or why there are none."""
+
+    REPORTED = "reported", "Figures"
+    NOT_COLLECTED = "not_collected", "Not collected this month"
+    NOT_AVAILABLE = "not_available", "Not available yet"
 
 # Characters of free text each field takes (README "Limits"). Several times the longest text of
 # the December 2016 pack, and within the database column where it has one (reference_period).
@@ -30,18 +47,23 @@ TEXT_LIMITS: dict[str, int] = {
 class Entry:
     """What an agency enters for one indicator and month."""
 
-    entry_status: str = "reported"  # reported | not_collected | not_available
+    entry_status: str = EntryStatus.REPORTED
     value: int | None = None
     numerator: int | None = None
     denominator: int | None = None
     decimal_value: Decimal | None = None
-    categories: dict[str, int | str] | None = None  # code -> count, or "suppressed"
+    categories: dict[str, int | str] | None = None  # code -> count, or SUPPRESSED
     reference_period: str = ""
     reason: str = ""
     confirm_note: str = ""
     performance_overview: str = ""
     actions: str = ""
     benchmarking: str = ""
+
+
+# What a person enters, in the form's and the API's order (the submission's fields of the same
+# names hold them).
+ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True)
@@ -161,17 +183,17 @@ def check_entry(entry: Entry, ctx: Context, *, final: bool) -> Checked:
 def _check_figures(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     result = Checked()
     errors = result.errors
-    if entry.entry_status not in {"reported", "not_collected", "not_available"}:
+    if entry.entry_status not in set(EntryStatus):
         errors["entry_status"] = "Choose figures, not collected this month, or not available."
         return result
     _check_shape(entry, ctx, errors)
     if errors:
         return result
-    if entry.entry_status == "not_available":
+    if entry.entry_status == EntryStatus.NOT_AVAILABLE:
         if not entry.reason.strip():
             errors["reason"] = "Say why the figure is not available (it is printed as TBC)."
         return result
-    if entry.entry_status == "not_collected":
+    if entry.entry_status == EntryStatus.NOT_COLLECTED:
         return result
     blank = (
         entry.value is None
@@ -190,7 +212,8 @@ def _check_figures(entry: Entry, ctx: Context, *, final: bool) -> Checked:
     elif kind == "ratio":
         _whole(errors, "numerator", entry.numerator, "number successful")
         _whole(errors, "denominator", entry.denominator, "total")
-        if not errors and entry.numerator > entry.denominator:  # type: ignore[operator]
+        num, den = entry.numerator, entry.denominator
+        if not errors and num is not None and den is not None and num > den:
             errors["numerator"] = (
                 f"{entry.numerator} out of {entry.denominator} is impossible: the number "
                 "successful cannot be more than the total."
@@ -226,11 +249,11 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
             "figures again."
         )
         return
-    parts = []
+    parts: list[int] = []
     for code in ctx.category_codes:
         raw = cats.get(code)
         name = f"category-{code}"
-        if raw == "suppressed":
+        if raw == SUPPRESSED:
             if ctx.suppression_threshold is None:
                 errors[name] = "This indicator does not suppress small counts: enter the count."
             continue
@@ -246,7 +269,7 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
             _whole(errors, name, num, "number")
             if name not in errors:
                 _whole(errors, name, den, "total")
-            if name not in errors and num > den:  # type: ignore[operator]
+            if name not in errors and num > den:
                 errors[name] = f"{num} out of {den} is impossible: more than the total."
             continue
         _whole(errors, name, raw, "count")
@@ -260,12 +283,12 @@ def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> Non
                     f"Counts under {ctx.suppression_threshold} are not published: mark it "
                     "suppressed instead."
                 )
-            elif code != ctx.total_category:
+            elif code != ctx.total_category and isinstance(raw, int):  # _whole checked it
                 parts.append(raw)
     if errors or not ctx.total_category:
         return
     total = cats.get(ctx.total_category)
-    suppressed = any(cats.get(c) == "suppressed" for c in ctx.category_codes)
+    suppressed = any(cats.get(c) == SUPPRESSED for c in ctx.category_codes)
     if isinstance(total, int) and not suppressed and sum(parts) > total and ctx.kind == "breakdown":
         errors[f"category-{ctx.total_category}"] = (
             f"The categories add up to {sum(parts)}, more than the total of {total}."

@@ -1,5 +1,6 @@
 """Pages of the monthly cycle. Each view parses the request, makes one service or selector call,
-and turns refusals into messages; the rules live in services, workflow and csp.permissions."""
+and turns refusals into messages; the rules live in services, workflow and csp.permissions, and
+what a page offers is what ``allowed.submission_actions`` says the services accept."""
 
 from __future__ import annotations
 
@@ -9,18 +10,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csp import permissions
-from csp.models import Agency, Partnership
-from indicators.models import IndicatorCategory, Portfolio
+from csp.users import AuthenticatedHttpRequest
 from submissions.cycle import services, workflow
+from submissions.cycle.allowed import SAVE, submission_actions
 from submissions.cycle.forms import (
     EntryForm,
     OverrideForm,
@@ -29,94 +29,56 @@ from submissions.cycle.forms import (
 )
 from submissions.cycle.selectors import (
     commentary_draft,
+    entered_figure,
     home_data,
     review_context,
     submission_audit,
-    submission_rows,
+)
+from submissions.cycle.validation import EntryStatus
+from submissions.cycle.visibility import (
+    landing_for,
+    my_work,
+    partnership_for,
+    review_queue,
+    submission_for,
 )
 from submissions.cycle.workflow import TransitionError
-from submissions.models import PackVersion, RoundStatus, Submission
 
 _ID = re.compile(r"[0-9]{1,12}")
 
 
-def partnership_for(user: Any) -> Partnership | None:
-    ids = permissions.access_for(user).partnerships
-    return Partnership.objects.filter(id__in=ids).select_related("area").first()
-
-
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    access = permissions.access_for(request.user)
-    partnership = partnership_for(request.user)
-    if partnership is not None:
-        if partnership.id in access.coordinator_of:
-            current = partnership.rounds.filter(status=RoundStatus.OPEN).order_by("month").first()
-            if current is not None:
-                return redirect("submissions:round", pk=current.pk)
-            return redirect("submissions:rounds")
-        if access.agencies_led(partnership.id):
-            return redirect("submissions:mine")
-        if partnership.id in access.board_member_of:
-            latest = (
-                PackVersion.objects.filter(round__partnership=partnership)
-                .order_by("-round__month")
-                .select_related("round")
-                .first()
-            )
-            if latest is not None:
-                return redirect(
-                    "packs:summary",
-                    area=partnership.area.code,
-                    month=latest.round.month.strftime("%Y-%m"),
-                )
-            return redirect("packs:index")
-    if permissions.can_use_admin(request.user):
-        return redirect("admin:index")
+    landing = landing_for(request.user)
+    if landing is not None:
+        return redirect(landing.view, **landing.kwargs)
     return render(request, "cycle/home.html", {"data": home_data(user=request.user)})
 
 
 @login_required
-def my_submissions(request: HttpRequest) -> HttpResponse:
-    access = permissions.access_for(request.user)
+def my_submissions(request: AuthenticatedHttpRequest) -> HttpResponse:
     partnership = partnership_for(request.user)
     if partnership is None:
         raise PermissionDenied("You have no role in a partnership.")
-    subs = Submission.objects.filter(round__partnership=partnership).filter(
-        Q(round__status=RoundStatus.OPEN)
-        | Q(round__status=RoundStatus.REOPENED, status__in=list(workflow.EDITABLE))
-    )
-    if partnership.id not in access.coordinator_of:
-        subs = subs.filter(adoption__owner_id__in=access.agencies_led(partnership.id))
-    rows = submission_rows(submissions=subs, today=timezone.localdate())
-    agencies = Agency.objects.filter(id__in=access.agencies_led(partnership.id))
+    data = my_work(user=request.user, partnership=partnership, today=timezone.localdate())
     return render(
         request,
         "cycle/mine.html",
-        {
-            "rows": rows,
-            "agencies": [a.name for a in agencies],
-            "overdue": sum(1 for r in rows if r.overdue),
-        },
+        {"rows": data.rows, "agencies": data.agencies, "overdue": data.overdue},
     )
 
 
-def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
-    sub = get_object_or_404(
-        Submission.objects.select_related(
-            "round__partnership__area", "indicator", "adoption__owner", "adoption__portfolio"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view_submission(request.user, sub):
+def _submission_or_404(request: AuthenticatedHttpRequest, pk: int) -> Any:
+    sub = submission_for(request.user, pk)
+    if sub is None:
         raise Http404("No such submission")  # not even its existence is shown
     return sub
 
 
-def _initial(sub: Submission) -> dict[str, Any]:
+def _initial(sub: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(sub, name) for name in services.ENTRY_FIELDS}
-    initial["entry_status"] = sub.entry_status or "reported"
+    initial["entry_status"] = sub.entry_status or EntryStatus.REPORTED
     initial["version"] = sub.version
     if sub.value is None and sub.decimal_value is not None:
         initial["value"] = sub.decimal_value
@@ -128,10 +90,10 @@ def _initial(sub: Submission) -> dict[str, Any]:
 
 
 @login_required
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
+def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The entry form (agency lead, coordinator), with the review panel for the coordinator."""
     sub = _submission_or_404(request, pk)
-    categories = list(IndicatorCategory.objects.filter(indicator=sub.indicator).order_by("order"))
+    categories = list(sub.indicator.categories.all())
     form_args: dict[str, Any] = {
         "indicator": sub.indicator,
         "categories": categories,
@@ -185,20 +147,17 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         if not sub.performance_overview:
             initial["performance_overview"] = draft  # the overview starts from the engine's draft
         form = EntryForm(initial=initial, **form_args)
-    editable = sub.status in workflow.EDITABLE and workflow.round_takes_entries(
-        sub.round.status,
-        sub.status,
-        coordinator=permissions.is_coordinator(request.user, sub.round.partnership_id),
-    )
+    # The answer the services give when the form is posted (allowed.submission_refusal).
+    allowed = submission_actions(request.user, sub)
     coordinator = permissions.can_approve(request.user, sub)
-    allowed = {a.value for a in workflow.allowed_actions(sub.status)}
     return render(
         request,
         "cycle/entry.html",
         {
             "sub": sub,
+            "entered": entered_figure(sub),
             "form": form,
-            "editable": editable and permissions.can_edit_submission(request.user, sub),
+            "editable": SAVE in allowed,
             "draft": commentary_draft(sub) if request.method == "POST" else draft,
             "conflict": conflict,
             "warnings": warnings,
@@ -211,13 +170,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": submission_audit(sub),
             "context": review_context(sub) if coordinator else None,
             "allowed": allowed,
-            "reopen_allowed": "reopen" in allowed
-            and sub.round.status in workflow.CORRECTABLE_ROUNDS,
         },
     )
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     sub = _submission_or_404(request, pk)
     now = timezone.now()
     try:
@@ -263,29 +220,29 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "approve")
 
 
 @login_required
 @require_POST
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
+def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "return")
 
 
 @login_required
 @require_POST
-def override(request: HttpRequest, pk: int) -> HttpResponse:
+def override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "override")
 
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "reopen")
 
 
-def coordinated_partnership(request: HttpRequest) -> Partnership:
+def coordinated_partnership(request: AuthenticatedHttpRequest) -> Any:
     partnership = partnership_for(request.user)
     if partnership is None or not permissions.can_manage_rounds(request.user, partnership.id):
         raise PermissionDenied("Only the partnership coordinator can see this page.")
@@ -293,7 +250,7 @@ def coordinated_partnership(request: HttpRequest) -> Partnership:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's queue across agencies, with filters and bulk approve."""
     partnership = coordinated_partnership(request)
     if request.method == "POST":
@@ -313,31 +270,28 @@ def review(request: HttpRequest) -> HttpResponse:
                 for _sid, why in result.skipped:
                     messages.warning(request, f"Not approved: {why}.")
         return redirect(request.get_full_path())
-    status = request.GET.get("status", "submitted")
+    status = request.GET.get("status", workflow.State.SUBMITTED)
     agency = request.GET.get("agency", "")
     portfolio = request.GET.get("portfolio", "")
-    subs = Submission.objects.filter(round__partnership=partnership).exclude(
-        round__status=RoundStatus.CLOSED
+    queue = review_queue(
+        user=request.user,
+        partnership=partnership,
+        status=status,
+        agency=agency,
+        portfolio_id=(int(portfolio) if _ID.fullmatch(portfolio) else 0) if portfolio else None,
+        today=timezone.localdate(),
     )
-    if status:
-        subs = subs.filter(status=status)
-    if agency:
-        subs = subs.filter(adoption__owner__code=agency)
-    if portfolio:
-        subs = subs.filter(
-            adoption__portfolio_id=int(portfolio) if _ID.fullmatch(portfolio) else 0
-        )
     return render(
         request,
         "cycle/review.html",
         {
-            "rows": submission_rows(submissions=subs, today=timezone.localdate()),
+            "rows": queue.rows,
             "status": status,
             "agency": agency,
             "portfolio": portfolio,
-            "statuses": [("", "Any status"), *Submission._meta.get_field("status").choices],
-            "agencies": list(partnership.agencies.values_list("code", "name")),
-            "portfolios": list(Portfolio.objects.values_list("id", "name")),
+            "statuses": queue.statuses,
+            "agencies": queue.agencies,
+            "portfolios": queue.portfolios,
         },
     )
 

@@ -18,15 +18,37 @@ the pages and the API ask these tables which actions to offer.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 
-class State(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
+class Choice(StrEnum):
+    """A value with the label the models' choices and the pages show.
+
+    The same small class as ``indicators.engine.vocabulary.Choice``: the contracts keep the
+    cycle's rules and the engine from importing each other (or Django's TextChoices)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Choice:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class State(Choice):
+    """A submission's state (``submissions.models.SubmissionStatus`` is this enum)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
 
 
 class Action(StrEnum):
@@ -49,7 +71,7 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
     (State.APPROVED, Action.REOPEN): State.DRAFT,
 }
 
-# States in which the agency may still change the figures.
+# States in which the agency may still change the figures (the sources of SAVE and SUBMIT).
 EDITABLE = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
 
 
@@ -86,11 +108,15 @@ def _past(action: str) -> str:
 # --- rounds -----------------------------------------------------------------------------------
 
 
-class RoundState(StrEnum):
-    OPEN = "open"  # taking entries
-    CLOSED = "closed"  # no more entries from the agencies; the coordinator finishes the review
-    PUBLISHED = "published"  # frozen as a pack version; nothing changes
-    REOPENED = "reopened"  # published, and open for a correction that becomes version N+1
+class RoundState(Choice):
+    """A round's state (``submissions.models.RoundStatus`` is this enum)."""
+
+    OPEN = "open", "Open for submissions"  # taking entries
+    # No more entries from the agencies; the coordinator finishes the review.
+    CLOSED = "closed", "Closed"
+    PUBLISHED = "published", "Published"  # frozen as a pack version; nothing changes
+    # Published, and open for a correction that becomes version N+1.
+    REOPENED = "reopened", "Reopened for a correction"
 
 
 class RoundAction(StrEnum):
@@ -132,6 +158,9 @@ _ROUND_REFUSALS: dict[tuple[RoundState, RoundAction], str] = {
 
 # Rounds whose approved items a correction may reopen (a published one is reopened with them).
 CORRECTABLE_ROUNDS = frozenset({RoundState.PUBLISHED, RoundState.REOPENED})
+# Rounds in which the coordinator may override a rating: any but a published one, whose pack is
+# frozen (reopening it for a correction opens its ratings too).
+RATING_ROUNDS = frozenset({RoundState.OPEN, RoundState.CLOSED, RoundState.REOPENED})
 
 
 class RoundTransitionError(TransitionError):
@@ -185,3 +214,39 @@ def round_takes_entries(round_state: str, submission_state: str, *, coordinator:
     if state == RoundState.REOPENED:
         return State(submission_state) in EDITABLE
     return False
+
+
+# --- the deadline -----------------------------------------------------------------------------
+
+
+class DeadlineStage(StrEnum):
+    BEFORE = "before"  # due within the reminder window
+    DUE = "due"  # due today
+    OVERDUE = "overdue"  # the deadline has passed
+
+
+# Rounds whose items are held to the round's deadline: a published round is done, and a
+# correction in a reopened one is not late against a deadline months gone.
+DEADLINE_ROUNDS = frozenset({RoundState.OPEN, RoundState.CLOSED})
+
+
+def deadline_stage(
+    *,
+    round_state: str,
+    submission_state: str,
+    deadline: dt.date,
+    today: dt.date,
+    days_before: int = 3,
+) -> DeadlineStage | None:
+    """Where an item stands against its round's deadline; None when nothing is owed: it is
+    submitted or approved, its round is not held to the deadline, or the deadline is more than
+    ``days_before`` days away. The lists mark OVERDUE; the reminders chase every stage."""
+    if RoundState(round_state) not in DEADLINE_ROUNDS or State(submission_state) not in EDITABLE:
+        return None
+    if today > deadline:
+        return DeadlineStage.OVERDUE
+    if today == deadline:
+        return DeadlineStage.DUE
+    if deadline - dt.timedelta(days=days_before) <= today:
+        return DeadlineStage.BEFORE
+    return None

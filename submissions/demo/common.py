@@ -8,10 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 
@@ -52,11 +54,9 @@ class Loader:
     def __init__(self, report: LoadReport) -> None:
         self.report = report
 
-    def sync(
-        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-    ) -> Any:
+    def sync(self, model: type[M], lookup: dict[str, object], values: dict[str, object]) -> M:
         """Create the row if it is missing; leave an existing row exactly as it is."""
-        name = model._meta.verbose_name_plural
+        name = str(model._meta.verbose_name_plural)
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model._default_manager.create(**lookup, **values)
@@ -75,7 +75,7 @@ def month_of(text: str) -> dt.date:
         raise DemoDataError(f"{text!r} is not a month (YYYY-MM)") from None
 
 
-def decimal_of(value: Any) -> Decimal | None:
+def decimal_of(value: object) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.0001"))

@@ -69,6 +69,7 @@ def _publish_demo_rounds(loader: Loader, partnership: Partnership) -> None:
         if round_.versions.exists():
             loader.report.unchanged["pack versions"] += 1
             continue
+        assert round_.published_at is not None  # a published round carries its time
         PackVersion.objects.create(
             round=round_,
             number=1,

@@ -24,7 +24,9 @@ from indicators.models import (
     SuppliedBenchmark,
     Target,
     TargetKind,
+    ValueStatus,
 )
+from submissions.cycle.validation import SUPPRESSED, EntryStatus
 from submissions.demo.common import (
     DEMO_FY,
     SATISFIED_CATEGORIES,
@@ -195,7 +197,7 @@ _TEXT_FIELDS = [
 def month_value_fields(entry: Any) -> dict[str, Any]:
     """The MonthValue fields for one figure as written in a data file."""
     fields: dict[str, Any] = {
-        "status": "reported",
+        "status": ValueStatus.REPORTED,
         "value": None,
         "numerator": None,
         "denominator": None,
@@ -301,7 +303,7 @@ def rounds_load(
 def submission_entry_fields(entry: Any) -> dict[str, Any]:
     """A data file's month entry as a submission's entry fields (what the agency entered)."""
     fields: dict[str, Any] = {
-        "entry_status": "reported",
+        "entry_status": EntryStatus.REPORTED,
         "value": None,
         "numerator": None,
         "denominator": None,
@@ -315,8 +317,8 @@ def submission_entry_fields(entry: Any) -> dict[str, Any]:
     if isinstance(entry, dict) and "categories" in entry:
         fields["categories"] = {
             code: (
-                "suppressed"
-                if isinstance(v, dict) and v.get("status") == "suppressed"
+                SUPPRESSED
+                if isinstance(v, dict) and v.get("status") == ValueStatus.SUPPRESSED
                 else {"numerator": v["numerator"], "denominator": v["denominator"]}
                 if isinstance(v, dict)
                 else v
@@ -326,7 +328,7 @@ def submission_entry_fields(entry: Any) -> dict[str, Any]:
         fields["reference_period"] = (entry.get("reference_period") or "").strip()
         return fields
     shaped = month_value_fields(entry)
-    if shaped["status"] in {"not_collected", "not_available"}:
+    if shaped["status"] in {ValueStatus.NOT_COLLECTED, ValueStatus.NOT_AVAILABLE}:
         fields["entry_status"] = shaped["status"]
         fields["reason"] = shaped["reason"]
         return fields

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from csp.models import ComparatorGroup
+from csp.users import User
 from indicators.models import Indicator, SuppliedBenchmark
 from submissions.imports.common import (
     LINE,
@@ -43,7 +43,7 @@ def benchmarks_import(
     *,
     content: bytes,
     filename: str,
-    user: Any | None,
+    user: User | None,
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -126,7 +126,7 @@ def _store_benchmarks(
     parsed: list[SuppliedBenchmark],
     report: ImportReport,
     *,
-    user: Any,
+    user: User | None,
     now: dt.datetime,
     filename: str,
     write: bool,

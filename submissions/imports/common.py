@@ -8,17 +8,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 
 from csp import permissions
 from csp.models import Area
+from csp.users import User
+from indicators.engine.formatting import month_label, number
+from indicators.models import ValueStatus
 from indicators.services import recompute_request
+from submissions.cycle.validation import MAX_FIGURE
 from submissions.models import ReportingRound, RoundStatus
-
-MAX_FIGURE = 10**12
-
 
 MAX_RATE = Decimal(10**9)
 
@@ -26,7 +26,7 @@ MAX_RATE = Decimal(10**9)
 LINE = "__line__"
 
 
-STATUSES = {"", "reported", "not_collected", "not_available", "suppressed"}
+STATUSES = {"", *ValueStatus}
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,18 @@ Progress = Callable[[int, str], None]
 def rows_checked(progress: Progress | None, done: int, total: int) -> None:
     """Progress through the rows (20% to 80%), every 10,000 rows."""
     if progress and done and done % 10_000 == 0:
-        progress(20 + 60 * done // max(total, 1), f"Checked {done:,} of {total:,} rows")
+        progress(20 + 60 * done // max(total, 1), f"Checked {number(done)} of {number(total)} rows")
 
 
 def cell_text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
     """A text cell, refused when longer than the database column holds."""
     text = row.get(column, "")
-    limit = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    limit = field.max_length if isinstance(field, models.Field) else None
     if limit is not None and len(text) > limit:
-        raise ValueError(f"{column} is {len(text):,} characters long: the limit is {limit}")
+        raise ValueError(
+            f"{column} is {number(len(text))} characters long: the limit is {limit}"
+        )
     return text
 
 
@@ -170,14 +173,14 @@ class OwnAreas:
                 last[area] = month
         return cls(partnership_of, {(a, m) for a, m, _ in rounds}, last)
 
-    def foreign(self, area: Area, user: Any | None) -> str | None:
+    def foreign(self, area: Area, user: User | None) -> str | None:
         """Another partnership's own area, for a user who is not its coordinator."""
         partnership = self.partnership_of.get(area.id)
         if partnership is None or user is None or permissions.is_coordinator(user, partnership):
             return None
         return f"only {area.name}'s partnership coordinator can import its figures"
 
-    def refusal(self, area: Area, month: dt.date, user: Any | None) -> str | None:
+    def refusal(self, area: Area, month: dt.date, user: User | None) -> str | None:
         partnership = self.partnership_of.get(area.id)
         if partnership is None:
             return None
@@ -187,8 +190,8 @@ class OwnAreas:
             area.id, dt.date.min
         ):
             return (
-                f"{area.name}'s figures for {month:%B %Y} go through the monthly cycle (a round "
-                "or a published pack covers that month): enter them as a submission"
+                f"{area.name}'s figures for {month_label(month)} go through the monthly cycle "
+                "(a round or a published pack covers that month): enter them as a submission"
             )
         return None
 

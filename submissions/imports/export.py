@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import tablib
 
-from indicators.models import MonthValue
+from indicators.models import MonthValue, ValueStatus
 from submissions.spreadsheet import neutralise
 
 EXPORT_COLUMNS = [
@@ -63,11 +63,11 @@ def month_values_export(
                     mv.area.code,
                     mv.indicator.code,
                     mv.month.strftime("%Y-%m"),
-                    mv.category.code if mv.category_id else "",
+                    mv.category.code if mv.category is not None else "",
                     figure,
                     "" if mv.numerator is None else mv.numerator,
                     "" if mv.denominator is None else mv.denominator,
-                    "" if mv.status == "reported" else mv.status,
+                    "" if mv.status == ValueStatus.REPORTED else mv.status,
                     mv.reason,
                     mv.reference_period,
                     "yes" if mv.is_estimated else "",

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from csp.users import User
 from submissions.imports.benchmarks import benchmarks_import
 from submissions.imports.common import ImportRefused, ImportReport
 from submissions.imports.month_values import month_values_import
@@ -126,7 +127,7 @@ def _errors(report: ImportReport) -> list[dict[str, Any]]:
 
 
 def import_upload(
-    *, kind: str, filename: str, content: bytes, user: Any, now: dt.datetime
+    *, kind: str, filename: str, content: bytes, user: User, now: dt.datetime
 ) -> Upload:
     """Keep an uploaded file and check it: in the request up to 5,000 rows (and 5 MB to parse),
     else by a task.
@@ -154,14 +155,18 @@ def import_upload(
     return Upload(job, None)
 
 
-def import_confirm(*, job_id: int | None, user: Any, now: dt.datetime) -> ImportJob:
+def import_confirm(*, job_id: int | None, user: User, now: dt.datetime) -> ImportJob:
     """Store a checked upload: in the request if it was checked there, else by a task.
 
     Returns the job (done, refused or failed when stored here; pending when queued). Raises
     ImportJobGone when there is nothing to confirm.
     """
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id, user=user).first()
+        job = (
+            ImportJob.objects.select_for_update().filter(pk=job_id, user=user).first()
+            if job_id is not None
+            else None
+        )
         if job is None or job.status == S.EXPIRED:
             raise ImportJobGone("That preview has expired: upload the file again.")
         if job.status == S.DONE:
@@ -241,7 +246,10 @@ def gave_up(job: ImportJob) -> str:
 
 
 def _read(job: ImportJob) -> bytes:
-    with default_storage.open(job.file.name, "rb") as f:
+    name = job.file.name
+    if not name:
+        raise FileNotFoundError(f"Import {job.pk} has no uploaded file.")
+    with default_storage.open(name, "rb") as f:
         return f.read()
 
 
@@ -363,7 +371,7 @@ def job_end(
     return summary
 
 
-def file_delete(name: str) -> None:
+def file_delete(name: str | None) -> None:
     if not name:
         return
     try:

@@ -14,7 +14,15 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from csp.models import Area
-from indicators.models import Indicator, IndicatorCategory, MonthValue
+from csp.users import User
+from indicators.engine.vocabulary import COUNT_KINDS
+from indicators.models import (
+    Indicator,
+    IndicatorCategory,
+    IndicatorKind,
+    MonthValue,
+    ValueStatus,
+)
 from submissions.imports.common import (
     LINE,
     MAX_RATE,
@@ -76,7 +84,7 @@ def _parse_month_value(
         category = categories.get((indicator.id, row["category"]))
         if category is None:
             raise ValueError(f"{indicator.code} has no category {row['category']!r}")
-    status = row.get("status", "").lower() or "reported"
+    status = row.get("status", "").lower() or ValueStatus.REPORTED
     if status not in STATUSES:
         raise ValueError(
             f"status {row['status']!r} is not one of not_collected, not_available, suppressed"
@@ -92,10 +100,10 @@ def _parse_month_value(
         "is_estimated": flag(row.get("estimated", "")),
     }
     has_figure = any(row.get(c) for c in ("value", "numerator", "denominator"))
-    if status != "reported":
+    if status != ValueStatus.REPORTED:
         if has_figure:
             raise ValueError(f"a {status} row cannot also carry a figure")
-        if status == "not_available" and not fields["reason"]:
+        if status == ValueStatus.NOT_AVAILABLE and not fields["reason"]:
             raise ValueError("not_available needs a reason")
         return _ParsedValue(line, indicator, area, month, category, fields)
     if row.get("numerator") or row.get("denominator"):
@@ -107,7 +115,7 @@ def _parse_month_value(
         fields.update(numerator=num, denominator=den)
     elif row.get("value"):
         text = row["value"].replace(",", "")
-        if indicator.kind == "rolling" and "." in text:  # a published rate, e.g. 43.0
+        if indicator.kind == IndicatorKind.ROLLING and "." in text:  # a published rate, e.g. 43.0
             try:
                 decimal = Decimal(text)
             except InvalidOperation:
@@ -129,13 +137,13 @@ def _check_shape(
     """The figure must be the kind the indicator measures (the engine reads it that way)."""
     ratio = fields["numerator"] is not None
     kind = indicator.kind
-    if kind == "ratio" and not ratio:
+    if kind == IndicatorKind.RATIO and not ratio:
         raise ValueError(f"{indicator.code} is a ratio: give numerator and denominator")
-    if kind in {"count", "ceiling", "snapshot"} and (ratio or fields["value"] is None):
+    if kind in {*COUNT_KINDS, IndicatorKind.SNAPSHOT} and (ratio or fields["value"] is None):
         raise ValueError(f"{indicator.code} takes a whole-number value")
-    if kind == "breakdown" and category is None:
+    if kind == IndicatorKind.BREAKDOWN and category is None:
         raise ValueError(f"{indicator.code} is a breakdown: give the category")
-    if kind == "rolling" and ratio and category is None:
+    if kind == IndicatorKind.ROLLING and ratio and category is None:
         raise ValueError(f"{indicator.code} takes a value (or n/N per category)")
 
 
@@ -143,7 +151,7 @@ def month_values_import(
     *,
     content: bytes,
     filename: str,
-    user: Any | None,
+    user: User | None,
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -207,7 +215,7 @@ def _store_month_values(
     parsed: list[_ParsedValue],
     report: ImportReport,
     *,
-    user: Any,
+    user: User | None,
     now: dt.datetime,
     filename: str,
     own: OwnAreas,

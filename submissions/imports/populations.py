@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.db import transaction
 
 from csp.models import Population, PopulationSeries
+from csp.users import User, stamp_change
 from indicators.services import recompute_request
 from submissions.imports.common import (
     LINE,
@@ -35,7 +35,7 @@ def populations_import(
     *,
     content: bytes,
     filename: str,
-    user: Any | None,
+    user: User | None,
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -119,8 +119,7 @@ def populations_import(
                 report.updated += 1
             if dry_run:
                 continue
-            obj._history_user = user  # type: ignore[attr-defined]
-            obj._change_reason = f"imported from {filename}"  # type: ignore[attr-defined]
+            stamp_change(obj, user, f"imported from {filename}")
             obj.save()
             touched_areas.add(area.id)
         for area_id in sorted(touched_areas):

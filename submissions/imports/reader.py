@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import openpyxl
 from django.conf import settings
 
+from indicators.engine.formatting import number
 from submissions.cycle.validation import TEXT_LIMITS
 from submissions.imports.common import (
     LINE,
@@ -50,7 +51,7 @@ class _BadTable(ValueError):
 
 
 def _mb(size: int) -> str:
-    return f"{size / 2**20:,.0f} MB"
+    return f"{number(size / 2**20)} MB"
 
 
 class TableSize(NamedTuple):
@@ -78,7 +79,8 @@ def table_check(content: bytes, filename: str) -> TableSize:
         raise FileRefused("Use a .csv or .xlsx file.")
     if size.rows > MAX_ROWS:
         raise FileRefused(
-            f"The file has {size.rows:,} rows after the header: the limit is {MAX_ROWS:,}. "
+            f"The file has {number(size.rows)} rows after the header: the limit is "
+            f"{number(MAX_ROWS)}. "
             "Split it."
         )
     return size
@@ -170,7 +172,7 @@ def _table(records: Iterable[Sequence[Any]]) -> tuple[list[str], list[dict[str, 
     rows = []
     for line, raw in enumerate(records, start=1):
         if line > MAX_ROWS + 1:  # however the rows were counted before
-            raise FileRefused(f"the file has more than {MAX_ROWS:,} rows: split it")
+            raise FileRefused(f"the file has more than {number(MAX_ROWS)} rows: split it")
         if not any(str(c or "").strip() for c in raw):
             continue
         if headers is None:
@@ -199,7 +201,7 @@ def _xlsx_table(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         sheet = book.active
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ValueError(f"the file could not be read as XLSX: {exc}") from None
-    if not hasattr(sheet, "iter_rows"):
+    if sheet is None or not hasattr(sheet, "iter_rows"):
         raise ValueError("the XLSX's first sheet holds no cells")
     # A <dimension> can be wrong: without this, openpyxl stops reading at the row it names.
     sheet.reset_dimensions()
@@ -245,7 +247,7 @@ def table_open(
     if report.errors:
         raise ImportRefused(report)
     if progress:
-        progress(20, f"Read {len(rows):,} rows: checking each one")
+        progress(20, f"Read {number(len(rows))} rows: checking each one")
     return report, rows
 
 
@@ -270,7 +272,10 @@ def _cell_problems(rows: list[dict[str, str]]) -> list[RowError]:
             if "\x00" in text:
                 problem = f"{column} contains a null character"
             elif limit is not None and len(text) > limit:
-                problem = f"{column} is too long: at most {limit:,} characters ({len(text):,})"
+                problem = (
+                    f"{column} is too long: at most {number(limit)} characters "
+                    f"({number(len(text))})"
+                )
             else:
                 continue
             errors.append(RowError(int(row[LINE]), problem))

@@ -5,16 +5,19 @@ The views only map requests to the services in ``submissions.imports.jobs``.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from csp import permissions
 from csp.request_limits import UploadLimit
+from csp.users import AuthenticatedHttpRequest
 from submissions.imports.common import ImportRefused
 from submissions.imports.jobs import (
     KINDS,
@@ -24,14 +27,13 @@ from submissions.imports.jobs import (
     import_upload,
 )
 from submissions.imports.reader import MAX_UPLOAD_BYTES, FileRefused
-from submissions.models import ImportJob, ImportStatus
+from submissions.imports.selectors import import_job_page, import_stored
 
 TOO_LARGE = "The file is larger than 20 MB: split it."
 
 
-def _coordinator(request: HttpRequest) -> None:
-    access = permissions.access_for(request.user)
-    if not access.coordinator_of:
+def _coordinator(request: AuthenticatedHttpRequest) -> None:
+    if not permissions.can_import(request.user):
         raise PermissionDenied("Only the partnership coordinator can import figures.")
 
 
@@ -42,12 +44,13 @@ def imports(request: HttpRequest) -> HttpResponse:
     if limit is None:
         limit = UploadLimit(request, MAX_UPLOAD_BYTES)
         request.upload_handlers.insert(0, limit)
-    return _imports(request, limit)
+    # _imports is behind login_required: an anonymous request is sent to sign in, never served.
+    return _imports(cast(AuthenticatedHttpRequest, request), limit)
 
 
 @csrf_protect
 @login_required
-def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
+def _imports(request: AuthenticatedHttpRequest, limit: UploadLimit) -> HttpResponse:
     _coordinator(request)
     context: dict[str, object] = {"kinds": [(k, v.label, v.columns) for k, v in KINDS.items()]}
     if request.method == "POST" and request.POST.get("action") == "confirm":
@@ -55,7 +58,7 @@ def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         upload = request.FILES.get("file")
-        if limit.exceeded or (upload is not None and upload.size > MAX_UPLOAD_BYTES):
+        if limit.exceeded or (upload is not None and (upload.size or 0) > MAX_UPLOAD_BYTES):
             context["error"] = TOO_LARGE
             return render(request, "imports/upload.html", context)
         if kind not in KINDS or upload is None:
@@ -87,7 +90,7 @@ def _imports(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     return render(request, "imports/upload.html", context)
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.POST.get("job", "")
     try:
         job = import_confirm(
@@ -96,30 +99,26 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     except ImportJobGone as exc:
         messages.error(request, str(exc))
         return redirect("submissions:imports")
-    if job.status == ImportStatus.DONE:
+    if import_stored(job):
         messages.success(request, job.summary + " The figures are being recomputed.")
         return redirect("submissions:imports")
     return redirect("submissions:import_job", pk=job.pk)
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    busy = {
-        ImportStatus.UPLOADED,
-        ImportStatus.CHECKING,
-        ImportStatus.PENDING,
-        ImportStatus.RUNNING,
-    }
+    page = import_job_page(user=request.user, pk=pk)
+    if page is None:
+        raise Http404("No such import")
     return render(
         request,
         "imports/job.html",
         {
-            "job": job,
-            "busy": job.status in busy,
-            "checked": job.status == ImportStatus.CHECKED,
-            "outcomes": job.preview.get("outcomes", []),
-            "more": job.preview.get("more", 0),
+            "job": page.job,
+            "busy": page.busy,
+            "checked": page.checked,
+            "outcomes": page.outcomes,
+            "more": page.more,
         },
     )

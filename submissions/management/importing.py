@@ -15,7 +15,7 @@ class ImportCommand(BaseCommand):
 
     importer: Callable[..., ImportReport]
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check only, store nothing")
 

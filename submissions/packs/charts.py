@@ -10,6 +10,8 @@ from typing import Any
 
 from django.http import Http404
 
+from indicators.engine.formatting import fy_label_of, number
+
 BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
     "#1d70b8",
     "#505a5f",
@@ -37,15 +39,16 @@ def available_charts(page: dict[str, Any]) -> list[str]:
     return names
 
 
-def chart_data(page: dict[str, Any], name: str, fy_label: str) -> dict[str, Any]:
-    """{"labels": [...], "datasets": [...]} for one of a page's charts."""
+def chart_data(page: dict[str, Any], name: str, month: str) -> dict[str, Any]:
+    """{"labels": [...], "datasets": [...]} for one of the charts of a page of the pack of
+    ``month`` ('YYYY-MM')."""
     chart = page.get("chart") or {}
     if name == "year":
         return {
             "labels": chart.get("labels", []),
             "datasets": [
                 {
-                    "label": fy_label,
+                    "label": fy_label_of(month),
                     "data": chart.get("this_year", []),
                     "borderColor": BLUE,
                     "backgroundColor": BLUE,
@@ -119,12 +122,6 @@ def chart_data(page: dict[str, Any], name: str, fy_label: str) -> dict[str, Any]
     raise Http404("No such chart for this indicator")
 
 
-def fy_label(month: str) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    start = year if mon >= 4 else year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def svg_line_chart(
     data: dict[str, Any], *, width: int = 520, height: int = 220, title: str = ""
 ) -> str:
@@ -161,7 +158,7 @@ def svg_line_chart(
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             f'stroke="#e5e5e5"/><text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="9" '
-            f'text-anchor="end">{v:,.0f}</text>'
+            f'text-anchor="end">{number(v)}</text>'
         )
     for i, label in enumerate(labels):
         if len(labels) <= 12 or i % 3 == 0:

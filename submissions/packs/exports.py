@@ -9,7 +9,7 @@ from typing import Any
 
 from import_export import fields, resources
 
-from indicators.engine.commentary import rate_per
+from indicators.engine.formatting import rate_per
 from submissions.spreadsheet import neutralise
 
 COLUMNS = [

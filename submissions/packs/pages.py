@@ -10,7 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from indicators.engine.commentary import rate_per
+from indicators.engine.formatting import (
+    DASH,
+    change,
+    fy_month_labels,
+    month_figure,
+    number,
+    percent,
+    rate,
+    rate_per,
+    suppressed,
+)
+from indicators.engine.vocabulary import (
+    COUNT_KINDS,
+    LEVEL_KINDS,
+    NOT_SUBMITTED,
+    IndicatorKind,
+    ValueStatus,
+)
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
 VARIATION = {
@@ -35,40 +52,15 @@ DIRECTION = {
 }
 
 
-def number(value: Any, decimals: int = 0) -> str:
-    if value is None:
-        return "–"
-    if decimals == 0:
-        return f"{round(value):,}"
-    return f"{value:,.{decimals}f}"
-
-
-def percent_change(value: float | None, decimals: int = 0) -> str:
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "No change"
-    return f"{value:+.{decimals}f}%".replace("-", "−")
-
-
-def month_figure(row: dict[str, Any], page: dict[str, Any]) -> str:
-    """One month's figure as the pack prints it."""
-    status = row.get("status")
-    if status == "not_collected":
-        return "Data collected quarterly"
-    if status == "not_available":
-        return "TBC"
-    if status == "suppressed":
-        return f"<{page.get('suppression_threshold') or 10}"
-    if status == "not_submitted":
-        return ""
-    if row.get("numerator") is not None:
-        den = row.get("denominator")
-        return f"{row['numerator']:,} of {den:,}" if den is not None else f"{row['numerator']:,}"
-    value = row.get("value")
-    if value is None:
-        return ""
-    return number(value, 0 if float(value).is_integer() else 2)
+def row_figure(row: dict[str, Any], page: dict[str, Any]) -> str:
+    """One month's figure of a page's row as the pack prints it."""
+    return month_figure(
+        row.get("status") or "",
+        row.get("value"),
+        row.get("numerator"),
+        row.get("denominator"),
+        threshold=page.get("suppression_threshold"),
+    )
 
 
 @dataclass
@@ -101,31 +93,29 @@ def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
     for page in snapshot["indicators"]:
         m = page["metrics"]
         decimals = page.get("decimals", 0)
-        if page["kind"] == "ratio":
+        kind = page["kind"]
+        if kind == IndicatorKind.RATIO:
             ytd = (
-                f"{number(m.get('ytd_pct'), 1)}%"
+                percent(m.get("ytd_pct"), 1)
                 if m.get("ytd_pct") is not None
-                else (number(m.get("ytd_numerator")) if m.get("ytd_numerator") is not None else "–")
+                else number(m.get("ytd_numerator"))
             )
-            latest = f"{number(m.get('month_pct'), 1)}%" if m.get("month_pct") is not None else "–"
+            latest = percent(m.get("month_pct"), 1)
         else:
-            ytd = number(m.get("ytd")) if m.get("ytd") is not None else "–"
+            ytd = number(m.get("ytd"))
             last = page["months"][-1] if page["months"] else {}
-            latest = month_figure(last, page) or "–"
-        if page["kind"] in {"snapshot", "rolling"}:
-            change, basis = percent_change(m.get("value_change_pct"), decimals), "on last year"
+            latest = row_figure(last, page) or DASH
+        if kind in LEVEL_KINDS:
+            change_text, basis = change(m.get("value_change_pct"), decimals), "on last year"
         elif (
             m.get("ytd_change_pct") is not None
-            or page["kind"] in {"count", "ceiling"}
+            or kind in COUNT_KINDS
             and (m.get("r12_change_pct") is None)
         ):
-            change, basis = percent_change(m.get("ytd_change_pct"), decimals), "YTD"
+            change_text, basis = change(m.get("ytd_change_pct"), decimals), "YTD"
         else:
-            change, basis = percent_change(m.get("r12_change_pct"), decimals), "R12"
-        per = page.get("per_n")
-        rate = (
-            f"{number(m.get('rate'), 2)} per {per:,}" if m.get("rate") is not None and per else "–"
-        )
+            change_text, basis = change(m.get("r12_change_pct"), decimals), "R12"
+        rate_text = rate(m.get("rate"), page.get("per_n"))
         missing = m.get("missing_months") or []
         rows.append(
             SummaryRow(
@@ -134,14 +124,18 @@ def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
                 portfolio=page["portfolio"],
                 latest=latest,
                 ytd=ytd,
-                change=change,
+                change=change_text,
                 change_basis=basis,
-                rate=rate,
+                rate=rate_text,
                 ranks=[
-                    {**r, "text": f"{r['position']} of {r['size']}" if r.get("position") else "–"}
+                    {
+                        **r,
+                        "text": f"{r['position']} of {r['size']}" if r.get("position") else DASH,
+                        "average_text": number(r.get("average"), 2),
+                    }
                     for r in m.get("ranks", [])
                 ],
-                target=(page.get("target") or {}).get("text") or "–",
+                target=(page.get("target") or {}).get("text") or DASH,
                 rag=page.get("rag_effective"),
                 rag_name=RAG_NAMES.get(page.get("rag_effective"), "Not rated"),
                 rag_reason=page.get("rag_reason") or "",
@@ -154,7 +148,7 @@ def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
                 incomplete="; ".join(
                     f"{x['month']} {x['status'].replace('_', ' ')}" for x in missing
                 ),
-                rate_unit=(page.get("rate_unit") or "") if rate != "–" else "",
+                rate_unit=(page.get("rate_unit") or "") if rate_text != DASH else "",
             )
         )
     return rows
@@ -180,107 +174,76 @@ def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
     decimals = page.get("decimals", 0)
     table = FyTable(months=fy_labels)
 
-    def add(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def add(label: str, fn) -> None:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
     kind = page["kind"]
     cats = page.get("categories") or []
-    if cats and kind in {"rolling", "breakdown"}:
+    threshold = page.get("suppression_threshold")
+    if cats and kind in {IndicatorKind.ROLLING, IndicatorKind.BREAKDOWN}:
         for cat in cats:
 
             def cell(m: dict[str, Any], code: str = cat["code"]) -> str:
-                if m.get("status") in {"not_available", "not_collected"}:
-                    return month_figure(m, page)
+                if m.get("status") in {ValueStatus.NOT_AVAILABLE, ValueStatus.NOT_COLLECTED}:
+                    return row_figure(m, page)
                 value = (m.get("categories") or {}).get(code)
-                if value == "suppressed":
-                    return f"<{page.get('suppression_threshold') or 10}"
-                return "" if value is None else number(value)
+                if value == ValueStatus.SUPPRESSED:
+                    return suppressed(threshold)
+                return number(value, none="")
 
             add(cat["label"], cell)
-        if kind == "breakdown":
-            add(
-                "Overall % satisfied",
-                lambda m: (
-                    f"{number(m['pct_satisfied'], 0)}%"
-                    if m.get("pct_satisfied") is not None
-                    else ""
-                ),
-            )
+        if kind == IndicatorKind.BREAKDOWN:
+            add("Overall % satisfied", lambda m: _percent(m.get("pct_satisfied"), 0))
         return table
-    if kind == "ratio":
+    if kind == IndicatorKind.RATIO:
         add(
             "Successful (month)",
-            lambda m: (
-                month_figure(m, page) if m.get("numerator") is None else number(m["numerator"])
-            ),
+            lambda m: row_figure(m, page) if m.get("numerator") is None else number(m["numerator"]),
         )
-        add(
-            "Total (month)",
-            lambda m: number(m["denominator"]) if m.get("denominator") is not None else "",
-        )
+        add("Total (month)", lambda m: number(m.get("denominator"), none=""))
         add(
             "Successful (YTD)",
-            lambda m: (
-                number(m["ytd_numerator"])
-                if m.get("ytd_numerator") is not None
-                else ("Incomplete" if m.get("status") != "not_submitted" else "")
+            lambda m: number(
+                m.get("ytd_numerator"),
+                none="Incomplete" if m.get("status") != NOT_SUBMITTED else "",
             ),
         )
-        add(
-            "Total (YTD)",
-            lambda m: number(m["ytd_denominator"]) if m.get("ytd_denominator") is not None else "",
-        )
-        add(
-            "% successful (YTD)",
-            lambda m: f"{number(m['ytd_pct'], 1)}%" if m.get("ytd_pct") is not None else "",
-        )
+        add("Total (YTD)", lambda m: number(m.get("ytd_denominator"), none=""))
+        add("% successful (YTD)", lambda m: _percent(m.get("ytd_pct"), 1))
         return table
-    add("Month", lambda m: month_figure(m, page))
-    if kind in {"count", "ceiling"}:
+    add("Month", lambda m: row_figure(m, page))
+    if kind in COUNT_KINDS:
         add(
             "Year to date",
-            lambda m: (
-                number(m["ytd"])
-                if m.get("ytd") is not None
-                else ("Incomplete" if m.get("status") not in {"not_submitted"} else "")
+            lambda m: number(
+                m.get("ytd"), none="Incomplete" if m.get("status") != NOT_SUBMITTED else ""
             ),
         )
-        add(
-            "% change on last year (YTD)",
-            lambda m: (
-                percent_change(m["ytd_change_pct"], decimals)
-                if m.get("ytd_change_pct") is not None
-                else ""
-            ),
-        )
-        add("Rolling 12 months", lambda m: number(m["r12"]) if m.get("r12") is not None else "")
+        add("% change on last year (YTD)", lambda m: _change(m.get("ytd_change_pct"), decimals))
+        add("Rolling 12 months", lambda m: number(m.get("r12"), none=""))
         if page.get("per_n"):
             add(
                 f"Rate {rate_per(page['per_n'], page.get('rate_unit') or '')} (rolling 12 months)",
-                lambda m: number(m["rate"], 2) if m.get("rate") is not None else "",
+                lambda m: number(m.get("rate"), 2, none=""),
             )
-        if kind == "ceiling":
-            add(
-                "Target to date",
-                lambda m: (
-                    number(m["target_to_date"]) if m.get("target_to_date") is not None else ""
-                ),
-            )
-    elif kind in {"snapshot", "rolling"}:
+        if kind == IndicatorKind.CEILING:
+            add("Target to date", lambda m: number(m.get("target_to_date"), none=""))
+    elif kind in LEVEL_KINDS:
         add(
             "Change on same month last year",
-            lambda m: (
-                percent_change(m["value_change_pct"], decimals)
-                if m.get("value_change_pct") is not None
-                else ""
-            ),
+            lambda m: _change(m.get("value_change_pct"), decimals),
         )
     return table
 
 
-def fy_labels(month: str) -> list[str]:
-    """'Apr-16' … 'Mar-17' for the financial year of a 'YYYY-MM' month."""
-    year, mon = (int(x) for x in month.split("-"))
-    start = year if mon >= 4 else year - 1
-    names = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
-    return [f"{n}-{(start + (1 if i >= 9 else 0)) % 100:02d}" for i, n in enumerate(names)]
+def _percent(value: float | None, decimals: int) -> str:
+    return "" if value is None else percent(value, decimals)
+
+
+def _change(value: float | None, decimals: int) -> str:
+    return "" if value is None else change(value, decimals)
+
+
+def pack_table(page: dict[str, Any], month: str) -> FyTable:
+    """The table of a pack page: the financial year of the pack's month ('YYYY-MM')."""
+    return fy_table(page, fy_month_labels(month))

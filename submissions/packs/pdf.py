@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from indicators.engine.formatting import number
 from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
 from submissions.models import PackPdf, PackVersion, PdfStatus
 from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
-from submissions.packs.pages import fy_labels, fy_table, summary_rows
+from submissions.packs.pages import pack_table, summary_rows
 
 logger = logging.getLogger(__name__)
 
@@ -135,16 +136,15 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
     pdf_id = pdf.pk
     version = pdf.version
     snapshot = version.snapshot
-    labels = fy_labels(snapshot["month"])
-    fy = labels[0][-2:]
+    month = snapshot["month"]
     pages = []
     for page in snapshot["indicators"]:
         row = summary_rows({"indicators": [page]})[0]
         charts = [
-            svg_line_chart(chart_data(page, name, f"20{fy}/{int(fy) + 1:02d}"), title=CHARTS[name])
+            svg_line_chart(chart_data(page, name, month), title=CHARTS[name])
             for name in available_charts(page)
         ]
-        pages.append({"page": page, "row": row, "table": fy_table(page, labels), "charts": charts})
+        pages.append({"page": page, "row": row, "table": pack_table(page, month), "charts": charts})
     html = render_to_string(
         "packs/pdf.html",
         {
@@ -167,4 +167,4 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
         pages=len(document.pages),
         finished_at=now,
     )
-    return f"PDF {pdf_id}: {len(document.pages)} pages, {len(content):,} bytes."
+    return f"PDF {pdf_id}: {len(document.pages)} pages, {number(len(content))} bytes."

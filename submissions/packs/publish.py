@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from csp import permissions
+from csp.users import User
 from indicators.services import metrics_recompute
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
@@ -33,7 +34,7 @@ def _forget_versions(round_: ReportingRound) -> None:
     cache.delete(versions_cache_key(round_.partnership.area.code, round_.month))
 
 
-def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetime) -> PackVersion:
+def round_publish(*, round_id: int, user: User, change_note: str, now: dt.datetime) -> PackVersion:
     """Freeze the round's pack as a new immutable version (1, then 2… after corrections).
 
     Allowed when every indicator is approved (figures, or explicitly not available/collected).
@@ -81,7 +82,7 @@ def round_publish(*, round_id: int, user: Any, change_note: str, now: dt.datetim
 _SNAPSHOT_STAMPS = frozenset({"computed_at"})
 
 
-def _without_stamps(value: Any) -> Any:
+def _without_stamps(value: object) -> object:
     if isinstance(value, dict):
         return {k: _without_stamps(v) for k, v in value.items() if k not in _SNAPSHOT_STAMPS}
     if isinstance(value, list):
@@ -89,7 +90,7 @@ def _without_stamps(value: Any) -> Any:
     return value
 
 
-def _same_snapshot(built: dict[str, Any], stored: Any) -> bool:
+def _same_snapshot(built: dict[str, Any], stored: object) -> bool:
     """Whether a new pack would show what the stored version shows. Compared as the database
     keeps it (a JSON round trip turns tuples into lists), recompute stamps left out."""
     return bool(_without_stamps(json.loads(json.dumps(built))) == _without_stamps(stored))

@@ -73,8 +73,8 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
     # Every derived month of the area up to the pack's month: the FY table, last year's line
     # and the XmR chart's points all come from this one query.
     all_derived: dict[int, list[Any]] = {}
-    for d in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
-        all_derived.setdefault(d.indicator_id, []).append(d)
+    for dm in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
+        all_derived.setdefault(dm.indicator_id, []).append(dm)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
     category_labels: dict[int, list[dict[str, Any]]] = {}
@@ -111,7 +111,7 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                     "categories": {
                         v.category.code: (v.value if v.status == "reported" else v.status)
                         for v in mvs
-                        if v.category_id
+                        if v.category is not None
                     }
                     or None,
                     "ytd": _num(d.ytd) if d else None,
@@ -252,7 +252,7 @@ def _chart_data(
     last_fy = [add_months(m, -12) for m in this_fy]
 
     def series(months: list[dt.date], attr: str | None = None) -> list[Any]:
-        out = []
+        out: list[Any] = []
         for m in months:
             d = by_month.get(m)
             if d is None or m > month:

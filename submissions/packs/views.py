@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.decorators import login_required
@@ -14,10 +14,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from csp import permissions
-from submissions.models import PackVersion
-from submissions.packs.charts import CHARTS, available_charts, chart_data, fy_label
-from submissions.packs.pages import fy_labels, fy_table, summary_rows
+from submissions.packs.charts import CHARTS, available_charts, chart_data
+from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.selectors import pack_index, pack_versions
 from submissions.packs.snapshot import pack_changes, versions_cache_key
+
+if TYPE_CHECKING:  # named in annotations only: the rows come from the selectors
+    from submissions.models import PackVersion
 
 
 def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
@@ -28,12 +31,7 @@ def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
     key = versions_cache_key(area, the_month)
     versions = cache.get(key)
     if versions is None:
-        versions = list(
-            PackVersion.objects.filter(round__partnership__area__code=area, round__month=the_month)
-            .select_related("round__partnership", "published_by")
-            .defer("snapshot")  # loaded only for the version shown, and only on a cache miss
-            .order_by("number")
-        )
+        versions = pack_versions(area=area, month=the_month)
         # Publishing deletes this key; the timeout is only a safety net.
         cache.set(key, versions, timeout=300)
     if not versions or not permissions.can_view_published_pack(
@@ -55,19 +53,7 @@ def _chosen(request: HttpRequest, versions: list[PackVersion]) -> PackVersion:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    access = permissions.access_for(request.user)
-    versions = (
-        PackVersion.objects.filter(round__partnership_id__in=access.partnerships)
-        .select_related("round__partnership__area")
-        .order_by("-round__month", "number")
-    )
-    packs: dict[Any, dict[str, Any]] = {}
-    for v in versions:
-        key = (v.round.partnership.area.code, v.round.month)
-        packs.setdefault(
-            key, {"area": v.round.partnership.area, "month": v.round.month, "versions": []}
-        )["versions"].append(v)
-    return render(request, "packs/index.html", {"packs": list(packs.values())})
+    return render(request, "packs/index.html", {"packs": pack_index(user=request.user)})
 
 
 @login_required
@@ -155,7 +141,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "snapshot": version.snapshot,
             "page": page,
             "row": summary,
-            "table": fy_table(page, fy_labels(version.snapshot["month"])),
+            "table": pack_table(page, version.snapshot["month"]),
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
@@ -196,7 +182,10 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
     record, _created = pack_pdf_request(version=version, now=timezone.now())
     record.refresh_from_db()
     if record.status == "done":
-        response = HttpResponse(bytes(record.content), content_type="application/pdf")
+        response = HttpResponse(
+            bytes(record.content),  # type: ignore[arg-type]  # a done record holds its PDF
+            content_type="application/pdf",
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.pdf"'
         )
@@ -223,7 +212,7 @@ class PackChartView(BaseLineChartView):
         )
         if page is None:
             raise Http404("No such indicator in this pack")
-        self._payload = chart_data(page, kwargs["name"], fy_label(version.snapshot["month"]))
+        self._payload = chart_data(page, kwargs["name"], version.snapshot["month"])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -329,3 +329,87 @@ def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_go
 
     PackPdf.objects.filter(pk=record.pk).update(status="running")
     assert pack_pdf_render(pdf_id=record.pk, now=T0).endswith("nothing to do.")
+
+
+def _fails_once_then_stores(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The month values import loses the database on its first run only; returns its runs."""
+    real = import_jobs.KINDS["month_values"]
+    calls: list[int] = []
+
+    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real.importer(**kwargs)
+
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=flaky)
+    )
+    return calls
+
+
+@pytest.fixture
+def retried_in_turn(monkeypatch):  # type: ignore[no-untyped-def]
+    """``task.apply()`` runs a task and each retry it asks for, one after the other, as a worker
+    would (an error Celery propagated here would stop it at the first retry instead)."""
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+
+
+def test_celerys_retry_of_a_database_outage_runs_the_store_again_and_finishes_it(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator, retried_in_turn
+) -> None:
+    """Through the task itself: the interrupted run leaves the job waiting, so the retry Celery
+    schedules (``autoretry_for``) claims it and stores it; it does not find a failed job."""
+    job = _confirmed_big_job(coordinator, monkeypatch)
+    calls = _fails_once_then_stores(monkeypatch)
+    result = tasks.run_import_job.apply(kwargs={"job_id": job.pk})  # and its retries
+    assert result.state == "SUCCESS"
+    assert len(calls) == 2
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert not job.file
+
+
+def test_celery_does_not_retry_an_error_a_second_try_cannot_fix(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator, retried_in_turn
+) -> None:
+    job = _confirmed_big_job(coordinator, monkeypatch)
+    calls: list[int] = []
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise KeyError("unexpected")
+
+    real = import_jobs.KINDS["month_values"]
+    monkeypatch.setitem(
+        import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=broken)
+    )
+    result = tasks.run_import_job.apply(kwargs={"job_id": job.pk})
+    assert result.state == "SUCCESS" and "failed" in result.result.lower()
+    assert calls == [1]  # failed for good at once: no retry that would find nothing to do
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 1)
+
+
+def test_celery_gives_up_retrying_and_leaves_the_job_to_the_sweep(  # type: ignore[no-untyped-def]
+    monkeypatch, coordinator, retried_in_turn
+) -> None:
+    """The database stays down through every retry: the task fails, the job waits for the
+    sweep (not marked failed, not left running), and the sweep's run is the last attempt."""
+    job = _confirmed_big_job(coordinator, monkeypatch)
+
+    def down(**kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("the database went away")
+
+    real = import_jobs.KINDS["month_values"]
+    monkeypatch.setitem(import_jobs.KINDS, "month_values", dataclasses.replace(real, importer=down))
+    result = tasks.run_import_job.apply(kwargs={"job_id": job.pk})
+    assert result.state == "FAILURE"
+    runs = 1 + tasks.run_import_job.max_retries
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("pending", runs) and job.file
+    assert runs < import_jobs.MAX_ATTEMPTS
+    for _ in range(import_jobs.MAX_ATTEMPTS - runs):
+        import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0))  # what the sweep queues
+    job.refresh_from_db()
+    assert job.status == "failed" and "5 attempts" in job.summary

@@ -11,13 +11,13 @@ from indicators.selectors import metrics_for_month
 class Command(BaseCommand):
     help = "Print the derived figures of one area and month as JSON, keyed by indicator code."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--area", required=True, help="ONS area code, e.g. E09000002")
         parser.add_argument("--month", required=True, help="YYYY-MM")
         parser.add_argument("--indicator", action="append", help="indicator code (repeatable)")
         parser.add_argument("--format", choices=["json"], default="json")
 
-    def handle(self, *args, area, month, indicator=None, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, area, month, indicator=None, **options):
         try:
             the_month = parse_month(month)
         except ValueError as exc:

@@ -11,12 +11,12 @@ class Command(BaseCommand):
         "Recompute the derived figures (synchronously) and say what was done and how long it took."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--area", action="append", help="ONS area code (repeatable)")
         parser.add_argument("--indicator", action="append", help="indicator code (repeatable)")
         parser.add_argument("--from", dest="from_month", help="first month to rewrite, YYYY-MM")
 
-    def handle(self, *args, area=None, indicator=None, from_month=None, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, area=None, indicator=None, from_month=None, **options):
         try:
             area_ids = area_ids_for_codes(area) if area else None
             month = parse_month(from_month) if from_month else None

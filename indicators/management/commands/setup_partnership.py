@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "coordinator by e-mail (username = e-mail address; a single-use link that expires)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--area", required=True, help="ONS code of the area, e.g. E09000003")
         parser.add_argument("--name", required=True, help="the partnership's name")
         parser.add_argument("--coordinator-email", required=True, help="the coordinator's e-mail")
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--indicators-from", help="ONS code of the partnership to copy indicators from"
         )
 
-    def handle(self, *args, area, name, coordinator_email, indicators_from=None, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, area, name, coordinator_email, indicators_from=None, **options):
         try:
             report = partnership_setup(
                 area_code=area,

@@ -8,12 +8,12 @@ from submissions.imports.export import month_values_export
 class Command(BaseCommand):
     help = "Export month values in the import's column layout (CSV or XLSX by file extension)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--area", action="append", help="ONS code (repeatable)")
         parser.add_argument("--indicator", action="append", help="indicator code (repeatable)")
 
-    def handle(self, *args, file, area=None, indicator=None, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, file, area=None, indicator=None, **options):
         path = Path(file)
         fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
         path.write_bytes(month_values_export(area_codes=area, indicator_codes=indicator, fmt=fmt))

@@ -1,0 +1,95 @@
+"""One month's rating against its target (RAG and its reason) and its direction of travel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indicators.engine import rag as ragmod
+from indicators.engine.periods import month_label, months_elapsed_in_fy
+from indicators.engine.series import REPORTED, MonthMetrics, SeriesSpec
+from indicators.engine.sums import not_due
+
+
+def basis_label(spec: SeriesSpec) -> str:
+    return "Rolling 12 months" if spec.change_basis == "r12" else "YTD"
+
+
+def set_rag(
+    spec: SeriesSpec, target: ragmod.TargetSpec | None, out: MonthMetrics, m: dt.date
+) -> None:
+    k = months_elapsed_in_fy(m)
+    if target is not None and target.kind == "ceiling" and target.value is not None:
+        out.target_to_date = ragmod.target_to_date(target.value, k)
+        if out.ytd is not None:
+            out.variance = out.ytd - out.target_to_date
+    if target is not None and target.volume is not None:
+        out.volume_to_date = ragmod.target_to_date(target.volume, k)
+
+    if target is None or target.kind == "monitoring":
+        out.rag, out.rag_reason = None, "Monitoring only: not rated"
+        return
+    # Never Green (never any rating) for a month without data.
+    if not_due(spec, out.status, m):
+        out.rag, out.rag_reason = None, f"Not collected in {month_label(m)}: not rated"
+        return
+    if out.status != REPORTED:
+        out.rag = None
+        out.rag_reason = f"No figure for {month_label(m)}: not rated"
+        return
+    if out.missing:
+        names = "; ".join(x.describe() for x in out.missing)
+        out.rag = None
+        out.rag_reason = f"{basis_label(spec)} incomplete ({names}): not rated"
+        return
+
+    rating: ragmod.Rating
+    if target.kind in {"reduce", "percent_change"}:
+        if spec.kind == "snapshot":
+            pct, basis = out.value_change_pct, "Change on last year"
+        elif spec.kind == "rolling" or (spec.change_basis == "r12" and spec.kind != "ratio"):
+            pct, basis = out.r12_change_pct, "Rolling 12 months"
+        else:
+            pct, basis = out.ytd_change_pct, "YTD"
+        rating = ragmod.rate_change(
+            pct, target, basis=basis, decimals=spec.decimals, higher_is_better=spec.polarity == "up"
+        )
+    elif target.kind == "ceiling":
+        rating = ragmod.rate_ceiling(out.ytd, out.target_to_date, target)
+    elif target.kind == "minimum":
+        value = out.ytd_pct if spec.kind == "ratio" else out.ytd
+        rating = ragmod.rate_minimum(
+            value,
+            target,
+            what="YTD" if spec.kind != "ratio" else "YTD success rate",
+            decimals=spec.decimals,
+            volume=out.ytd_numerator if spec.kind == "ratio" else None,
+            volume_to_date=out.volume_to_date if spec.kind == "ratio" else None,
+        )
+    elif target.kind == "range":
+        value = out.ytd_pct if spec.kind == "ratio" else out.month_value
+        rating = ragmod.rate_range(value, target, what="YTD rate", decimals=spec.decimals)
+    else:
+        rating = ragmod.Rating(None, f"Unknown target kind {target.kind!r}: not rated")
+    out.rag, out.rag_reason = rating.rag, rating.reason
+
+
+def set_direction(spec: SeriesSpec, out: MonthMetrics) -> None:
+    if spec.kind == "ratio":
+        pct = None
+        if out.ytd_pct is not None and out.ytd_pct_previous is not None:
+            pct = out.ytd_pct - out.ytd_pct_previous
+    elif spec.kind in {"snapshot"}:
+        pct = out.value_change_pct
+    elif spec.change_basis == "r12" or spec.kind == "rolling":
+        pct = out.r12_change_pct
+    else:
+        pct = out.ytd_change_pct
+    if pct is None:
+        out.direction = None
+    elif pct == 0:
+        out.direction = "no_change"
+    elif spec.polarity == "neutral":
+        out.direction = "up" if pct > 0 else "down"
+    else:
+        better = pct < 0 if spec.polarity == "down" else pct > 0
+        out.direction = "improving" if better else "worsening"

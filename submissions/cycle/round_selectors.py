@@ -1,0 +1,81 @@
+"""Reads for the coordinator's round pages (``round_views``): plain data, every query run before
+rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from indicators.engine.periods import add_months
+from submissions.cycle import workflow
+from submissions.cycle.rounds import round_publish_blockers
+from submissions.cycle.selectors import (
+    AgencyProgress,
+    AuditEntry,
+    SubmissionRow,
+    round_progress,
+    submission_audit,
+    submission_rows,
+)
+from submissions.cycle.visibility import SUBMISSION_STATUSES
+from submissions.models import PackVersion, ReportingRound
+
+
+@dataclass(frozen=True)
+class RoundList:
+    rounds: list[ReportingRound]
+    next_month: dt.date | None  # the month after the latest round: the form's suggestion
+    next_deadline: dt.date | None
+
+
+def round_list(partnership: Any) -> RoundList:
+    rounds = list(partnership.rounds.order_by("-month").prefetch_related("versions"))
+    if not rounds:
+        return RoundList(rounds, None, None)
+    month = add_months(rounds[0].month, 1)
+    return RoundList(rounds, month, add_months(month, 1).replace(day=10))
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    progress: list[AgencyProgress]
+    rows: list[SubmissionRow]
+    overdue: list[SubmissionRow]
+    blockers: list[str]
+    versions: list[PackVersion]
+    allowed: set[str]  # what the round's table allows now
+    statuses: list[tuple[str, str]]
+
+
+def round_page(round_: ReportingRound, *, today: dt.date) -> RoundPage:
+    rows = submission_rows(submissions=round_.submissions.all(), today=today)
+    return RoundPage(
+        progress=round_progress(round_),
+        rows=rows,
+        overdue=[r for r in rows if r.overdue],
+        blockers=round_publish_blockers(round_),
+        versions=list(round_.versions.order_by("number")),
+        allowed={a.value for a in workflow.allowed_round_actions(round_.status)},
+        statuses=SUBMISSION_STATUSES,
+    )
+
+
+@dataclass(frozen=True)
+class RoundAudit:
+    entries: list[tuple[AuditEntry, Any]]  # (entry, its submission), newest first
+    round_history: list[Any]
+
+
+def round_audit(round_: ReportingRound) -> RoundAudit:
+    entries = []
+    for sub in round_.submissions.select_related("indicator").order_by("adoption__pack_order"):
+        for item in submission_audit(sub):
+            entries.append((item, sub))
+    entries.sort(key=lambda pair: pair[0].when, reverse=True)
+    return RoundAudit(
+        entries=entries,
+        round_history=list(
+            round_.history.select_related("history_user").order_by("-history_date")
+        ),
+    )
