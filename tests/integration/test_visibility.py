@@ -34,6 +34,16 @@ def barnet():  # type: ignore[no-untyped-def]
     )
     coordinator = get_user_model().objects.create(username="barnet-coordinator")
     Role.objects.create(user=coordinator, partnership=partnership, kind="coordinator")
+    # Its round holds the indicators it adopts (ADR 0015): the demo's, owned by no agency yet.
+    Adoption.objects.bulk_create(
+        Adoption(
+            partnership=partnership,
+            indicator_id=a.indicator_id,
+            portfolio_id=a.portfolio_id,
+            pack_order=a.pack_order,
+        )
+        for a in Adoption.objects.filter(partnership__area__code="E09000002")
+    )
     services.round_create(
         partnership_id=partnership.id,
         month=dt.date(2017, 1, 1),
