@@ -163,7 +163,8 @@ class PackVersion(models.Model):
 
     The database refuses any UPDATE or DELETE of these rows (a trigger, see the migration), so no
     path — page, API, admin, import or shell — can alter a published version. A correction is a
-    new version with a change note.
+    new version with a change note. ``schema_version`` is the shape the snapshot was stored in;
+    readers accept every one (``submissions/packs/schema.py``, ADR 0012).
     """
 
     round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, related_name="versions")
@@ -174,12 +175,18 @@ class PackVersion(models.Model):
     )
     change_note = models.TextField(blank=True)
     snapshot = models.JSONField()
+    schema_version = models.PositiveSmallIntegerField(
+        help_text="The shape the snapshot was stored in (1 before versions were named)."
+    )
 
     class Meta:
         ordering = ["round", "number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="one_pack_version_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="pack_version_from_one"),
+            models.CheckConstraint(
+                condition=Q(schema_version__gte=1), name="pack_snapshot_schema_from_one"
+            ),
             models.CheckConstraint(
                 condition=Q(number=1) | ~Q(change_note=""),
                 name="later_versions_have_a_change_note",
@@ -192,6 +199,15 @@ class PackVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PublishedPackImmutable(f"{self} is published and cannot be changed.")
+        # From version 2 the snapshot names its shape; one that does not is version 1.
+        stated = self.snapshot.get("schema_version", 1) if isinstance(self.snapshot, dict) else 1
+        if self.schema_version is None:
+            self.schema_version = stated
+        elif self.schema_version != stated:
+            raise ValueError(
+                f"The snapshot is schema version {stated}, not {self.schema_version}: "
+                "store a snapshot with the version it was built as."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

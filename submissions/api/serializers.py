@@ -319,4 +319,5 @@ class PackVersionSerializer(serializers.ModelSerializer):
 
 class PackVersionDetailSerializer(PackVersionSerializer):
     class Meta(PackVersionSerializer.Meta):
-        fields = [*PackVersionSerializer.Meta.fields, "snapshot"]
+        # The snapshot as it was stored; ``schema_version`` says its shape (ADR 0012).
+        fields = [*PackVersionSerializer.Meta.fields, "schema_version", "snapshot"]

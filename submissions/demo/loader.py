@@ -70,13 +70,15 @@ def _publish_demo_rounds(loader: Loader, partnership: Partnership) -> None:
             loader.report.unchanged["pack versions"] += 1
             continue
         assert round_.published_at is not None  # a published round carries its time
+        snapshot = pack_snapshot_build(round_)
         PackVersion.objects.create(
             round=round_,
             number=1,
             published_at=round_.published_at,
             published_by=coordinator.user if coordinator else None,
             change_note="",
-            snapshot=pack_snapshot_build(round_),
+            schema_version=snapshot.schema_version,
+            snapshot=snapshot.to_dict(),
         )
         loader.report.created["pack versions"] += 1
 

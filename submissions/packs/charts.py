@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404
 
 from indicators.engine.formatting import fy_label_of, number
+from submissions.packs.schema import Page
 
 BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
     "#1d70b8",
@@ -29,90 +30,91 @@ CHARTS = {
 SIGNAL_COLOURS = {"improving": GREEN, "concerning": RED, "neutral": ORANGE}
 
 
-def available_charts(page: dict[str, Any]) -> list[str]:
-    chart = page.get("chart") or {}
+def available_charts(page: Page) -> list[str]:
+    chart = page.chart
     names = ["year"]
-    if chart.get("target_to_date"):
+    if chart and chart.target_to_date:
         names.append("cumulative")
-    if chart.get("xmr"):
+    if chart and chart.xmr:
         names.append("xmr")
     return names
 
 
-def chart_data(page: dict[str, Any], name: str, month: str) -> dict[str, Any]:
+def chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
     """{"labels": [...], "datasets": [...]} for one of the charts of a page of the pack of
     ``month`` ('YYYY-MM')."""
-    chart = page.get("chart") or {}
+    chart = page.chart
+    labels = list(chart.labels) if chart else []
     if name == "year":
         return {
-            "labels": chart.get("labels", []),
+            "labels": labels,
             "datasets": [
                 {
                     "label": fy_label_of(month),
-                    "data": chart.get("this_year", []),
+                    "data": list(chart.this_year) if chart else [],
                     "borderColor": BLUE,
                     "backgroundColor": BLUE,
                 },
                 {
                     "label": "Last year",
-                    "data": chart.get("last_year", []),
+                    "data": list(chart.last_year) if chart else [],
                     "borderColor": GREY,
                     "backgroundColor": GREY,
                     "borderDash": [6, 4],
                 },
             ],
         }
-    if name == "cumulative" and chart.get("target_to_date"):
+    if name == "cumulative" and chart and chart.target_to_date:
         return {
-            "labels": chart.get("labels", []),
+            "labels": labels,
             "datasets": [
                 {
                     "label": "Year to date",
-                    "data": chart.get("cumulative", []),
+                    "data": list(chart.cumulative or []),
                     "borderColor": BLUE,
                     "backgroundColor": BLUE,
                 },
                 {
                     "label": "Target to date",
-                    "data": chart["target_to_date"],
+                    "data": list(chart.target_to_date),
                     "borderColor": RED,
                     "backgroundColor": RED,
                     "borderDash": [6, 4],
                 },
             ],
         }
-    if name == "xmr" and chart.get("xmr"):
-        xmr = chart["xmr"]
-        n = len(xmr["labels"])
+    if name == "xmr" and chart and chart.xmr:
+        xmr = chart.xmr
+        n = len(xmr.labels)
         return {
-            "labels": xmr["labels"],
+            "labels": list(xmr.labels),
             "datasets": [
                 {
                     "label": "Value",
-                    "data": xmr["values"],
+                    "data": list(xmr.values),
                     "borderColor": GREY,
                     "backgroundColor": GREY,
                     "pointBackgroundColor": [
-                        SIGNAL_COLOURS.get(s or "", GREY) for s in xmr["signals"]
+                        SIGNAL_COLOURS.get(s or "", GREY) for s in xmr.signals
                     ],
-                    "pointRadius": [5 if s else 3 for s in xmr["signals"]],
+                    "pointRadius": [5 if s else 3 for s in xmr.signals],
                 },
                 {
                     "label": "Mean",
-                    "data": [xmr["mean"]] * n,
+                    "data": [xmr.mean] * n,
                     "borderColor": BLACK,
                     "pointRadius": 0,
                 },
                 {
                     "label": "Upper process limit",
-                    "data": [xmr["upper"]] * n,
+                    "data": [xmr.upper] * n,
                     "borderColor": LIGHT,
                     "borderDash": [4, 4],
                     "pointRadius": 0,
                 },
                 {
                     "label": "Lower process limit",
-                    "data": [xmr["lower"]] * n,
+                    "data": [xmr.lower] * n,
                     "borderColor": LIGHT,
                     "borderDash": [4, 4],
                     "pointRadius": 0,

@@ -4,12 +4,14 @@ month, with every derived figure. Text that a spreadsheet would run as a formula
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 from import_export import fields, resources
 
 from indicators.engine.formatting import rate_per
+from submissions.packs.schema import PackSnapshot, as_snapshot
 from submissions.spreadsheet import neutralise
 
 COLUMNS = [
@@ -53,40 +55,40 @@ class PackFiguresResource(resources.Resource):
         return neutralise(getattr(instance, field.attribute, None))
 
 
-def pack_rows(snapshot: dict[str, Any]) -> list[SimpleNamespace]:
+def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespace]:
+    pack = as_snapshot(snapshot)
     rows = []
-    for page in snapshot["indicators"]:
-        last = page["months"][-1]["month"] if page["months"] else None
-        per_n = page.get("per_n")
-        unit = rate_per(per_n, page.get("rate_unit") or "") if per_n else ""
-        for m in page["months"]:
-            is_pack_month = m["month"] == last
+    for page in pack.indicators:
+        last = page.months[-1].month if page.months else None
+        unit = rate_per(page.per_n, page.rate_unit) if page.per_n else ""
+        for m in page.months:
+            is_pack_month = m.month == last
             rows.append(
                 SimpleNamespace(
-                    area=snapshot["area"]["code"],
-                    month=m["month"],
-                    indicator=page["code"],
-                    title=page["title"],
-                    portfolio=page["portfolio"],
-                    kind=page["kind"],
-                    status=m["status"],
-                    reason=m.get("reason") or "",
-                    value=m.get("value"),
-                    numerator=m.get("numerator"),
-                    denominator=m.get("denominator"),
-                    ytd=m.get("ytd"),
-                    ytd_change_pct=m.get("ytd_change_pct"),
-                    r12=m.get("r12"),
-                    rate=m.get("rate"),
+                    area=pack.area.code,
+                    month=m.month,
+                    indicator=page.code,
+                    title=page.title,
+                    portfolio=page.portfolio,
+                    kind=page.kind,
+                    status=m.status,
+                    reason=m.reason or "",
+                    value=m.value,
+                    numerator=m.numerator,
+                    denominator=m.denominator,
+                    ytd=m.ytd,
+                    ytd_change_pct=m.ytd_change_pct,
+                    r12=m.r12,
+                    rate=m.rate,
                     rate_unit=unit,
-                    month_pct=m.get("month_pct"),
-                    ytd_numerator=m.get("ytd_numerator"),
-                    ytd_denominator=m.get("ytd_denominator"),
-                    ytd_pct=m.get("ytd_pct"),
-                    target_to_date=m.get("target_to_date"),
-                    rag=(page.get("rag_effective") or "None") if is_pack_month else m.get("rag"),
-                    rag_reason=page.get("rag_reason", "") if is_pack_month else "",
-                    rag_override_justification=(page.get("rag_override_justification") or "")
+                    month_pct=m.month_pct,
+                    ytd_numerator=m.ytd_numerator,
+                    ytd_denominator=m.ytd_denominator,
+                    ytd_pct=m.ytd_pct,
+                    target_to_date=m.target_to_date,
+                    rag=(page.rag_effective or "None") if is_pack_month else m.rag,
+                    rag_reason=page.rag_reason if is_pack_month else "",
+                    rag_override_justification=(page.rag_override_justification or "")
                     if is_pack_month
                     else "",
                 )
@@ -94,7 +96,8 @@ def pack_rows(snapshot: dict[str, Any]) -> list[SimpleNamespace]:
     return rows
 
 
-def pack_export(snapshot: dict[str, Any], fmt: str) -> bytes:
+def pack_export(snapshot: PackSnapshot | Mapping[str, Any], fmt: str) -> bytes:
+    """The figures of a snapshot (typed, or stored JSON of any version) as CSV or XLSX."""
     dataset = PackFiguresResource().export(pack_rows(snapshot))
     if fmt == "csv":
         return dataset.export("csv").encode("utf-8-sig")

@@ -7,6 +7,7 @@ an incomplete year to date says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from indicators.engine.vocabulary import (
     IndicatorKind,
     ValueStatus,
 )
+from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
 VARIATION = {
@@ -52,14 +54,12 @@ DIRECTION = {
 }
 
 
-def row_figure(row: dict[str, Any], page: dict[str, Any]) -> str:
+def row_figure(row: MonthRow | None, page: Page) -> str:
     """One month's figure of a page's row as the pack prints it."""
+    if row is None:
+        return month_figure("", None, None, None, threshold=page.suppression_threshold)
     return month_figure(
-        row.get("status") or "",
-        row.get("value"),
-        row.get("numerator"),
-        row.get("denominator"),
-        threshold=page.get("suppression_threshold"),
+        row.status, row.value, row.numerator, row.denominator, threshold=page.suppression_threshold
     )
 
 
@@ -88,40 +88,31 @@ class SummaryRow:
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
 
 
-def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
+def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
+    """The call-over table's rows, one per page (of a snapshot of any schema version)."""
     rows = []
-    for page in snapshot["indicators"]:
-        m = page["metrics"]
-        decimals = page.get("decimals", 0)
-        kind = page["kind"]
+    for page in as_pages(snapshot):
+        m = page.metrics
+        decimals = page.decimals
+        kind = page.kind
         if kind == IndicatorKind.RATIO:
-            ytd = (
-                percent(m.get("ytd_pct"), 1)
-                if m.get("ytd_pct") is not None
-                else number(m.get("ytd_numerator"))
-            )
-            latest = percent(m.get("month_pct"), 1)
+            ytd = percent(m.ytd_pct, 1) if m.ytd_pct is not None else number(m.ytd_numerator)
+            latest = percent(m.month_pct, 1)
         else:
-            ytd = number(m.get("ytd"))
-            last = page["months"][-1] if page["months"] else {}
-            latest = row_figure(last, page) or DASH
+            ytd = number(m.ytd)
+            latest = row_figure(page.months[-1] if page.months else None, page) or DASH
         if kind in LEVEL_KINDS:
-            change_text, basis = change(m.get("value_change_pct"), decimals), "on last year"
-        elif (
-            m.get("ytd_change_pct") is not None
-            or kind in COUNT_KINDS
-            and (m.get("r12_change_pct") is None)
-        ):
-            change_text, basis = change(m.get("ytd_change_pct"), decimals), "YTD"
+            change_text, basis = change(m.value_change_pct, decimals), "on last year"
+        elif m.ytd_change_pct is not None or kind in COUNT_KINDS and (m.r12_change_pct is None):
+            change_text, basis = change(m.ytd_change_pct, decimals), "YTD"
         else:
-            change_text, basis = change(m.get("r12_change_pct"), decimals), "R12"
-        rate_text = rate(m.get("rate"), page.get("per_n"))
-        missing = m.get("missing_months") or []
+            change_text, basis = change(m.r12_change_pct, decimals), "R12"
+        rate_text = rate(m.rate, page.per_n)
         rows.append(
             SummaryRow(
-                code=page["code"],
-                title=page["title"],
-                portfolio=page["portfolio"],
+                code=page.code,
+                title=page.title,
+                portfolio=page.portfolio,
                 latest=latest,
                 ytd=ytd,
                 change=change_text,
@@ -129,26 +120,26 @@ def summary_rows(snapshot: dict[str, Any]) -> list[SummaryRow]:
                 rate=rate_text,
                 ranks=[
                     {
-                        **r,
-                        "text": f"{r['position']} of {r['size']}" if r.get("position") else DASH,
-                        "average_text": number(r.get("average"), 2),
+                        **r.to_dict(),
+                        "text": f"{r.position} of {r.size}" if r.position else DASH,
+                        "average_text": number(r.average, 2),
                     }
-                    for r in m.get("ranks", [])
+                    for r in m.ranks
                 ],
-                target=(page.get("target") or {}).get("text") or DASH,
-                rag=page.get("rag_effective"),
-                rag_name=RAG_NAMES.get(page.get("rag_effective"), "Not rated"),
-                rag_reason=page.get("rag_reason") or "",
-                overridden=bool(page.get("rag_override")),
-                override_justification=page.get("rag_override_justification") or "",
-                computed_rag=page.get("rag"),
-                variation=VARIATION.get(m.get("variation") or ""),
-                assurance=ASSURANCE.get(m.get("assurance") or "none", ""),
-                direction=DIRECTION.get(m.get("direction") or ""),
+                target=(page.target.text if page.target else "") or DASH,
+                rag=page.rag_effective,
+                rag_name=RAG_NAMES.get(page.rag_effective, "Not rated"),
+                rag_reason=page.rag_reason or "",
+                overridden=bool(page.rag_override),
+                override_justification=page.rag_override_justification or "",
+                computed_rag=page.rag,
+                variation=VARIATION.get(m.variation or ""),
+                assurance=ASSURANCE.get(m.assurance or "none", ""),
+                direction=DIRECTION.get(m.direction or ""),
                 incomplete="; ".join(
-                    f"{x['month']} {x['status'].replace('_', ' ')}" for x in missing
+                    f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
-                rate_unit=(page.get("rate_unit") or "") if rate_text != DASH else "",
+                rate_unit=page.rate_unit if rate_text != DASH else "",
             )
         )
     return rows
@@ -167,72 +158,69 @@ class FyTable:
     rows: list[TableRow] = field(default_factory=list)
 
 
-def fy_table(page: dict[str, Any], fy_labels: list[str]) -> FyTable:
+def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
     """The financial-year table (April to March) with the rows that fit the indicator's kind."""
-    by_label = {row["label"]: row for row in page["months"]}
+    page = as_page(source)
+    by_label = {row.label: row for row in page.months}
     months = [by_label.get(label) for label in fy_labels]
-    decimals = page.get("decimals", 0)
+    decimals = page.decimals
     table = FyTable(months=fy_labels)
 
-    def add(label: str, fn) -> None:
+    def add(label: str, fn: Callable[[MonthRow], str]) -> None:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
-    kind = page["kind"]
-    cats = page.get("categories") or []
-    threshold = page.get("suppression_threshold")
-    if cats and kind in {IndicatorKind.ROLLING, IndicatorKind.BREAKDOWN}:
-        for cat in cats:
+    def figure(m: MonthRow) -> str:
+        return row_figure(m, page)
 
-            def cell(m: dict[str, Any], code: str = cat["code"]) -> str:
-                if m.get("status") in {ValueStatus.NOT_AVAILABLE, ValueStatus.NOT_COLLECTED}:
-                    return row_figure(m, page)
-                value = (m.get("categories") or {}).get(code)
+    kind = page.kind
+    threshold = page.suppression_threshold
+    if page.categories and kind in {IndicatorKind.ROLLING, IndicatorKind.BREAKDOWN}:
+        for cat in page.categories:
+
+            def cell(m: MonthRow, code: str = cat.code) -> str:
+                if m.status in {ValueStatus.NOT_AVAILABLE, ValueStatus.NOT_COLLECTED}:
+                    return figure(m)
+                value = (m.categories or {}).get(code)
                 if value == ValueStatus.SUPPRESSED:
                     return suppressed(threshold)
-                return number(value, none="")
+                return number(value, none="")  # type: ignore[arg-type]  # count or "suppressed"
 
-            add(cat["label"], cell)
+            add(cat.label, cell)
         if kind == IndicatorKind.BREAKDOWN:
-            add("Overall % satisfied", lambda m: _percent(m.get("pct_satisfied"), 0))
+            add("Overall % satisfied", lambda m: _percent(m.pct_satisfied, 0))
         return table
     if kind == IndicatorKind.RATIO:
         add(
             "Successful (month)",
-            lambda m: row_figure(m, page) if m.get("numerator") is None else number(m["numerator"]),
+            lambda m: figure(m) if m.numerator is None else number(m.numerator),
         )
-        add("Total (month)", lambda m: number(m.get("denominator"), none=""))
+        add("Total (month)", lambda m: number(m.denominator, none=""))
         add(
             "Successful (YTD)",
             lambda m: number(
-                m.get("ytd_numerator"),
-                none="Incomplete" if m.get("status") != NOT_SUBMITTED else "",
+                m.ytd_numerator, none="Incomplete" if m.status != NOT_SUBMITTED else ""
             ),
         )
-        add("Total (YTD)", lambda m: number(m.get("ytd_denominator"), none=""))
-        add("% successful (YTD)", lambda m: _percent(m.get("ytd_pct"), 1))
+        add("Total (YTD)", lambda m: number(m.ytd_denominator, none=""))
+        add("% successful (YTD)", lambda m: _percent(m.ytd_pct, 1))
         return table
-    add("Month", lambda m: row_figure(m, page))
+    add("Month", figure)
     if kind in COUNT_KINDS:
         add(
             "Year to date",
-            lambda m: number(
-                m.get("ytd"), none="Incomplete" if m.get("status") != NOT_SUBMITTED else ""
-            ),
+            lambda m: number(m.ytd, none="Incomplete" if m.status != NOT_SUBMITTED else ""),
         )
-        add("% change on last year (YTD)", lambda m: _change(m.get("ytd_change_pct"), decimals))
-        add("Rolling 12 months", lambda m: number(m.get("r12"), none=""))
-        if page.get("per_n"):
+        add("% change on last year (YTD)", lambda m: _change(m.ytd_change_pct, decimals))
+        add("Rolling 12 months", lambda m: number(m.r12, none=""))
+        if page.per_n:
             add(
-                f"Rate {rate_per(page['per_n'], page.get('rate_unit') or '')} (rolling 12 months)",
-                lambda m: number(m.get("rate"), 2, none=""),
+                f"Rate {rate_per(page.per_n, page.rate_unit)} (rolling 12 months)",
+                lambda m: number(m.rate, 2, none=""),
             )
         if kind == IndicatorKind.CEILING:
-            add("Target to date", lambda m: number(m.get("target_to_date"), none=""))
+            add("Target to date", lambda m: number(m.target_to_date, none=""))
     elif kind in LEVEL_KINDS:
-        add(
-            "Change on same month last year",
-            lambda m: _change(m.get("value_change_pct"), decimals),
-        )
+        add("Change on same month last year", lambda m: _change(m.value_change_pct, decimals))
     return table
 
 
@@ -244,6 +232,6 @@ def _change(value: float | None, decimals: int) -> str:
     return "" if value is None else change(value, decimals)
 
 
-def pack_table(page: dict[str, Any], month: str) -> FyTable:
+def pack_table(page: Page | Mapping[str, Any], month: str) -> FyTable:
     """The table of a pack page: the financial year of the pack's month ('YYYY-MM')."""
     return fy_table(page, fy_month_labels(month))

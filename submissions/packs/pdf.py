@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from indicators.engine.formatting import number
 from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
-from submissions.models import PackPdf, PackVersion, PdfStatus
+from submissions.models import PackPdf, PdfStatus
 from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
 from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.schema import snapshot_read
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,12 @@ def _requeue(pdf_id: int, now: dt.datetime, step: str) -> None:
     _queue(pdf_id, now)
 
 
-def pack_pdf_request(*, version: PackVersion, now: dt.datetime) -> tuple[PackPdf, bool]:
+def pack_pdf_request(*, version_id: int, now: dt.datetime) -> tuple[PackPdf, bool]:
     """The version's PDF record, created (and its task queued on commit) the first time; a
     failed PDF, or one whose task was lost, is queued again."""
     with transaction.atomic():
         pdf, created = PackPdf.objects.get_or_create(
-            version=version,
+            version_id=version_id,
             defaults={
                 "requested_at": now,
                 "queued_at": now,
@@ -135,11 +136,11 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
 
     pdf_id = pdf.pk
     version = pdf.version
-    snapshot = version.snapshot
-    month = snapshot["month"]
+    snapshot = snapshot_read(version.snapshot, version.schema_version)
+    month = snapshot.month
     pages = []
-    for page in snapshot["indicators"]:
-        row = summary_rows({"indicators": [page]})[0]
+    for page in snapshot.indicators:
+        row = summary_rows([page])[0]
         charts = [
             svg_line_chart(chart_data(page, name, month), title=CHARTS[name])
             for name in available_charts(page)

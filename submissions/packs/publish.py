@@ -5,8 +5,6 @@ Uses the cycle's round services for the lock, the permission and the transition.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -27,7 +25,9 @@ from submissions.models import (
     PackVersion,
     ReportingRound,
 )
-from submissions.packs.snapshot import pack_snapshot_build, versions_cache_key
+from submissions.packs.schema import PackSnapshot, snapshot_read
+from submissions.packs.selectors import versions_cache_key
+from submissions.packs.snapshot import pack_snapshot_build
 
 
 def _forget_versions(round_: ReportingRound) -> None:
@@ -59,7 +59,7 @@ def round_publish(*, round_id: int, user: User, change_note: str, now: dt.dateti
         # Publish exactly what is approved: bring the derived figures up to date first.
         metrics_recompute(now=now, area_ids=[round_.partnership.area_id])
         snapshot = pack_snapshot_build(round_)
-        if latest is not None and _same_snapshot(snapshot, latest.snapshot):
+        if latest is not None and _same_snapshot(snapshot, latest):
             raise RoundConflict(
                 f"Nothing has changed since version {latest.number}: correct a figure, its "
                 "commentary or its rating before publishing a new version."
@@ -70,7 +70,8 @@ def round_publish(*, round_id: int, user: User, change_note: str, now: dt.dateti
             published_at=now,
             published_by=user,
             change_note=change_note.strip(),
-            snapshot=snapshot,
+            schema_version=snapshot.schema_version,
+            snapshot=snapshot.to_dict(),
         )
         round_.status, round_.published_at = new_state, now
         transaction.on_commit(lambda: _forget_versions(round_))
@@ -90,7 +91,8 @@ def _without_stamps(value: object) -> object:
     return value
 
 
-def _same_snapshot(built: dict[str, Any], stored: object) -> bool:
-    """Whether a new pack would show what the stored version shows. Compared as the database
-    keeps it (a JSON round trip turns tuples into lists), recompute stamps left out."""
-    return bool(_without_stamps(json.loads(json.dumps(built))) == _without_stamps(stored))
+def _same_snapshot(built: PackSnapshot, stored: PackVersion) -> bool:
+    """Whether a new pack would show what the stored version shows, whatever the schema version
+    it was stored in. Compared as plain JSON, recompute stamps left out."""
+    before = snapshot_read(stored.snapshot, stored.schema_version).to_dict()
+    return bool(_without_stamps(built.to_dict()) == _without_stamps(before))

@@ -1,17 +1,34 @@
-"""The pack snapshot: what publishing freezes, built from the approved round, and its reads.
+"""The pack snapshot: what publishing freezes, built from the approved round.
 
-Everything a published pack shows is in the snapshot, as plain JSON; pages, charts, the PDF and
-exports read only it."""
+Everything a published pack shows is in the snapshot (``schema.PackSnapshot``), stored as plain
+JSON; pages, charts, the PDF and exports read only it, typed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q
 
 from submissions.models import ReportingRound
+from submissions.packs.schema import (
+    SCHEMA_VERSION,
+    Area,
+    CategoryLabel,
+    Chart,
+    Commentary,
+    Finding,
+    HistoryItem,
+    Metrics,
+    MonthRow,
+    PackSnapshot,
+    Page,
+    PageTarget,
+    Texts,
+    Xmr,
+    as_snapshot,
+)
 
 
 def _num(value: Any) -> Any:
@@ -22,8 +39,9 @@ def _num(value: Any) -> Any:
     return value
 
 
-def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
-    """Everything a published pack shows, as plain JSON, read in a fixed number of queries."""
+def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
+    """Everything a published pack shows, read in a fixed number of queries (store it with
+    ``to_dict()`` beside its ``schema_version``)."""
     from indicators.engine.commentary import Facts, check_commentary
     from indicators.engine.measures import MonthMetrics
     from indicators.engine.periods import add_months, fy_start, month_label, short_month_label
@@ -60,13 +78,13 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
             category__isnull=True,
         )
     }
-    own_history: dict[int, list[dict[str, str]]] = {}
-    shared_history: dict[int, list[dict[str, str]]] = {}
+    own_history: dict[int, list[HistoryItem]] = {}
+    shared_history: dict[int, list[HistoryItem]] = {}
     for h in HistoryEntry.objects.filter(
         Q(adoption__isnull=True) | Q(adoption__partnership_id=round_.partnership_id)
     ).order_by("indicator_id", "order"):
         into = shared_history if h.adoption_id is None else own_history
-        into.setdefault(h.indicator_id, []).append({"year": h.year_label, "text": h.text})
+        into.setdefault(h.indicator_id, []).append(HistoryItem(year=h.year_label, text=h.text))
     values: dict[tuple[int, dt.date], list[MonthValue]] = {}
     for mv in MonthValue.objects.filter(area=area, month__in=fy_months).select_related("category"):
         values.setdefault((mv.indicator_id, mv.month), []).append(mv)
@@ -77,10 +95,10 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
         all_derived.setdefault(dm.indicator_id, []).append(dm)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
-    category_labels: dict[int, list[dict[str, Any]]] = {}
+    category_labels: dict[int, list[CategoryLabel]] = {}
     for c in IndicatorCategory.objects.order_by("indicator_id", "order"):
         category_labels.setdefault(c.indicator_id, []).append(
-            {"code": c.code, "label": c.label, "is_total": c.is_total}
+            CategoryLabel(code=c.code, label=c.label, is_total=c.is_total)
         )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
 
@@ -88,54 +106,54 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
     for adoption in adoptions:
         ind = adoption.indicator
         sub = submissions.get(ind.id)
-        computed = metrics.get(ind.code, {})
+        computed = Metrics.from_dict(metrics[ind.code], path=f"metrics.{ind.code}", strict=True)
         rows = []
         for fm in fy_months:
             d = derived.get((ind.id, fm))
             mvs = values.get((ind.id, fm), [])
             whole = next((v for v in mvs if v.category_id is None), None)
             rows.append(
-                {
-                    "month": fm.strftime("%Y-%m"),
-                    "label": short_month_label(fm),
-                    "status": (whole.status if whole else ("reported" if mvs else "not_submitted")),
-                    "reason": whole.reason if whole else "",
-                    "value": _num(
+                MonthRow(
+                    month=fm.strftime("%Y-%m"),
+                    label=short_month_label(fm),
+                    status=(whole.status if whole else ("reported" if mvs else "not_submitted")),
+                    reason=whole.reason if whole else "",
+                    value=_num(
                         whole.value
                         if whole and whole.value is not None
                         else (whole.decimal_value if whole else None)
                     ),
-                    "numerator": whole.numerator if whole else None,
-                    "denominator": whole.denominator if whole else None,
-                    "reference_period": whole.reference_period if whole else "",
-                    "categories": {
+                    numerator=whole.numerator if whole else None,
+                    denominator=whole.denominator if whole else None,
+                    reference_period=whole.reference_period if whole else "",
+                    categories={
                         v.category.code: (v.value if v.status == "reported" else v.status)
                         for v in mvs
                         if v.category is not None
                     }
                     or None,
-                    "ytd": _num(d.ytd) if d else None,
-                    "ytd_change_pct": d.ytd_change_pct if d else None,
-                    "r12": _num(d.r12) if d else None,
-                    "rate": d.rate if d else None,
-                    "month_pct": d.month_pct if d else None,
-                    "ytd_pct": d.ytd_pct if d else None,
-                    "ytd_numerator": d.ytd_numerator if d else None,
-                    "ytd_denominator": d.ytd_denominator if d else None,
-                    "pct_satisfied": d.pct_satisfied if d else None,
-                    "value_change_pct": d.value_change_pct if d else None,
-                    "target_to_date": d.target_to_date if d else None,
-                    "rag": (d.rag or None) if d else None,
-                }
+                    ytd=_num(d.ytd) if d else None,
+                    ytd_change_pct=d.ytd_change_pct if d else None,
+                    r12=_num(d.r12) if d else None,
+                    rate=d.rate if d else None,
+                    month_pct=d.month_pct if d else None,
+                    ytd_pct=d.ytd_pct if d else None,
+                    ytd_numerator=d.ytd_numerator if d else None,
+                    ytd_denominator=d.ytd_denominator if d else None,
+                    pct_satisfied=d.pct_satisfied if d else None,
+                    value_change_pct=d.value_change_pct if d else None,
+                    target_to_date=d.target_to_date if d else None,
+                    rag=(d.rag or None) if d else None,
+                )
             )
-        commentary = {
-            "performance_overview": sub.performance_overview if sub else "",
-            "actions": sub.actions if sub else "",
-            "benchmarking": sub.benchmarking if sub else "",
-        }
+        commentary = Commentary(
+            performance_overview=sub.performance_overview if sub else "",
+            actions=sub.actions if sub else "",
+            benchmarking=sub.benchmarking if sub else "",
+        )
         d_now = derived.get((ind.id, month))
         findings = []
-        if d_now is not None and commentary["performance_overview"]:
+        if d_now is not None and commentary.performance_overview:
             facts = Facts(
                 area=area.name,
                 unit=ind.unit,
@@ -154,78 +172,83 @@ def pack_snapshot_build(round_: ReportingRound) -> dict[str, Any]:
                 ),
             )
             findings = [
-                {"quote": f.quote, "message": f.message}
-                for f in check_commentary(commentary["performance_overview"], facts)
+                Finding(quote=f.quote, message=f.message)
+                for f in check_commentary(commentary.performance_overview, facts)
             ]
         override = sub.rag_override if sub else ""
         target = targets.get(adoption.id)
-        chart = _chart_data(ind, all_derived.get(ind.id, []), start, month)
         pages.append(
-            {
-                "code": ind.code,
-                "title": ind.title,
-                "portfolio": adoption.portfolio.name,
-                "owner": adoption.owner.name if adoption.owner else "",
-                "page_heading": ind.page_heading,
-                "source": ind.source,
-                "kind": ind.kind,
-                "unit": ind.unit,
-                "polarity": ind.polarity,
-                "decimals": ind.display_decimals,
-                "per_n": ind.per_n,
-                "rate_unit": ind.denominator_series.rate_unit if ind.denominator_series else "",
-                "texts": adoption.texts(),
-                "target": {"kind": target.kind, "text": target.text} if target else None,
-                "history": own_history.get(ind.id) or shared_history.get(ind.id, []),
-                "months": rows,
-                "metrics": computed,
-                "commentary": commentary,
-                "commentary_findings": findings,
-                "rag": computed.get("rag"),
-                "rag_reason": computed.get("rag_reason", ""),
-                "rag_override": override or None,
-                "rag_override_justification": sub.rag_override_justification if sub else "",
-                "rag_effective": (None if override == "None" else override)
+            Page(
+                code=ind.code,
+                title=ind.title,
+                portfolio=adoption.portfolio.name,
+                owner=adoption.owner.name if adoption.owner else "",
+                page_heading=ind.page_heading,
+                source=ind.source,
+                kind=ind.kind,
+                unit=ind.unit,
+                polarity=ind.polarity,
+                decimals=ind.display_decimals,
+                per_n=ind.per_n,
+                rate_unit=ind.denominator_series.rate_unit if ind.denominator_series else "",
+                texts=Texts(**adoption.texts()),
+                target=PageTarget(kind=target.kind, text=target.text) if target else None,
+                history=tuple(own_history.get(ind.id) or shared_history.get(ind.id, [])),
+                months=tuple(rows),
+                metrics=computed,
+                commentary=commentary,
+                commentary_findings=tuple(findings),
+                rag=computed.rag,
+                rag_reason=computed.rag_reason,
+                rag_override=override or None,
+                rag_override_justification=sub.rag_override_justification if sub else "",
+                rag_effective=(None if override == "None" else override)
                 if override
-                else computed.get("rag"),
-                "chart": chart,
-                "categories": category_labels.get(ind.id, []),
-                "suppression_threshold": adoption.suppression_threshold,
-                "frequency": ind.frequency,
-            }
+                else computed.rag,
+                chart=_chart_data(ind, all_derived.get(ind.id, []), start, month),
+                categories=tuple(category_labels.get(ind.id, [])),
+                suppression_threshold=adoption.suppression_threshold,
+                frequency=ind.frequency,
+            )
         )
-    return {
-        "area": {"code": area.code, "name": area.name, "short_name": area.short_name},
-        "month": month.strftime("%Y-%m"),
-        "month_label": month_label(month),
-        "indicators": pages,
-    }
+    built = PackSnapshot(
+        schema_version=SCHEMA_VERSION,
+        area=Area(code=area.code, name=area.name, short_name=area.short_name),
+        month=month.strftime("%Y-%m"),
+        month_label=month_label(month),
+        indicators=tuple(pages),
+    )
+    # Read back as it will be stored: a snapshot no reader could read is never published.
+    return PackSnapshot.from_dict(built.to_dict(), path="snapshot", strict=True)
 
 
-def pack_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    """What changed between two versions of a pack: figures and ratings, side by side."""
-    old = {p["code"]: p for p in before["indicators"]}
+def pack_changes(
+    before: PackSnapshot | Mapping[str, Any], after: PackSnapshot | Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """What changed between two versions of a pack (of any schema versions): figures and
+    ratings, side by side."""
+    old = {p.code: p for p in as_snapshot(before).indicators}
     changes = []
-    for page in after["indicators"]:
-        prior = old.get(page["code"])
+    for page in as_snapshot(after).indicators:
+        prior = old.get(page.code)
         if prior is None:
             continue
-        items = []
-        for key, label in (
-            ("month_value", "Month"),
-            ("ytd", "Year to date"),
-            ("r12", "Rolling 12 months"),
-            ("rate", "Rate"),
-        ):
-            a, b = prior["metrics"].get(key), page["metrics"].get(key)
-            if a != b:
-                items.append((label, a, b))
-        if prior.get("rag_effective") != page.get("rag_effective"):
-            items.append(("Rating", prior.get("rag_effective"), page.get("rag_effective")))
-        if prior["commentary"] != page["commentary"]:
+        items: list[tuple[str, Any, Any]] = [
+            (label, getattr(prior.metrics, name), getattr(page.metrics, name))
+            for name, label in (
+                ("month_value", "Month"),
+                ("ytd", "Year to date"),
+                ("r12", "Rolling 12 months"),
+                ("rate", "Rate"),
+            )
+            if getattr(prior.metrics, name) != getattr(page.metrics, name)
+        ]
+        if prior.rag_effective != page.rag_effective:
+            items.append(("Rating", prior.rag_effective, page.rag_effective))
+        if prior.commentary != page.commentary:
             items.append(("Commentary", "changed", ""))
         if items:
-            changes.append({"code": page["code"], "title": page["title"], "items": items})
+            changes.append({"code": page.code, "title": page.title, "items": items})
     return changes
 
 
@@ -241,9 +264,7 @@ def _chart_value(ind: Any, d: Any) -> float | None:
     )
 
 
-def _chart_data(
-    ind: Any, rows: list[Any], fy_start_month: dt.date, month: dt.date
-) -> dict[str, Any]:
+def _chart_data(ind: Any, rows: list[Any], fy_start_month: dt.date, month: dt.date) -> Chart:
     """The data behind an indicator page's charts (Chart.js on the page, SVG in the PDF)."""
     from indicators.engine.periods import add_months, short_month_label
 
@@ -267,25 +288,20 @@ def _chart_data(
         for d in rows
         if _chart_value(ind, d) is not None
     ][-36:]
-    return {
-        "labels": [short_month_label(m)[:3] for m in this_fy],
-        "this_year": series(this_fy),
-        "last_year": [_num(v) for v in series(last_fy)],
-        "cumulative": series(this_fy, "ytd") if ind.kind in {"count", "ceiling"} else None,
-        "target_to_date": series(this_fy, "target_to_date") if ind.kind == "ceiling" else None,
-        "xmr": {
-            "labels": [short_month_label(m) for m, _v, _s in points],
-            "values": [_num(v) for _m, v, _s in points],
-            "signals": [s or None for _m, _v, s in points],
-            "mean": latest.spc_mean if latest else None,
-            "upper": latest.spc_upper if latest else None,
-            "lower": latest.spc_lower if latest else None,
-        }
+    return Chart(
+        labels=tuple(short_month_label(m)[:3] for m in this_fy),
+        this_year=tuple(series(this_fy)),
+        last_year=tuple(_num(v) for v in series(last_fy)),
+        cumulative=tuple(series(this_fy, "ytd")) if ind.kind in {"count", "ceiling"} else None,
+        target_to_date=tuple(series(this_fy, "target_to_date")) if ind.kind == "ceiling" else None,
+        xmr=Xmr(
+            labels=tuple(short_month_label(m) for m, _v, _s in points),
+            values=tuple(_num(v) for _m, v, _s in points),
+            signals=tuple(s or None for _m, _v, s in points),
+            mean=latest.spc_mean,
+            upper=latest.spc_upper,
+            lower=latest.spc_lower,
+        )
         if latest is not None and latest.spc_mean is not None
         else None,
-    }
-
-
-def versions_cache_key(area: str, month: date) -> str:
-    """Where a month's list of published versions is cached (publishing deletes it)."""
-    return f"pack-versions:{area}:{month:%Y-%m}"
+    )

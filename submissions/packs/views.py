@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.decorators import login_required
@@ -16,32 +16,33 @@ from django.template.loader import render_to_string
 from csp import permissions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
 from submissions.packs.pages import pack_table, summary_rows
-from submissions.packs.selectors import pack_index, pack_versions
-from submissions.packs.snapshot import pack_changes, versions_cache_key
+from submissions.packs.schema import PackSnapshot, Page
+from submissions.packs.selectors import (
+    PublishedVersion,
+    cache_key,
+    pack_index,
+    published_versions,
+    version_snapshot,
+)
+from submissions.packs.snapshot import pack_changes
 
-if TYPE_CHECKING:  # named in annotations only: the rows come from the selectors
-    from submissions.models import PackVersion
+SUMMARY_TIMEOUT = 86_400  # a published version never changes
 
 
-def _versions(request: HttpRequest, area: str, month: str) -> list[PackVersion]:
+def _versions(request: HttpRequest, area: str, month: str) -> list[PublishedVersion]:
     try:
         the_month = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise Http404("No such month") from None
-    key = versions_cache_key(area, the_month)
-    versions = cache.get(key)
-    if versions is None:
-        versions = pack_versions(area=area, month=the_month)
-        # Publishing deletes this key; the timeout is only a safety net.
-        cache.set(key, versions, timeout=300)
+    versions = published_versions(area=area, month=the_month)
     if not versions or not permissions.can_view_published_pack(
-        request.user, versions[0].round.partnership_id
+        request.user, versions[0].partnership_id
     ):
         raise Http404("No published pack for that month")
     return versions
 
 
-def _chosen(request: HttpRequest, versions: list[PackVersion]) -> PackVersion:
+def _chosen(request: HttpRequest, versions: list[PublishedVersion]) -> PublishedVersion:
     wanted = request.GET.get("version")
     if not wanted:
         return versions[-1]
@@ -49,6 +50,13 @@ def _chosen(request: HttpRequest, versions: list[PackVersion]) -> PackVersion:
     if match is None:
         raise Http404("No such version")
     return match
+
+
+def _page(snapshot: PackSnapshot, code: str) -> Page:
+    page = snapshot.page(code)
+    if page is None:
+        raise Http404("No such indicator in this pack")
+    return page
 
 
 @login_required
@@ -63,35 +71,33 @@ def summary(request: HttpRequest, area: str, month: str) -> HttpResponse:
     portfolio = request.GET.get("portfolio", "")
     rag = request.GET.get("rag", "")
     query = f"?version={version.number}" if version != versions[-1] else ""
-    # A published version never changes, so its rendered table is cached for good.
-    key = (
-        "pack-summary:"
-        + hashlib.sha256(f"{version.pk}|{portfolio}|{rag}|{query}".encode()).hexdigest()
+    # A published version never changes, so its rendered table (a str) is cached for good.
+    key = cache_key(
+        "summary", hashlib.sha256(f"{version.pk}|{portfolio}|{rag}|{query}".encode()).hexdigest()
     )
     body = cache.get(key)
     if body is None:
-        body = _summary_body(request, versions, version, portfolio, rag, query)
-        cache.set(key, body, timeout=86_400)
+        body = _summary_body(versions, version, portfolio, rag, query)
+        cache.set(key, body, timeout=SUMMARY_TIMEOUT)
     return render(
         request,
         "packs/summary.html",
         {
             "body": body,
             "version": version,
-            "month_label": version.round.month,
+            "month_label": version.month,
         },
     )
 
 
 def _summary_body(
-    request: HttpRequest,
-    versions: list[PackVersion],
-    version: PackVersion,
+    versions: list[PublishedVersion],
+    version: PublishedVersion,
     portfolio: str,
     rag: str,
     query: str,
 ) -> str:
-    snapshot = version.snapshot
+    snapshot = version_snapshot(version)
     rows = summary_rows(snapshot)
     counts = {"R": 0, "A": 0, "G": 0, "None": 0}
     for row in rows:
@@ -115,7 +121,7 @@ def _summary_body(
             "portfolios": portfolios,
             "portfolio": portfolio,
             "rag": rag,
-            "changes": pack_changes(previous.snapshot, snapshot) if previous else [],
+            "changes": pack_changes(version_snapshot(previous), snapshot) if previous else [],
             "previous": previous,
             "query": query,
         },
@@ -126,22 +132,20 @@ def _summary_body(
 def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpResponse:
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
-    pages = version.snapshot["indicators"]
-    index = next((i for i, p in enumerate(pages) if p["code"] == code), None)
-    if index is None:
-        raise Http404("No such indicator in this pack")
-    page = pages[index]
-    summary = next(r for r in summary_rows({"indicators": [page]}))
+    snapshot = version_snapshot(version)
+    pages = snapshot.indicators
+    page = _page(snapshot, code)
+    index = next(i for i, p in enumerate(pages) if p.code == code)
     return render(
         request,
         "packs/indicator.html",
         {
             "version": version,
             "versions": versions,
-            "snapshot": version.snapshot,
+            "snapshot": snapshot,
             "page": page,
-            "row": summary,
-            "table": pack_table(page, version.snapshot["month"]),
+            "row": summary_rows([page])[0],
+            "table": pack_table(page, snapshot.month),
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
@@ -158,7 +162,7 @@ def export(request: HttpRequest, area: str, month: str, fmt: str) -> HttpRespons
         raise Http404("No such format")
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
-    content = pack_export(version.snapshot, fmt)
+    content = pack_export(version_snapshot(version), fmt)
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -179,7 +183,7 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
 
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
-    record, _created = pack_pdf_request(version=version, now=timezone.now())
+    record, _created = pack_pdf_request(version_id=version.pk, now=timezone.now())
     record.refresh_from_db()
     if record.status == "done":
         response = HttpResponse(
@@ -195,7 +199,7 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
         "packs/pdf_progress.html",
         {
             "record": record,
-            "snapshot": version.snapshot,
+            "snapshot": version_snapshot(version),
             "version": version,
         },
     )
@@ -206,13 +210,9 @@ class PackChartView(BaseLineChartView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         versions = _versions(request, kwargs["area"], kwargs["month"])
-        version = _chosen(request, versions)
-        page = next(
-            (p for p in version.snapshot["indicators"] if p["code"] == kwargs["code"]), None
-        )
-        if page is None:
-            raise Http404("No such indicator in this pack")
-        self._payload = chart_data(page, kwargs["name"], version.snapshot["month"])
+        snapshot = version_snapshot(_chosen(request, versions))
+        page = _page(snapshot, kwargs["code"])
+        self._payload = chart_data(page, kwargs["name"], snapshot.month)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0004_adoption_data"),
-        ("submissions", "0008_submission_adoption"),
+        ("submissions", "0009_submission_adoption"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

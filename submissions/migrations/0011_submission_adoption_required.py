@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0009_submission_adoption_data"),
+        ("submissions", "0010_submission_adoption_data"),
     ]
 
     operations = [

@@ -1,5 +1,5 @@
 """Adoptions (ADR 0015): a submission names its round's partnership's adoption of its
-indicator. Step 1 of 3: the nullable column (0009 fills it, 0010 requires it)."""
+indicator. Step 1 of 3: the nullable column (0010 fills it, 0011 requires it)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0003_adoption"),
-        ("submissions", "0007_import_uploads_in_file_storage"),
+        ("submissions", "0008_pack_snapshot_schema_version"),
     ]
 
     operations = [
