@@ -120,10 +120,10 @@ def main() -> int:
 def unloaded(stack: Stack, plan: dict[str, object]) -> str:
     """One reader alone, for comparison: pack pages one after another (after a warm-up)."""
     client = stack.client()
-    client.cookies.update(plan["sessions"]["board"])  # type: ignore[index]
+    client.cookies.update(plan["sessions"]["board"])
     paths = [f"/packs/{DEMO_AREA}/2016-12/"] + [
         f"/packs/{DEMO_AREA}/2016-12/{code}/"
-        for code in plan["indicator_codes"]  # type: ignore[attr-defined]
+        for code in plan["indicator_codes"]
     ]
     for path in paths:
         client.get(path)

@@ -126,7 +126,7 @@ def main() -> int:
     return 0
 
 
-def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):  # type: ignore[no-untyped-def]
+def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):
     from django.db import connection
 
     from csp.models import (

@@ -19,7 +19,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     """The demo, loaded and recomputed once per session (each test runs in a transaction)."""
     with django_db_blocker.unblock():
         demo_load(password=settings.DEMO_PASSWORD)  # also computes figures, publishes v1
@@ -31,7 +31,7 @@ def demo_password() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():  # type: ignore[no-untyped-def]
+def _empty_cache():
     """Tests roll back the database; the cache must not remember what they rolled back."""
     from django.core.cache import cache
 

@@ -61,7 +61,7 @@ def recompute_chunk(
     try:
         report = RecomputeReport()
         catalogue = catalogue_load(indicator_ids)
-        rows, rates = compute_rows(catalogue, None, None, now, report)
+        rows, rates, _early = compute_rows(catalogue, None, None, now, report)
         with transaction.atomic():
             bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
             count = len(rows)

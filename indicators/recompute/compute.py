@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from indicators.engine.formatting import number
-from indicators.engine.measures import MonthMetrics, Obs
+from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
 from indicators.recompute.load import (
     Catalogue,
+    SeriesInputs,
     denominators_load,
     scope_sql,
     series_inputs,
@@ -125,18 +126,24 @@ def compute_rows(
     from_month: dt.date | None,
     now: dt.datetime,
     report: RecomputeReport,
-) -> tuple[list[tuple[object, ...]], Rates]:
-    """Load the scope's month values (streamed), run the engine per series, return row tuples."""
+) -> tuple[list[tuple[object, ...]], Rates, list[EarlyStart]]:
+    """Load the scope's month values (streamed), run the engine per series, return row tuples.
+
+    With ``from_month``, also the series rewritten from an earlier month (see ``series_rewrite``),
+    so the writer can drop their rows no longer produced before ``from_month`` too.
+    """
     where, params = scope_sql(catalogue, area_ids)
     denominators = denominators_load(area_ids)
     rows: list[tuple[object, ...]] = []
     rates: Rates = defaultdict(dict)
+    early: list[EarlyStart] = []
     for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
-        months = output_months(values, from_month)
-        if not months:
-            continue
         inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
-        results = inputs.metrics(months)
+        start, results = series_rewrite(inputs, from_month)
+        if from_month is not None and start < from_month:
+            early.append(EarlyStart(indicator_id, area_id, start))
+        if not results:
+            continue
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))
@@ -146,16 +153,56 @@ def compute_rows(
                     metrics.r12,
                     metrics.rate_denominator,
                 )
-    return rows, rates
+    return rows, rates, early
 
 
-def output_months(values: dict[dt.date, Obs], from_month: dt.date | None) -> list[dt.date]:
-    """Every month from the series' first figure to its last (gaps included), from from_month."""
-    if not values:
-        return []
-    first, last = min(values), max(values)
-    if from_month is not None and from_month > first:
-        first = from_month
+@dataclass(frozen=True, slots=True)
+class EarlyStart:
+    """A series that a recompute from a month rewrites from an earlier ``month``."""
+
+    indicator_id: int
+    area_id: int
+    month: dt.date
+
+
+def series_rewrite(
+    inputs: SeriesInputs, from_month: dt.date | None
+) -> tuple[dt.date, list[MonthMetrics]]:
+    """The first month of one series that a recompute from ``from_month`` rewrites, and the
+    metrics of every month it rewrites.
+
+    Every month from ``from_month`` on, and two kinds of earlier month whose rows depend on the
+    figures from ``from_month`` on (issue 10: a full recompute wrote them otherwise):
+    - A series' rows run from its first month value to its last, the months between with no
+      value being "not submitted" rows. The months after the last value before ``from_month`` are
+      rows only if the series goes on from ``from_month``: an import that adds months after a gap
+      adds rows there, one that removes the series' last months removes them. The rewrite starts
+      just after that value.
+    - The SPC limits come from a series' first twelve points, and a series has none until it has
+      more; a month that is no point records whether the series has limits (in its assurance).
+      If the months before the rewrite do not show limits already, the points from
+      ``from_month`` on decide them, and the whole series is rewritten. Shown means: the last
+      reported month before the rewrite carries limits (a month the engine computes as a probe
+      and writes only as part of a whole series).
+    """
+    values = inputs.values
+    first = min(values)
+    if from_month is None or from_month <= first:
+        return first, inputs.metrics(output_months(values, first))
+    last_before = max(m for m in values if m < from_month)
+    start = min(from_month, add_months(last_before, 1))
+    months = output_months(values, start)
+    probe = max((m for m in values if m < start and values[m].status == REPORTED), default=None)
+    if probe is not None:
+        shown, *results = inputs.metrics([probe, *months])
+        if shown.spc_mean is not None:
+            return start, results
+    return first, inputs.metrics(output_months(values, first))
+
+
+def output_months(values: dict[dt.date, Obs], start: dt.date) -> list[dt.date]:
+    """Every month from ``start`` (or the series' first figure) to its last, gaps included."""
+    first, last = max(start, min(values)), max(values)
     out = []
     m = first
     while m <= last:

@@ -37,7 +37,8 @@ def metrics_recompute(
 ) -> RecomputeReport:
     """Recompute the derived store for the given areas, indicators and months (None = all).
 
-    Months before ``from_month`` are read as inputs but not rewritten. Ranks are then recomputed
+    Months before ``from_month`` are read as inputs but not rewritten, except the few whose rows
+    depend on the months after (``compute.series_rewrite``). Ranks are then recomputed
     for every member of the affected areas' comparator groups, for the rewritten months. A full
     recompute of a large PostgreSQL store runs on ``workers`` processes (default: one per core),
     each taking a share of the indicators, and is swapped in as one transaction. Staging
@@ -61,12 +62,16 @@ def metrics_recompute(
         if drop_stale_stages:
             stage_tables_drop_stale()
         phase_started = time.perf_counter()
-        rows, rates = compute_rows(catalogue, area_ids, from_month, now, report)
+        rows, rates, early = compute_rows(catalogue, area_ids, from_month, now, report)
         report.phases = {"load and compute": time.perf_counter() - phase_started}
         with transaction.atomic():
             phase_started = time.perf_counter()
             report.rows = metrics_write(
-                rows, now=now, scope=(catalogue, area_ids, from_month), everything=everything
+                rows,
+                now=now,
+                scope=(catalogue, area_ids, from_month),
+                everything=everything,
+                early=early,
             )
             report.phases["write"] = time.perf_counter() - phase_started
             phase_started = time.perf_counter()

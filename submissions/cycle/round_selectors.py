@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from csp.models import Partnership
 from indicators.engine.periods import add_months
 from submissions.cycle import workflow
 from submissions.cycle.rounds import round_publish_blockers
@@ -29,7 +30,7 @@ class RoundList:
     next_deadline: dt.date | None
 
 
-def round_list(partnership: Any) -> RoundList:
+def round_list(partnership: Partnership) -> RoundList:
     rounds = list(partnership.rounds.order_by("-month").prefetch_related("versions"))
     if not rounds:
         return RoundList(rounds, None, None)

@@ -18,7 +18,7 @@ from indicators.engine.formatting import (
     number,
 )
 from indicators.models import ValueStatus
-from submissions.cycle.validation import EntryStatus
+from submissions.cycle.validation import Entry, EntryStatus
 from submissions.cycle.workflow import DeadlineStage, deadline_stage
 from submissions.models import AUDITED_FIELDS, ReportingRound, Submission, SubmissionStatus
 
@@ -244,7 +244,7 @@ def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     ]
 
 
-def commentary_draft(submission: Submission, entry: Any | None = None) -> str:
+def commentary_draft(submission: Submission, entry: Entry | None = None) -> str:
     """The engine's draft overview for a submission's month, with the entered figure in place.
 
     A preview for the entry form: the series is read as the recompute reads it

@@ -5,7 +5,7 @@ what a page offers is what ``allowed.submission_actions`` says the services acce
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,6 +44,9 @@ from submissions.cycle.visibility import (
 )
 from submissions.cycle.workflow import TransitionError
 
+if TYPE_CHECKING:  # named in annotations only: the submission comes from the selectors
+    from submissions.models import Submission
+
 _ID = re.compile(r"[0-9]{1,12}")
 
 
@@ -76,7 +79,7 @@ def _submission_or_404(request: AuthenticatedHttpRequest, pk: int) -> Any:
     return sub
 
 
-def _initial(sub: Any) -> dict[str, Any]:
+def _initial(sub: Submission) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(sub, name) for name in services.ENTRY_FIELDS}
     initial["entry_status"] = sub.entry_status or EntryStatus.REPORTED
     initial["version"] = sub.version

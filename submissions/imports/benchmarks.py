@@ -14,18 +14,15 @@ from csp.models import ComparatorGroup
 from csp.users import User
 from indicators.models import Indicator, SuppliedBenchmark
 from submissions.imports.common import (
-    LINE,
     MAX_RATE,
     Areas,
-    ImportRefused,
     ImportReport,
     OwnAreas,
     Progress,
-    RowError,
     cell_text,
     month_of,
     recompute_queue,
-    rows_checked,
+    rows_parse,
     whole_number,
 )
 from submissions.imports.reader import table_open
@@ -57,61 +54,45 @@ def benchmarks_import(
     indicators = {i.code: i for i in Indicator.objects.all()}
     groups = {g.code: g for g in ComparatorGroup.objects.all()}
     source_limit = SuppliedBenchmark._meta.get_field("source").max_length or 200
-    parsed: list[SuppliedBenchmark] = []
-    seen: dict[tuple[int, int, dt.date, int], int] = {}
-    for done, row in enumerate(rows, start=1):
-        rows_checked(progress, done, len(rows))
-        line = int(row[LINE])
-        try:
-            area = areas.get(row["area"])
-            if refusal := own.foreign(area, user):
-                raise ValueError(refusal)
-            indicator = indicators.get(row["indicator"])
-            if indicator is None:
-                raise ValueError(f"unknown indicator {row['indicator']!r}")
-            group = groups.get(row["group"])
-            if group is None:
-                raise ValueError(f"unknown group {row['group']!r}")
-            month = month_of(row["month"])
-            position = whole_number(row["position"], "position")
-            size = whole_number(row["size"], "size")
-            if not 1 <= position <= size:
-                raise ValueError(f"position {position} is not between 1 and the size {size}")
-            if size > MAX_GROUP_SIZE:
-                raise ValueError(f"size {size} is more than a comparator group can hold")
-            average = None
-            if row.get("average"):
-                try:
-                    average = Decimal(row["average"].replace(",", ""))
-                    if not average.is_finite() or abs(average) >= MAX_RATE:
-                        raise InvalidOperation
-                    average = average.quantize(Decimal("0.0001"))
-                except InvalidOperation:
-                    raise ValueError(f"average {row['average']!r} is not a number") from None
-            source = cell_text(row, "source", SuppliedBenchmark, "source")
-        except ValueError as exc:
-            report.errors.append(RowError(line, str(exc)))
-            continue
-        key = (indicator.id, area.id, month, group.id)
-        if key in seen:
-            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
-            continue
-        seen[key] = line
-        parsed.append(
-            SuppliedBenchmark(
-                indicator=indicator,
-                area=area,
-                month=month,
-                group=group,
-                position=position,
-                size=size,
-                average=average,
-                source=source or filename[:source_limit],
-            )
+
+    def parse(row: dict[str, str]) -> tuple[tuple[int, int, dt.date, int], SuppliedBenchmark]:
+        area = own.area(row, areas, user)
+        indicator = indicators.get(row["indicator"])
+        if indicator is None:
+            raise ValueError(f"unknown indicator {row['indicator']!r}")
+        group = groups.get(row["group"])
+        if group is None:
+            raise ValueError(f"unknown group {row['group']!r}")
+        month = month_of(row["month"])
+        position = whole_number(row["position"], "position")
+        size = whole_number(row["size"], "size")
+        if not 1 <= position <= size:
+            raise ValueError(f"position {position} is not between 1 and the size {size}")
+        if size > MAX_GROUP_SIZE:
+            raise ValueError(f"size {size} is more than a comparator group can hold")
+        average = None
+        if row.get("average"):
+            try:
+                average = Decimal(row["average"].replace(",", ""))
+                if not average.is_finite() or abs(average) >= MAX_RATE:
+                    raise InvalidOperation
+                average = average.quantize(Decimal("0.0001"))
+            except InvalidOperation:
+                raise ValueError(f"average {row['average']!r} is not a number") from None
+        source = cell_text(row, "source", SuppliedBenchmark, "source")
+        benchmark = SuppliedBenchmark(
+            indicator=indicator,
+            area=area,
+            month=month,
+            group=group,
+            position=position,
+            size=size,
+            average=average,
+            source=source or filename[:source_limit],
         )
-    rows.clear()  # a large file's cells are no longer needed
-    if report.errors:
-        raise ImportRefused(report)
+        return (indicator.id, area.id, month, group.id), benchmark
+
+    parsed = rows_parse(rows, report, parse, progress=progress)
     if progress:
         progress(85, "Comparing with the stored benchmarks")
     with transaction.atomic():

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import models
 
@@ -24,6 +25,9 @@ MAX_RATE = Decimal(10**9)
 
 
 LINE = "__line__"
+
+
+T = TypeVar("T")
 
 
 STATUSES = {"", *ValueStatus}
@@ -79,6 +83,37 @@ def rows_checked(progress: Progress | None, done: int, total: int) -> None:
     """Progress through the rows (20% to 80%), every 10,000 rows."""
     if progress and done and done % 10_000 == 0:
         progress(20 + 60 * done // max(total, 1), f"Checked {number(done)} of {number(total)} rows")
+
+
+def rows_parse(
+    rows: list[dict[str, str]],
+    report: ImportReport,
+    parse: Callable[[dict[str, str]], tuple[Hashable, T]],
+    *,
+    progress: Progress | None,
+) -> list[T]:
+    """Each row through ``parse`` (which returns the row's key and its parsed value, or raises
+    ValueError); a bad row or a second row with a key already seen is a row error, and any row
+    error refuses the whole file."""
+    parsed: list[T] = []
+    seen: dict[Hashable, int] = {}
+    for done, row in enumerate(rows, start=1):
+        rows_checked(progress, done, len(rows))
+        line = int(row[LINE])
+        try:
+            key, value = parse(row)
+        except ValueError as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        if key in seen:
+            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
+            continue
+        seen[key] = line
+        parsed.append(value)
+    rows.clear()  # a large file's cells are no longer needed
+    if report.errors:
+        raise ImportRefused(report)
+    return parsed
 
 
 def cell_text(row: dict[str, str], column: str, model: type[models.Model], name: str) -> str:
@@ -179,6 +214,13 @@ class OwnAreas:
         if partnership is None or user is None or permissions.is_coordinator(user, partnership):
             return None
         return f"only {area.name}'s partnership coordinator can import its figures"
+
+    def area(self, row: dict[str, str], areas: Areas, user: User | None) -> Area:
+        """The row's area, refused (ValueError) when it is another partnership's own."""
+        area = areas.get(row["area"])
+        if refusal := self.foreign(area, user):
+            raise ValueError(refusal)
+        return area
 
     def refusal(self, area: Area, month: dt.date, user: User | None) -> str | None:
         partnership = self.partnership_of.get(area.id)

@@ -37,7 +37,7 @@ from submissions.imports.common import (
     flag,
     month_of,
     recompute_queue,
-    rows_checked,
+    rows_parse,
     whole_number,
 )
 from submissions.imports.reader import table_open
@@ -167,30 +167,13 @@ def month_values_import(
     areas = Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
-    parsed: list[_ParsedValue] = []
-    seen: dict[tuple[int, int, dt.date, int | None], int] = {}
-    for done, row in enumerate(rows, start=1):
-        rows_checked(progress, done, len(rows))
-        line = int(row[LINE])
-        try:
-            value = _parse_month_value(row, line, areas, indicators, categories)
-        except ValueError as exc:
-            report.errors.append(RowError(line, str(exc)))
-            continue
-        key = (
-            value.indicator.id,
-            value.area.id,
-            value.month,
-            value.category.id if value.category else None,
-        )
-        if key in seen:
-            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
-            continue
-        seen[key] = line
-        parsed.append(value)
-    rows.clear()  # a large file's cells are no longer needed
-    if report.errors:
-        raise ImportRefused(report)
+
+    def parse(row: dict[str, str]) -> tuple[tuple[int, int, dt.date, int | None], _ParsedValue]:
+        value = _parse_month_value(row, int(row[LINE]), areas, indicators, categories)
+        category = value.category.id if value.category else None
+        return (value.indicator.id, value.area.id, value.month, category), value
+
+    parsed = rows_parse(rows, report, parse, progress=progress)
     if progress:
         progress(85, "Comparing with the stored figures")
     if dry_run:

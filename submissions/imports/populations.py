@@ -7,20 +7,17 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from csp.models import Population, PopulationSeries
+from csp.models import Area, Population, PopulationSeries
 from csp.users import User, stamp_change
 from indicators.services import recompute_request
 from submissions.imports.common import (
-    LINE,
     MAX_POPULATION,
     Areas,
-    ImportRefused,
     ImportReport,
     OwnAreas,
     Progress,
-    RowError,
     cell_text,
-    rows_checked,
+    rows_parse,
     whole_number,
 )
 from submissions.imports.reader import table_open
@@ -29,6 +26,9 @@ POPULATION_REQUIRED = {"area", "kind", "value", "in_force_from"}
 
 
 POPULATION_ALLOWED = POPULATION_REQUIRED | {"source", "series"}
+
+
+_ParsedPopulation = tuple[Area, PopulationSeries, dt.date, int, str]
 
 
 def populations_import(
@@ -50,50 +50,33 @@ def populations_import(
     by_kind: dict[str, list[PopulationSeries]] = defaultdict(list)
     for s in series_by_code.values():
         by_kind[s.kind].append(s)
-    parsed = []
-    seen: dict[tuple[int, int, dt.date], int] = {}
-    for done, row in enumerate(rows, start=1):
-        rows_checked(progress, done, len(rows))
-        line = int(row[LINE])
+
+    def parse(row: dict[str, str]) -> tuple[tuple[int, int, dt.date], _ParsedPopulation]:
+        area = own.area(row, areas, user)
+        kind = row["kind"]
+        if kind not in by_kind and not row.get("series"):
+            raise ValueError(f"kind {kind!r} has no population series")
+        if row.get("series"):
+            series = series_by_code.get(row["series"])
+            if series is None or series.kind != kind:
+                raise ValueError(f"no {kind} series {row['series']!r}")
+        elif len(by_kind[kind]) == 1:
+            series = by_kind[kind][0]
+        else:
+            raise ValueError(f"several {kind} series exist: name one in a 'series' column")
+        value = whole_number(row["value"], "value")
+        if value == 0:
+            raise ValueError("a population cannot be 0")
+        if value > MAX_POPULATION:
+            raise ValueError(f"value {value} is more than a population can be")
         try:
-            area = areas.get(row["area"])
-            if refusal := own.foreign(area, user):
-                raise ValueError(refusal)
-            kind = row["kind"]
-            if kind not in by_kind and not row.get("series"):
-                raise ValueError(f"kind {kind!r} has no population series")
-            if row.get("series"):
-                series = series_by_code.get(row["series"])
-                if series is None or series.kind != kind:
-                    raise ValueError(f"no {kind} series {row['series']!r}")
-            elif len(by_kind[kind]) == 1:
-                series = by_kind[kind][0]
-            else:
-                raise ValueError(f"several {kind} series exist: name one in a 'series' column")
-            value = whole_number(row["value"], "value")
-            if value == 0:
-                raise ValueError("a population cannot be 0")
-            if value > MAX_POPULATION:
-                raise ValueError(f"value {value} is more than a population can be")
-            try:
-                start = dt.date.fromisoformat(row["in_force_from"][:10])
-            except ValueError:
-                raise ValueError(
-                    f"in_force_from {row['in_force_from']!r} is not YYYY-MM-DD"
-                ) from None
-            source = cell_text(row, "source", Population, "source")
-        except ValueError as exc:
-            report.errors.append(RowError(line, str(exc)))
-            continue
-        key = (area.id, series.id, start)
-        if key in seen:
-            report.errors.append(RowError(line, f"duplicate of line {seen[key]}"))
-            continue
-        seen[key] = line
-        parsed.append((area, series, start, value, source))
-    rows.clear()  # a large file's cells are no longer needed
-    if report.errors:
-        raise ImportRefused(report)
+            start = dt.date.fromisoformat(row["in_force_from"][:10])
+        except ValueError:
+            raise ValueError(f"in_force_from {row['in_force_from']!r} is not YYYY-MM-DD") from None
+        source = cell_text(row, "source", Population, "source")
+        return (area.id, series.id, start), (area, series, start, value, source)
+
+    parsed = rows_parse(rows, report, parse, progress=progress)
     if progress:
         progress(85, "Comparing with the stored populations")
     with transaction.atomic():

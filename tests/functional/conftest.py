@@ -38,7 +38,7 @@ def csp_violations(messages: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("Chromium is not installed: .ci/run installs the chromium package")
@@ -52,7 +52,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def new_page(browser, live_server):  # type: ignore[no-untyped-def]
+def new_page(browser, live_server):
     """A factory of fresh pages (one per person), closed after the test.
 
     The test fails if any page reported a Content-Security-Policy violation: the pages must
@@ -61,7 +61,7 @@ def new_page(browser, live_server):  # type: ignore[no-untyped-def]
     contexts = []
     console: list[str] = []
 
-    def make():  # type: ignore[no-untyped-def]
+    def make():
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
@@ -70,7 +70,7 @@ def new_page(browser, live_server):  # type: ignore[no-untyped-def]
         page.set_default_timeout(15_000)
         return page
 
-    make.console = console  # type: ignore[attr-defined]
+    make.console = console
     yield make
     for context in contexts:
         context.close()

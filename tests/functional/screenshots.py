@@ -21,14 +21,14 @@ DEC = "/packs/E09000002/2016-12/"
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
-def sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 
-def take(page, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+def take(page, out: Path) -> list[Path]:
     """The call-over summary and the TNO page, as the board member sees them after signing in."""
     out.mkdir(parents=True, exist_ok=True)
     summary, indicator = out / "summary.png", out / "indicator-tno.png"

@@ -51,7 +51,7 @@ def test_administrator_can_open_every_admin_list_and_add_page(app: str, model: s
         lambda: Population.objects.first(),
     ],
 )
-def test_administrator_can_open_an_objects_change_page(obj) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_can_open_an_objects_change_page(obj) -> None:
     instance = obj()
     url = reverse(
         f"admin:{instance._meta.app_label}_{instance._meta.model_name}_change", args=[instance.pk]

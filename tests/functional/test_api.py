@@ -151,7 +151,7 @@ def test_published_packs_and_rounds() -> None:
     assert {r["month"] for r in rounds["results"]} == {"2016-12", "2017-01"}
 
 
-def test_the_openapi_schema_validates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_openapi_schema_validates(tmp_path) -> None:
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
@@ -166,7 +166,7 @@ def test_the_openapi_schema_validates(tmp_path) -> None:  # type: ignore[no-unty
     assert api("board").get("/api/schema/").status_code == 200
 
 
-def test_the_browsable_api_is_a_docs_page_for_signed_in_users(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_browsable_api_is_a_docs_page_for_signed_in_users(client) -> None:
     client.force_login(get_user_model().objects.get(username="coordinator"))
     page = client.get("/api/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
@@ -220,7 +220,7 @@ def _round(month: dt.date) -> ReportingRound:
     return ReportingRound.objects.get(month=month)
 
 
-def _round_action(client: APIClient, action: str):  # type: ignore[no-untyped-def]
+def _round_action(client: APIClient, action: str):
     """Do it; return the response and whether it took effect."""
     if action == "create":
         response = client.post(

@@ -40,7 +40,7 @@ READERS = ["board", "admin"]
 ROLES = WRITERS + READERS
 
 
-def _schema(*, coverage: bool):  # type: ignore[no-untyped-def]
+def _schema(*, coverage: bool):
     config = SchemathesisConfig.from_dict(
         {
             "generation": {"mode": "all", "max-examples": FUZZ_EXAMPLES},  # positive and negative
@@ -91,7 +91,7 @@ def _real_keys() -> dict[str, list[object]]:
 
 
 @pytest.fixture
-def call(db, settings):  # type: ignore[no-untyped-def]
+def call(db, settings):
     """Send a case as a role: a server error fails with its traceback."""
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True
     # As Django's test client does: the WSGI app must not close the test's connection (and
@@ -102,7 +102,7 @@ def call(db, settings):  # type: ignore[no-untyped-def]
     tokens = {u.username: Token.objects.get_or_create(user=u)[0].key for u in users}
     keys = _real_keys()
 
-    def send(case, role: str):  # type: ignore[no-untyped-def]
+    def send(case, role: str):
         _aim(case, keys)
         return case.call_and_validate(
             headers={"Authorization": f"Token {tokens[role]}"}, checks=[not_a_server_error]
@@ -113,7 +113,7 @@ def call(db, settings):  # type: ignore[no-untyped-def]
     request_finished.connect(close_old_connections)
 
 
-def _aim(case, keys: dict[str, list[object]]) -> None:  # type: ignore[no-untyped-def]
+def _aim(case, keys: dict[str, list[object]]) -> None:
     """Map half of the positive cases' path parameter onto an object that exists (chosen from the
     generated case, so a failing case replays the same)."""
     if not case.path_parameters or case.meta is None:
@@ -140,7 +140,7 @@ def _aim(case, keys: dict[str, list[object]]) -> None:  # type: ignore[no-untype
 @pytest.mark.parametrize("role", WRITERS)
 @with_boundaries.parametrize()
 @BOUNDED
-def test_no_server_errors_for_those_who_write(case, role: str, call: Callable) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors_for_those_who_write(case, role: str, call: Callable) -> None:
     response = call(case, role)
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])
 
@@ -149,6 +149,6 @@ def test_no_server_errors_for_those_who_write(case, role: str, call: Callable) -
 @pytest.mark.parametrize("role", READERS)
 @fuzzing_only.parametrize()
 @BOUNDED
-def test_no_server_errors_for_those_who_read(case, role: str, call: Callable) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors_for_those_who_read(case, role: str, call: Callable) -> None:
     response = call(case, role)
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])

@@ -10,7 +10,7 @@ from tests.functional.conftest import csp_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_injected_inline_script_and_style_are_refused_and_reported(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_an_injected_inline_script_and_style_are_refused_and_reported(new_page) -> None:
     new_page.expect_csp_violations = True
     page = new_page()
     response = page.goto("/accounts/login/")
@@ -34,7 +34,7 @@ def test_an_injected_inline_script_and_style_are_refused_and_reported(new_page) 
     assert any("style-src" in m for m in reported), reported
 
 
-def test_styles_set_by_script_still_apply_as_chart_js_needs(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_styles_set_by_script_still_apply_as_chart_js_needs(new_page) -> None:
     page = new_page()
     page.goto("/accounts/login/")
     # Chart.js sizes its canvas through element.style (the CSSOM), which style-src allows.
@@ -45,7 +45,7 @@ def test_styles_set_by_script_still_apply_as_chart_js_needs(new_page) -> None:  
     assert colour == "rgb(1, 2, 3)"
 
 
-def test_the_admin_works_under_the_policy(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_works_under_the_policy(new_page) -> None:
     from django.conf import settings
 
     from submissions.demo import demo_load

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 JAN = dt.date(2017, 1, 1)
 
 
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_a_month_from_entry_to_the_board(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_month_from_entry_to_the_board(new_page) -> None:
     demo_load(password=settings.DEMO_PASSWORD)  # transactional tests start from a flushed DB
     coordinator = get_user_model().objects.get(username="coordinator")
     # Every other agency has sent "not available yet" for January, so the round can close.

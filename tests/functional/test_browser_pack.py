@@ -28,14 +28,14 @@ SEED_RATINGS = {
 }
 
 
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
-def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[str]:
     page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol: an injected <script> would be inline script,
     # which the Content-Security-Policy refuses.
@@ -51,14 +51,14 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def eager_tasks():  # type: ignore[no-untyped-def]
+def eager_tasks():
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
 
 
-def test_the_board_reads_the_december_pack(new_page, eager_tasks, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_board_reads_the_december_pack(new_page, eager_tasks, tmp_path) -> None:
     demo_load(password=settings.DEMO_PASSWORD)
     board = new_page()
     sign_in(board, "board")
@@ -114,7 +114,7 @@ def test_the_board_reads_the_december_pack(new_page, eager_tasks, tmp_path) -> N
         assert axe_violations(board) == [], url
 
 
-def test_the_cycle_pages_pass_axe_and_work_by_keyboard(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_cycle_pages_pass_axe_and_work_by_keyboard(new_page) -> None:
     demo_load(password=settings.DEMO_PASSWORD)
     police = new_page()
     sign_in(police, "police")

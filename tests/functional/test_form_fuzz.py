@@ -218,13 +218,13 @@ def _fields_on_pages(client: Client, real: dict[str, list[Any]]) -> list[str]:
 _FOUND: dict[str, Any] = {}  # the demo's objects and the pages' field names, found once
 
 
-class Setup(tuple):  # type: ignore[type-arg]
+class Setup(tuple):
     def __repr__(self) -> str:  # keeps Hypothesis's report of a failing example short
         return "fuzz_setup"
 
 
 @pytest.fixture
-def fuzz_setup(db, settings):  # type: ignore[no-untyped-def]
+def fuzz_setup(db, settings):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a server error fails with its traceback
     if not _FOUND:
         _FOUND["real"] = _real()
@@ -247,7 +247,7 @@ def fuzz_setup(db, settings):  # type: ignore[no-untyped-def]
 @given(data=st.data())
 def test_random_form_data_never_gets_a_server_error(
     route: str, role: str, fuzz_setup, data
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     real, names, clients = fuzz_setup
     url = "/" + PARAM.sub(
         lambda m: data.draw(_path_value(m.group(1) or "str", m.group(2), real), label=m.group(2)),

@@ -31,7 +31,7 @@ def _client(username: str = "coordinator") -> Client:
 
 
 @pytest.fixture
-def eager():  # type: ignore[no-untyped-def]
+def eager():
     """Tasks run in-process (CI has a broker but no worker in these tests)."""
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -40,10 +40,10 @@ def eager():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def not_read(monkeypatch):  # type: ignore[no-untyped-def]
+def not_read(monkeypatch):
     """Fail the test if the file reaches the reader (it must be refused before)."""
 
-    def read_table(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def read_table(*args, **kwargs):
         raise AssertionError("the file was read: it should have been refused before reading")
 
     monkeypatch.setattr("submissions.imports.reader.read_table", read_table)
@@ -61,7 +61,7 @@ def borough_rows(n: int) -> bytes:
     return out.getvalue().encode()
 
 
-def upload(client: Client, name: str, content: bytes, kind: str = "month_values"):  # type: ignore[no-untyped-def]
+def upload(client: Client, name: str, content: bytes, kind: str = "month_values"):
     return client.post(
         "/imports/",
         {"kind": kind, "action": "preview", "file": SimpleUploadedFile(name, content)},
@@ -97,7 +97,7 @@ def xlsx_with_sheet(sheet_xml: bytes | None = None, padding: int = 0) -> bytes:
     return out.getvalue()
 
 
-def test_a_19_mb_csv_of_828000_rows_is_refused_before_it_is_read(not_read) -> None:  # type: ignore[no-untyped-def]
+def test_a_19_mb_csv_of_828000_rows_is_refused_before_it_is_read(not_read) -> None:
     content = b"area,indicator,month,value\n" + b"Barnet,tno,2017-01,123\n" * 828_000
     assert 18 * 2**20 < len(content) < 20 * 2**20
     page = upload(_client(), "big.csv", content)
@@ -106,7 +106,7 @@ def test_a_19_mb_csv_of_828000_rows_is_refused_before_it_is_read(not_read) -> No
     assert not ImportJob.objects.exists()
 
 
-def test_an_xlsx_that_unpacks_to_234_mb_is_refused_before_it_is_opened(not_read) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_that_unpacks_to_234_mb_is_refused_before_it_is_opened(not_read) -> None:
     content = xlsx_with_sheet(padding=234 * 2**20)
     assert len(content) < 2**20  # under a megabyte on the wire
     page = upload(_client(), "bomb.xlsx", content)
@@ -118,7 +118,7 @@ def test_an_xlsx_that_unpacks_to_234_mb_is_refused_before_it_is_opened(not_read)
 
 def test_an_xlsx_with_more_rows_than_the_limit_is_refused_whatever_its_dimension_says(
     not_read,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rows = b"".join(
         b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Barnet</t></is></c></row>' % (i, i)
         for i in range(1, 600_002)
@@ -133,7 +133,7 @@ def test_an_xlsx_with_more_rows_than_the_limit_is_refused_whatever_its_dimension
     assert "600,000 rows" in page.context["error"] and "500,000" in page.context["error"]
 
 
-def test_a_file_over_20_mb_is_refused_with_a_message(not_read) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_over_20_mb_is_refused_with_a_message(not_read) -> None:
     page = upload(_client(), "huge.csv", b"area,indicator,month,value\n" + b"x" * (20 * 2**20))
     assert "larger than 20 MB" in page.context["error"]
 
@@ -149,7 +149,7 @@ def test_a_small_file_is_previewed_in_the_request_and_kept_in_file_storage() -> 
     assert not MonthValue.objects.filter(area__name="Barnet").exists()
 
 
-def test_a_confirmation_works_on_any_worker_because_the_upload_is_not_in_a_cache(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_confirmation_works_on_any_worker_because_the_upload_is_not_in_a_cache(settings) -> None:
     # Each gunicorn worker had its own memory cache: another worker never saw the upload.
     # A cache that remembers nothing shows the same thing in one process.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -174,7 +174,7 @@ def test_a_second_confirmation_stores_nothing_more() -> None:
     assert MonthValue.objects.filter(area__name="Barnet", indicator__code="tno").count() == 1
 
 
-def test_the_preview_of_a_file_over_5000_rows_runs_in_a_task_then_confirm_stores_it(  # type: ignore[no-untyped-def]
+def test_the_preview_of_a_file_over_5000_rows_runs_in_a_task_then_confirm_stores_it(
     eager, django_capture_on_commit_callbacks
 ) -> None:
     client = _client()
@@ -206,7 +206,7 @@ def test_the_preview_of_a_file_over_5000_rows_runs_in_a_task_then_confirm_stores
     assert b"6000 row(s) stored" in client.get(f"/imports/{job.pk}/").content
 
 
-def test_a_task_preview_of_10000_rows_names_the_one_bad_row_and_keeps_no_file(  # type: ignore[no-untyped-def]
+def test_a_task_preview_of_10000_rows_names_the_one_bad_row_and_keeps_no_file(
     eager, django_capture_on_commit_callbacks
 ) -> None:
     content = borough_rows(10_000).replace(b",tno,2008-01,", b",tno,2008-01x,", 1)
@@ -242,7 +242,7 @@ def test_another_coordinator_cannot_see_or_confirm_an_upload() -> None:
     assert not MonthValue.objects.filter(area__name="Barnet", month="2017-01-01").exists()
 
 
-def test_a_few_rows_that_unpack_to_much_are_checked_by_a_task_too(  # type: ignore[no-untyped-def]
+def test_a_few_rows_that_unpack_to_much_are_checked_by_a_task_too(
     eager, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):

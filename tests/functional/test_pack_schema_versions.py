@@ -64,7 +64,7 @@ def board() -> Client:
     return client
 
 
-def test_the_version_1_pack_page_renders_the_seed_figures(version_1, board: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_version_1_pack_page_renders_the_seed_figures(version_1, board: Client) -> None:
     page = board.get(PACK + V1)
     assert page.status_code == 200
     rows = {r.code: r for r in page.context["rows"]}
@@ -82,7 +82,7 @@ def test_the_version_1_pack_page_renders_the_seed_figures(version_1, board: Clie
     assert "Version 2, published 20 January 2017" in html and "13,207" in html
 
 
-def test_the_version_1_indicator_pages_and_charts_render(version_1, board: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_version_1_indicator_pages_and_charts_render(version_1, board: Client) -> None:
     page = board.get(f"{PACK}tno/{V1}")
     table = {row.label: row.cells for row in page.context["table"].rows}
     assert table["Month"][8] == "1,386"
@@ -106,7 +106,7 @@ def test_the_version_1_indicator_pages_and_charts_render(version_1, board: Clien
     assert [d["label"] for d in xmr["datasets"]][:2] == ["Value", "Mean"]
 
 
-def test_the_version_1_pack_exports(version_1, board: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_version_1_pack_exports(version_1, board: Client) -> None:
     response = board.get(f"{PACK}export.csv{V1}")
     assert response["Content-Disposition"].endswith('-v2.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -124,7 +124,7 @@ def test_the_version_1_pack_exports(version_1, board: Client) -> None:  # type: 
     assert december["tno"][header.index("ytd")] == 13207
 
 
-def test_the_version_1_pack_prints(version_1, board: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_version_1_pack_prints(version_1, board: Client) -> None:
     record, created = pack_pdf_request(version_id=version_1.pk, now=NOW)
     assert created
     assert pack_pdf_render(pdf_id=record.pk, now=NOW).startswith(f"PDF {record.pk}: ")
@@ -138,7 +138,7 @@ def test_the_version_1_pack_prints(version_1, board: Client) -> None:  # type: i
     assert "1,386" in tno and "17,587" in tno
 
 
-def test_what_the_pack_pages_cache_is_plain_data(version_1, board: Client) -> None:  # type: ignore[no-untyped-def]
+def test_what_the_pack_pages_cache_is_plain_data(version_1, board: Client) -> None:
     backend = caches["default"]
     if not isinstance(backend, LocMemCache):
         pytest.skip("reads the local memory cache's own store")
@@ -188,4 +188,4 @@ def test_a_snapshot_stored_with_the_wrong_version_is_refused() -> None:
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
     with pytest.raises(ValueError, match="schema version 1, not 2"):
         _store(fixture, 2)
-    assert _store(fixture, None).schema_version == 1  # type: ignore[arg-type]
+    assert _store(fixture, None).schema_version == 1

@@ -127,7 +127,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised() -> None:
     assert neutralise(-5) == -5 and neutralise("Fine") == "Fine"
 
 
-def test_the_pdf_is_produced_once_and_stored(board: Client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_the_pdf_is_produced_once_and_stored(board: Client, django_capture_on_commit_callbacks):
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:

@@ -34,7 +34,7 @@ SUBMISSION_STATES = ["not_started", "draft", "submitted", "returned", "approved"
 ACTIONS = ["save", "submit", "approve", "return", "override", "reopen"]
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str):
     return get_user_model().objects.get(username=username)
 
 

@@ -31,21 +31,21 @@ def live_redis_url() -> str:
 
 
 @pytest.fixture
-def healthy(settings):  # type: ignore[no-untyped-def]
+def healthy(settings):
     """Everything fine: no broker (tasks in-process) and a recompute an hour ago."""
     settings.CELERY_BROKER_URL = None
     heartbeat_record(name=RECOMPUTE, at=timezone.now() - dt.timedelta(hours=1))
     return settings
 
 
-def readyz() -> tuple[int, dict]:  # type: ignore[type-arg]
+def readyz() -> tuple[int, dict]:
     response = Client().get("/readyz")
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"]
     return response.status_code, response.json()
 
 
-def test_all_checks_pass_on_a_healthy_deployment_without_a_broker(healthy) -> None:  # type: ignore[no-untyped-def]
+def test_all_checks_pass_on_a_healthy_deployment_without_a_broker(healthy) -> None:
     status, body = readyz()
     assert status == 200, body
     assert body["status"] == "ok"
@@ -56,7 +56,7 @@ def test_all_checks_pass_on_a_healthy_deployment_without_a_broker(healthy) -> No
     assert 3590 <= body["checks"]["recompute"]["age_seconds"] <= 3700
 
 
-def test_a_database_that_cannot_be_reached_fails(healthy, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_that_cannot_be_reached_fails(healthy, monkeypatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OperationalError("connection refused")
 
@@ -68,7 +68,7 @@ def test_a_database_that_cannot_be_reached_fails(healthy, monkeypatch) -> None: 
     assert Client().get("/healthz").status_code == 200  # liveness does not depend on it
 
 
-def test_a_cache_that_cannot_be_reached_fails(healthy) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_that_cannot_be_reached_fails(healthy) -> None:
     healthy.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -81,7 +81,7 @@ def test_a_cache_that_cannot_be_reached_fails(healthy) -> None:  # type: ignore[
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_a_broker_that_cannot_be_reached_fails(healthy) -> None:  # type: ignore[no-untyped-def]
+def test_a_broker_that_cannot_be_reached_fails(healthy) -> None:
     healthy.CELERY_BROKER_URL = DEAD_REDIS
     heartbeat_record(name=WORKER, at=timezone.now())
     status, body = readyz()
@@ -90,7 +90,7 @@ def test_a_broker_that_cannot_be_reached_fails(healthy) -> None:  # type: ignore
     assert body["checks"]["worker"]["ok"] is True
 
 
-def test_a_reachable_broker_passes(healthy, live_redis_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_reachable_broker_passes(healthy, live_redis_url) -> None:
     healthy.CELERY_BROKER_URL = live_redis_url
     heartbeat_record(name=WORKER, at=timezone.now())
     status, body = readyz()
@@ -103,7 +103,7 @@ def test_a_reachable_broker_passes(healthy, live_redis_url) -> None:  # type: ig
 )
 def test_the_worker_check_fails_without_a_heartbeat_in_the_last_three_minutes(
     healthy, seconds_ago: int | None, ok: bool
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     healthy.CELERY_BROKER_URL = DEAD_REDIS  # a broker is configured: workers are expected
     Heartbeat.objects.filter(name=WORKER).delete()
     if seconds_ago is not None:
@@ -125,7 +125,7 @@ def test_the_heartbeat_task_records_the_worker_mark() -> None:
 )
 def test_the_recompute_check_fails_when_the_store_has_gone_unrecomputed_for_26_hours(
     healthy, hours_ago: float | None, ok: bool
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert DerivedMetric.objects.exists()  # the demo's figures
     Heartbeat.objects.filter(name=RECOMPUTE).delete()
     if hours_ago is not None:
@@ -135,7 +135,7 @@ def test_the_recompute_check_fails_when_the_store_has_gone_unrecomputed_for_26_h
     assert status == (200 if ok else 503)
 
 
-def test_an_empty_store_needs_no_recompute(healthy) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_store_needs_no_recompute(healthy) -> None:
     DerivedMetric.objects.all().delete()
     Heartbeat.objects.filter(name=RECOMPUTE).delete()
     status, body = readyz()
@@ -143,7 +143,7 @@ def test_an_empty_store_needs_no_recompute(healthy) -> None:  # type: ignore[no-
     assert body["checks"]["recompute"]["detail"].startswith("nothing computed yet")
 
 
-def test_a_successful_recompute_is_recorded_with_its_time(healthy) -> None:  # type: ignore[no-untyped-def]
+def test_a_successful_recompute_is_recorded_with_its_time(healthy) -> None:
     Heartbeat.objects.filter(name=RECOMPUTE).delete()
     now = timezone.now()
     metrics_recompute(now=now)

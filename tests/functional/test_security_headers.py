@@ -43,7 +43,7 @@ def test_each_response_carries_the_security_headers(username: str | None, url: s
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_only_djangos_debug_error_pages_go_without_the_policy(settings) -> None:  # type: ignore[no-untyped-def]
+def test_only_djangos_debug_error_pages_go_without_the_policy(settings) -> None:
     settings.DEBUG = True
     # Django's technical 404 page, shown only while debugging, is styled inline.
     assert "Content-Security-Policy" not in Client().get("/no-such-page/")
@@ -53,7 +53,7 @@ def test_only_djangos_debug_error_pages_go_without_the_policy(settings) -> None:
     assert "script-src 'self'" in not_found["Content-Security-Policy"]
 
 
-def test_plain_http_is_redirected_except_the_health_probes(settings) -> None:  # type: ignore[no-untyped-def]
+def test_plain_http_is_redirected_except_the_health_probes(settings) -> None:
     settings.SECURE_SSL_REDIRECT = True  # the production default
     client = Client()
     redirect = client.get("/accounts/login/")
@@ -63,7 +63,7 @@ def test_plain_http_is_redirected_except_the_health_probes(settings) -> None:  #
     assert client.get("/readyz").status_code in (200, 503)
 
 
-def test_https_responses_carry_hsts_for_a_year_and_behind_a_trusted_proxy_too(settings) -> None:  # type: ignore[no-untyped-def]
+def test_https_responses_carry_hsts_for_a_year_and_behind_a_trusted_proxy_too(settings) -> None:
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31_536_000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True

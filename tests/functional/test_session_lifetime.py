@@ -30,14 +30,14 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch):  # type: ignore[no-untyped-def]
+def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(security.time, "time", clock)
     return clock
 
 
 @pytest.fixture
-def board(clock, settings) -> Client:  # type: ignore[no-untyped-def]
+def board(clock, settings) -> Client:
     settings.SESSION_IDLE_SECONDS = 8 * HOUR  # the defaults, whatever the environment says
     settings.SESSION_MAX_SECONDS = 12 * HOUR
     client = Client()
@@ -45,11 +45,11 @@ def board(clock, settings) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def _sent_to_sign_in(response) -> bool:  # type: ignore[no-untyped-def]
+def _sent_to_sign_in(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_a_session_idle_for_eight_hours_is_ended(board, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_idle_for_eight_hours_is_ended(board, clock) -> None:
     assert board.get(PACK).status_code == 200
     clock.advance(8 * HOUR)
     assert _sent_to_sign_in(board.get(PACK))
@@ -57,14 +57,14 @@ def test_a_session_idle_for_eight_hours_is_ended(board, clock) -> None:  # type:
     assert _sent_to_sign_in(board.get(PACK))
 
 
-def test_activity_keeps_a_session_alive_past_the_idle_limit(board, clock) -> None:  # type: ignore[no-untyped-def]
+def test_activity_keeps_a_session_alive_past_the_idle_limit(board, clock) -> None:
     clock.advance(5 * HOUR)
     assert board.get(PACK).status_code == 200
     clock.advance(5 * HOUR)  # ten hours after sign-in, five since the last request
     assert board.get(PACK).status_code == 200
 
 
-def test_a_busy_session_still_ends_twelve_hours_after_sign_in(board, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_session_still_ends_twelve_hours_after_sign_in(board, clock) -> None:
     for _ in range(11):
         clock.advance(HOUR)
         assert board.get(PACK).status_code == 200
@@ -72,7 +72,7 @@ def test_a_busy_session_still_ends_twelve_hours_after_sign_in(board, clock) -> N
     assert _sent_to_sign_in(board.get(PACK))
 
 
-def test_the_session_expiry_is_the_idle_limit_not_fourteen_days(clock, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_expiry_is_the_idle_limit_not_fourteen_days(clock, settings) -> None:
     client = Client()
     response = client.post(
         "/accounts/login/", {"username": "board", "password": settings.DEMO_PASSWORD}
@@ -85,7 +85,7 @@ def test_the_session_expiry_is_the_idle_limit_not_fourteen_days(clock, settings)
     assert 8 * HOUR - 120 < remaining <= 8 * HOUR
 
 
-def test_sign_out_deletes_the_session_so_its_cookie_is_worthless(board) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_deletes_the_session_so_its_cookie_is_worthless(board) -> None:
     key = board.cookies["sessionid"].value
     board.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()

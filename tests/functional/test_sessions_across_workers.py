@@ -170,7 +170,7 @@ def _start(env_extra: dict[str, str], https: bool, tmp_path: Path) -> Iterator[S
 
 
 @pytest.fixture
-def production_site(tmp_path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
+def production_site(tmp_path) -> Iterator[Site]:
     if not REDIS_URL.startswith("redis"):
         pytest.skip("needs Redis: set CACHE_URL or CELERY_BROKER_URL (CI sets the broker)")
     yield from _start(
@@ -181,7 +181,7 @@ def production_site(tmp_path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def debug_site(tmp_path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
+def debug_site(tmp_path) -> Iterator[Site]:
     """DEBUG on and no CACHE_URL: caches are per process, sessions must not be."""
     yield from _start({"DEBUG": "true"}, https=False, tmp_path=tmp_path)
 
@@ -189,7 +189,7 @@ def debug_site(tmp_path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
 def _sign_in_browse_sign_out_and_replay(site: Site, username: str) -> None:
     status, _, page = site.request("GET", "/accounts/login/")
     assert status == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, headers, _ = site.request(
         "POST",
         "/accounts/login/",
@@ -216,9 +216,9 @@ def _sign_in_browse_sign_out_and_replay(site: Site, username: str) -> None:
     assert len(site.pids("/")) >= 2, "the replays should have reached several workers"
 
 
-def test_sign_out_ends_the_session_on_every_worker_in_production(production_site, user) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_ends_the_session_on_every_worker_in_production(production_site, user) -> None:
     _sign_in_browse_sign_out_and_replay(production_site, user)
 
 
-def test_sign_out_ends_the_session_on_every_worker_without_a_shared_cache(debug_site, user) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_ends_the_session_on_every_worker_without_a_shared_cache(debug_site, user) -> None:
     _sign_in_browse_sign_out_and_replay(debug_site, user)

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -152,7 +153,7 @@ def scratch_database(tmp_path: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
-def _run(database_url: str, tmp_path: Path) -> dict:  # type: ignore[type-arg]
+def _run(database_url: str, tmp_path: Path) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "CACHE_URL"}}
     env.update(
         DEBUG="true",

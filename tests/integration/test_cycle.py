@@ -29,7 +29,7 @@ NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)
 JAN = dt.date(2017, 1, 1)
 
 
-def user(name: str):  # type: ignore[no-untyped-def]
+def user(name: str):
     return get_user_model().objects.get(username=name)
 
 
@@ -106,7 +106,7 @@ def test_an_unusual_figure_needs_a_confirming_note() -> None:
     assert sub.status == "submitted"
 
 
-def test_return_needs_a_reason_and_emails_the_agency_lead(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_return_needs_a_reason_and_emails_the_agency_lead(django_capture_on_commit_callbacks):
     save("tno", "police", Entry(value=1420), submit=True)
     with pytest.raises(services.CycleError, match="Say why"):
         services.submission_return(
@@ -137,7 +137,7 @@ def test_an_agency_lead_cannot_approve_or_return() -> None:
 
 def test_approval_stores_the_figure_in_the_approved_store_and_recomputes(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from csp.celery import app
 
     save("tno", "police", Entry(value=1420), submit=True)
@@ -370,7 +370,7 @@ def test_a_round_is_opened_by_the_coordinator_only_once_per_month() -> None:
         )
 
 
-def test_the_admin_cannot_change_a_submission_behind_the_workflow(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_cannot_change_a_submission_behind_the_workflow(client) -> None:
     client.force_login(user("admin"))
     sub = jan("tno")
     response = client.post(

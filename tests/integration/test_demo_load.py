@@ -121,7 +121,7 @@ def test_targets_as_printed() -> None:
     assert (robbery.kind, robbery.value) == ("percent_change", -5)
 
 
-def _authenticate(username: str, password: str):  # type: ignore[no-untyped-def]
+def _authenticate(username: str, password: str):
     # django-axes needs the request to throttle by address.
     return authenticate(
         RequestFactory().post("/accounts/login/"), username=username, password=password

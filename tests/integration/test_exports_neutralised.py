@@ -82,7 +82,7 @@ def _live_csv_cells(content: bytes) -> list[str]:
 
 def test_export_month_values_writes_no_formula_into_an_xlsx(
     hostile_reasons, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     path = tmp_path / "barnet.xlsx"
     call_command("export_month_values", str(path), "--area", "E09000003")
     content = path.read_bytes()
@@ -93,7 +93,7 @@ def test_export_month_values_writes_no_formula_into_an_xlsx(
 
 def test_export_month_values_writes_no_live_formula_into_a_csv(
     hostile_reasons, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     path = tmp_path / "barnet.csv"
     call_command("export_month_values", str(path), "--area", "E09000003")
     assert _live_csv_cells(path.read_bytes()) == []

@@ -26,7 +26,7 @@ class WorkerKilled(BaseException):
 
 def test_a_full_recompute_killed_half_way_is_left_as_a_request_the_sweep_runs_again(
     monkeypatch,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     def killed(**kwargs: object) -> None:
         raise WorkerKilled
 

@@ -33,7 +33,7 @@ SMALL = b"area,indicator,month,value\nBarnet,tno,2017-01,2345\n"
 
 
 @pytest.fixture
-def eager():  # type: ignore[no-untyped-def]
+def eager():
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
@@ -41,15 +41,15 @@ def eager():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return get_user_model().objects.get(username="coordinator")
 
 
 @pytest.fixture
-def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+def broker_down(monkeypatch):
     """While active, handing a task to the broker fails as kombu fails when Redis is down."""
 
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     class Outage:
@@ -64,7 +64,7 @@ def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
     return Outage()
 
 
-def clock_at(moment: dt.datetime):  # type: ignore[no-untyped-def]
+def clock_at(moment: dt.datetime):
     return lambda: moment
 
 
@@ -77,7 +77,7 @@ def test_the_sweep_runs_often_enough_to_finish_lost_jobs_within_10_minutes() -> 
     assert interval + import_jobs.QUEUE_GRACE.total_seconds() <= 8 * 60
 
 
-def test_an_import_uploaded_and_confirmed_while_the_broker_is_down_is_stored_by_the_sweep(  # type: ignore[no-untyped-def]
+def test_an_import_uploaded_and_confirmed_while_the_broker_is_down_is_stored_by_the_sweep(
     eager, broker_down, coordinator, django_capture_on_commit_callbacks
 ) -> None:
     with broker_down, django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +113,7 @@ def test_an_import_uploaded_and_confirmed_while_the_broker_is_down_is_stored_by_
     )
 
 
-def test_a_queued_task_that_never_started_is_queued_again_after_five_minutes(  # type: ignore[no-untyped-def]
+def test_a_queued_task_that_never_started_is_queued_again_after_five_minutes(
     eager, monkeypatch, coordinator, django_capture_on_commit_callbacks
 ) -> None:
     lost: list[dict[str, int]] = []
@@ -141,7 +141,7 @@ def test_a_queued_task_that_never_started_is_queued_again_after_five_minutes(  #
     assert job.queued_at == T0 + timedelta(minutes=6)
 
 
-def test_a_job_whose_worker_died_is_run_again_after_it_stalls(  # type: ignore[no-untyped-def]
+def test_a_job_whose_worker_died_is_run_again_after_it_stalls(
     eager, coordinator, django_capture_on_commit_callbacks
 ) -> None:
     upload = import_upload(
@@ -160,14 +160,14 @@ def test_a_job_whose_worker_died_is_run_again_after_it_stalls(  # type: ignore[n
     assert job.claim not in {"", "dead-worker"}  # the dead run can no longer write
 
 
-def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(  # type: ignore[no-untyped-def]
+def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(
     monkeypatch, coordinator
 ) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
     real = import_jobs.KINDS["month_values"]
     calls: list[int] = []
 
-    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+    def flaky(**kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
@@ -191,13 +191,13 @@ def test_a_database_outage_leaves_the_job_to_be_retried_and_the_retry_stores_it(
     )
 
 
-def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising(  # type: ignore[no-untyped-def]
+def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising(
     monkeypatch, coordinator
 ) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
     name = job.file.name
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         raise KeyError("unexpected")
 
     real = import_jobs.KINDS["month_values"]
@@ -212,7 +212,7 @@ def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising
     assert import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0)).endswith("nothing to do.")
 
 
-def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(  # type: ignore[no-untyped-def]
+def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(
     monkeypatch, coordinator
 ) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
@@ -248,7 +248,7 @@ def test_a_file_no_job_refers_to_is_deleted_once_it_is_old() -> None:
     default_storage.delete(new)
 
 
-def test_a_pdf_requested_while_the_broker_is_down_is_produced_after_the_sweep(  # type: ignore[no-untyped-def]
+def test_a_pdf_requested_while_the_broker_is_down_is_produced_after_the_sweep(
     eager, broker_down, django_capture_on_commit_callbacks
 ) -> None:
     board = Client()
@@ -266,7 +266,7 @@ def test_a_pdf_requested_while_the_broker_is_down_is_produced_after_the_sweep(  
     assert board.get("/packs/E09000002/2016-12/pdf")["Content-Type"] == "application/pdf"
 
 
-def test_a_pdf_whose_task_was_lost_or_whose_worker_died_is_produced_again(  # type: ignore[no-untyped-def]
+def test_a_pdf_whose_task_was_lost_or_whose_worker_died_is_produced_again(
     eager, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     from submissions.models import PackVersion
@@ -287,7 +287,7 @@ def test_a_pdf_whose_task_was_lost_or_whose_worker_died_is_produced_again(  # ty
     assert record.status == "pending"
 
 
-def _confirmed_big_job(user, monkeypatch) -> ImportJob:  # type: ignore[no-untyped-def]
+def _confirmed_big_job(user, monkeypatch) -> ImportJob:
     """A 6,000-row upload, previewed and confirmed, whose store task has not run yet."""
     monkeypatch.setattr(tasks.run_import_job, "delay", lambda **kw: None)
     upload = import_upload(
@@ -300,7 +300,7 @@ def _confirmed_big_job(user, monkeypatch) -> ImportJob:  # type: ignore[no-untyp
     return job
 
 
-def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_good_otherwise(  # type: ignore[no-untyped-def]
+def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_good_otherwise(
     monkeypatch,
 ) -> None:
     from submissions.models import PackVersion
@@ -310,7 +310,7 @@ def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_go
     version = PackVersion.objects.get(round__month="2016-12-01", number=1)
     record = PackPdf.objects.create(version=version, requested_at=T0, queued_at=T0)
 
-    def down(pdf, now):  # type: ignore[no-untyped-def]
+    def down(pdf, now):
         raise OperationalError("the database went away")
 
     monkeypatch.setattr(pdf_module, "_render", down)
@@ -319,7 +319,7 @@ def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_go
     record.refresh_from_db()
     assert (record.status, record.step) == ("pending", "Interrupted: it will be tried again")
 
-    def broken(pdf, now):  # type: ignore[no-untyped-def]
+    def broken(pdf, now):
         raise ValueError("a chart with no data")
 
     monkeypatch.setattr(pdf_module, "_render", broken)
@@ -331,12 +331,12 @@ def test_a_pdf_is_rendered_once_retried_after_a_database_error_and_failed_for_go
     assert pack_pdf_render(pdf_id=record.pk, now=T0).endswith("nothing to do.")
 
 
-def _fails_once_then_stores(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+def _fails_once_then_stores(monkeypatch) -> list[int]:
     """The month values import loses the database on its first run only; returns its runs."""
     real = import_jobs.KINDS["month_values"]
     calls: list[int] = []
 
-    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+    def flaky(**kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
@@ -349,13 +349,13 @@ def _fails_once_then_stores(monkeypatch) -> list[int]:  # type: ignore[no-untype
 
 
 @pytest.fixture
-def retried_in_turn(monkeypatch):  # type: ignore[no-untyped-def]
+def retried_in_turn(monkeypatch):
     """``task.apply()`` runs a task and each retry it asks for, one after the other, as a worker
     would (an error Celery propagated here would stop it at the first retry instead)."""
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
 
 
-def test_celerys_retry_of_a_database_outage_runs_the_store_again_and_finishes_it(  # type: ignore[no-untyped-def]
+def test_celerys_retry_of_a_database_outage_runs_the_store_again_and_finishes_it(
     monkeypatch, coordinator, retried_in_turn
 ) -> None:
     """Through the task itself: the interrupted run leaves the job waiting, so the retry Celery
@@ -370,13 +370,13 @@ def test_celerys_retry_of_a_database_outage_runs_the_store_again_and_finishes_it
     assert not job.file
 
 
-def test_celery_does_not_retry_an_error_a_second_try_cannot_fix(  # type: ignore[no-untyped-def]
+def test_celery_does_not_retry_an_error_a_second_try_cannot_fix(
     monkeypatch, coordinator, retried_in_turn
 ) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
     calls: list[int] = []
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         calls.append(1)
         raise KeyError("unexpected")
 
@@ -391,14 +391,14 @@ def test_celery_does_not_retry_an_error_a_second_try_cannot_fix(  # type: ignore
     assert (job.status, job.attempts) == ("failed", 1)
 
 
-def test_celery_gives_up_retrying_and_leaves_the_job_to_the_sweep(  # type: ignore[no-untyped-def]
+def test_celery_gives_up_retrying_and_leaves_the_job_to_the_sweep(
     monkeypatch, coordinator, retried_in_turn
 ) -> None:
     """The database stays down through every retry: the task fails, the job waits for the
     sweep (not marked failed, not left running), and the sweep's run is the last attempt."""
     job = _confirmed_big_job(coordinator, monkeypatch)
 
-    def down(**kwargs):  # type: ignore[no-untyped-def]
+    def down(**kwargs):
         raise OperationalError("the database went away")
 
     real = import_jobs.KINDS["month_values"]

@@ -136,7 +136,7 @@ def test_xlsx_files_are_read_too() -> None:
     assert report.created == 1
 
 
-def test_the_command_exits_non_zero_on_a_refused_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_exits_non_zero_on_a_refused_file(tmp_path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes(HEADER, [["Nowhere", "tno", "2017-01", 1]]))
     with pytest.raises(CommandError, match="refused, nothing stored"):
@@ -186,7 +186,7 @@ def test_populations_and_benchmarks_import() -> None:
 
 def test_imported_boroughs_give_ranks_and_averages_matching_an_independent_calculation(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rng = random.Random(2016)
     others = list(Area.objects.exclude(code=BD).order_by("code"))
     populations = {a.code: rng.randint(150_000, 390_000) for a in others}
@@ -360,7 +360,7 @@ cells = st.one_of(
         ]
     ),
 )
-def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, header) -> None:  # type: ignore[no-untyped-def]
+def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, header) -> None:
     before = MonthValue.objects.count()
     content = csv_bytes(header, [r[: len(header)] for r in rows])
     try:
@@ -383,7 +383,7 @@ def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, heade
         ([BD, "tno", "2016-11", "1400"], "go through the monthly cycle"),  # in a published pack
     ],
 )
-def test_figures_of_the_wrong_shape_or_outside_the_cycle_are_refused(row, message) -> None:  # type: ignore[no-untyped-def]
+def test_figures_of_the_wrong_shape_or_outside_the_cycle_are_refused(row, message) -> None:
     errors = refused(csv_bytes(HEADER, [row]))
     assert message in errors[0][1]
 

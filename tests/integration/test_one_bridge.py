@@ -56,7 +56,7 @@ def test_the_draft_and_the_recompute_read_the_series_through_the_same_loader(
     seen: list[SeriesInputs] = []
     metrics = SeriesInputs.metrics
 
-    def spy(self: SeriesInputs, months: list[dt.date]):  # type: ignore[no-untyped-def]
+    def spy(self: SeriesInputs, months: list[dt.date]):
         seen.append(self)
         return metrics(self, months)
 

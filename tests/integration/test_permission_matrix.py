@@ -45,13 +45,13 @@ MATRIX = {
 }
 
 
-def person(role: str):  # type: ignore[no-untyped-def]
+def person(role: str):
     if role == "anonymous":
         return AnonymousUser()
     return get_user_model().objects.get(username=USERNAMES[role])
 
 
-def rule(action: str, user, sub: Submission) -> bool:  # type: ignore[no-untyped-def]
+def rule(action: str, user, sub: Submission) -> bool:
     partnership = sub.round.partnership_id
     return {
         "view_draft": lambda: permissions.can_view_submission(user, sub),
@@ -162,7 +162,7 @@ def round_page(action: str, client: Client) -> bool:
 ROUND_ACTIONS = ["open_round", "close_round", "publish", "reopen_round"]
 
 
-def _outsider(role: str):  # type: ignore[no-untyped-def]
+def _outsider(role: str):
     """The administrator, or the coordinator of another partnership."""
     if role == "admin":
         return get_user_model().objects.get(username="admin")

@@ -35,7 +35,7 @@ def _store() -> list[tuple]:
 
 
 @pytest.fixture
-def eager_tasks():  # type: ignore[no-untyped-def]
+def eager_tasks():
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
@@ -95,7 +95,7 @@ def test_incremental_recompute_rewrites_only_the_changed_series() -> None:
 
 def test_a_change_in_the_admin_queues_a_recompute_that_runs_on_commit(
     eager_tasks, django_capture_on_commit_callbacks, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.contrib.auth import get_user_model
 
     from csp.models import Population
@@ -130,7 +130,7 @@ def _reset_connections() -> None:
 
 def test_a_failing_broker_loses_nothing_and_the_sweep_catches_up(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     saved = (
         app.conf.task_always_eager,
         app.conf.broker_url,

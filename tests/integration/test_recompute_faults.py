@@ -39,7 +39,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def leftovers():  # type: ignore[no-untyped-def]
+def leftovers():
     """Process ids to kill at teardown if still alive, so a failing test leaves no orphans."""
     pids: set[int] = set()
     yield pids
@@ -142,7 +142,7 @@ def _start_recompute(tmp_path: Path, name: str, leftovers: set[int]) -> subproce
     return process
 
 
-def _wait_until(condition, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -169,7 +169,7 @@ def _wait_until_computing(
     return children
 
 
-def test_a_killed_recompute_takes_its_child_processes_with_it(tmp_path, leftovers) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_recompute_takes_its_child_processes_with_it(tmp_path, leftovers) -> None:
     indicator_ids = _large_store()
     process = _start_recompute(tmp_path, "killed", leftovers)
     children = _wait_until_computing(process, 2, leftovers)
@@ -192,7 +192,7 @@ def test_a_killed_recompute_takes_its_child_processes_with_it(tmp_path, leftover
 
 def test_a_second_full_recompute_waits_for_the_running_one_then_drops_what_a_killed_one_left(
     tmp_path, leftovers
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     indicator_ids = _large_store()
     first = _start_recompute(tmp_path, "first", leftovers)
     children = _wait_until_computing(first, 2, leftovers)

@@ -27,7 +27,7 @@ NAME = "Barnet Community Safety Partnership"
 JAN = dt.date(2017, 1, 1)
 
 
-def _setup(capture, *extra: str) -> str:  # type: ignore[no-untyped-def]
+def _setup(capture, *extra: str) -> str:
     out = io.StringIO()
     with capture(execute=True):
         call_command(
@@ -40,7 +40,7 @@ def _setup(capture, *extra: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_barnet_is_set_up_from_barking_and_dagenhams_indicators_and_runs_its_own_round(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     bd_january = list(
         ReportingRound.objects.get(month=JAN).submissions.values_list("id", "adoption_id")
     )
@@ -92,7 +92,7 @@ def _link() -> str:
 
 def test_the_invitation_is_a_link_that_sets_a_password_once(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _setup(django_capture_on_commit_callbacks)
     assert not get_user_model().objects.get(username=EMAIL).has_usable_password()
     path = _link().removeprefix(settings.SITE_URL)
@@ -108,7 +108,7 @@ def test_the_invitation_is_a_link_that_sets_a_password_once(
     assert Client().get(path, follow=True).context["validlink"] is False  # used: no second time
 
 
-def test_the_invitation_expires(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_the_invitation_expires(django_capture_on_commit_callbacks) -> None:
     _setup(django_capture_on_commit_callbacks)
     path = _link().removeprefix(settings.SITE_URL)
     later = dt.datetime.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
@@ -128,7 +128,7 @@ def test_the_invitation_expires(django_capture_on_commit_callbacks) -> None:  # 
 )
 def test_a_refused_setup_creates_nothing(
     args: list[str], message: str, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     given = {"--area": "E09000003", "--name": NAME, "--coordinator-email": EMAIL}
     given.update(dict(zip(args[::2], args[1::2], strict=True)))
     partnerships, users = Partnership.objects.count(), get_user_model().objects.count()
@@ -142,7 +142,7 @@ def test_a_refused_setup_creates_nothing(
 
 def test_the_administrator_sets_up_a_partnership_from_the_admin_pages(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.urls import reverse
 
     admin = Client()

@@ -37,7 +37,7 @@ DEC = dt.date(2016, 12, 1)
 JAN = dt.date(2017, 1, 1)
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str):
     return get_user_model().objects.get(username=username)
 
 

@@ -29,7 +29,7 @@ def pytest_sessionfinish(session):
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run([GIT, *args], cwd=repo, check=True, capture_output=True)  # type: ignore[list-item]
+    subprocess.run([GIT, *args], cwd=repo, check=True, capture_output=True)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ CAST = ["police", "fire", "coordinator", "board", "admin", "barnet-coordinator",
 
 
 @pytest.fixture
-def barnet():  # type: ignore[no-untyped-def]
+def barnet():
     """A second partnership, with its own coordinator and an open round."""
     partnership = Partnership.objects.create(
         name="Barnet CSP", area=Area.objects.get(code="E09000003")
@@ -54,14 +54,14 @@ def barnet():  # type: ignore[no-untyped-def]
     return partnership
 
 
-def person(username: str):  # type: ignore[no-untyped-def]
+def person(username: str):
     if username == "anonymous":
         return AnonymousUser()
     return get_user_model().objects.get(username=username)
 
 
 @pytest.mark.parametrize("username", CAST)
-def test_the_submissions_listed_are_the_ones_whose_page_opens(username: str, barnet) -> None:  # type: ignore[no-untyped-def]
+def test_the_submissions_listed_are_the_ones_whose_page_opens(username: str, barnet) -> None:
     user = person(username)
     every = Submission.objects.select_related("round", "indicator")
     expected = {s.pk for s in every if permissions.can_view_submission(user, s)}
@@ -71,7 +71,7 @@ def test_the_submissions_listed_are_the_ones_whose_page_opens(username: str, bar
 
 
 @pytest.mark.parametrize("username", CAST)
-def test_the_figures_listed_are_the_ones_the_rule_shows(username: str, barnet) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_listed_are_the_ones_the_rule_shows(username: str, barnet) -> None:
     user = person(username)
     own = {p.area_id: p.id for p in Partnership.objects.all()}
     values = MonthValue.objects.filter(month=dt.date(2016, 12, 1)).select_related("indicator")
@@ -94,7 +94,7 @@ def test_the_figures_listed_are_the_ones_the_rule_shows(username: str, barnet) -
 
 
 @pytest.mark.parametrize("username", CAST)
-def test_the_packs_listed_are_the_ones_whose_pages_open(username: str, barnet) -> None:  # type: ignore[no-untyped-def]
+def test_the_packs_listed_are_the_ones_whose_pages_open(username: str, barnet) -> None:
     user = person(username)
     expected = {
         v.pk

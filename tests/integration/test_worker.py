@@ -7,72 +7,30 @@ the embedded SQLite/eager set-up, where there is no worker to talk to.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
-from csp.celery import app
 from csp.models import Area
 from indicators.models import DerivedMetric, Indicator, MonthValue, RecomputeRequest
 from indicators.services import metrics_recompute, recompute_request
 from submissions.demo import demo_load
+from tests.integration.real_worker import NEEDS_A_REAL_WORKER, worker_running
 
-ROOT = Path(__file__).resolve().parents[2]
 DEC = dt.date(2016, 12, 1)
 NOW = dt.datetime(2017, 2, 1, 9, 0, tzinfo=dt.UTC)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.CELERY_BROKER_URL
-        or settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql",
-        reason="needs PostgreSQL and a broker (CI sets DATABASE_URL and CELERY_BROKER_URL)",
-    ),
-]
+pytestmark = NEEDS_A_REAL_WORKER
 
 
 @pytest.fixture
-def worker(tmp_path):  # type: ignore[no-untyped-def]
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env["DEBUG"] = "true"
-    app.control.purge()
-    log = open(tmp_path / "celery-worker.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "csp",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+def worker(tmp_path):
+    with worker_running(tmp_path) as process:
+        yield process
 
 
-def test_a_real_worker_recomputes_a_committed_change(worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_recomputes_a_committed_change(worker) -> None:
     demo_load(password="worker-test")
     metrics_recompute(now=NOW)
     tno = Indicator.objects.get(code="tno")

@@ -7,77 +7,32 @@ the embedded SQLite/eager set-up, where there is no worker to talk to.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from csp.celery import app
 from indicators.models import MonthValue
 from submissions import tasks
 from submissions.demo import demo_load
 from submissions.models import ImportJob, PackPdf
 from submissions.tasks import lost_jobs_sweep
 from tests.functional.test_import_uploads import borough_rows
+from tests.integration.real_worker import NEEDS_A_REAL_WORKER, worker_running
 
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.CELERY_BROKER_URL
-        or settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql",
-        reason="needs PostgreSQL and a broker (CI sets DATABASE_URL and CELERY_BROKER_URL)",
-    ),
-]
+pytestmark = NEEDS_A_REAL_WORKER
 
 
 @pytest.fixture
-def worker(tmp_path):  # type: ignore[no-untyped-def]
-    """A worker on the test database, reading uploads from the test run's MEDIA_ROOT."""
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env["DEBUG"] = "true"
-    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    app.control.purge()
-    log = open(tmp_path / "celery-worker.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "csp",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+def worker(tmp_path):
+    with worker_running(tmp_path) as process:
+        yield process
 
 
 def wait_for(
@@ -98,7 +53,7 @@ def _client(username: str) -> Client:
     return client
 
 
-def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:
     demo_load(password="worker-test")
     coordinator = _client("coordinator")
     response = coordinator.post(
@@ -125,12 +80,12 @@ def test_a_real_worker_checks_then_stores_a_large_upload(worker) -> None:  # typ
     )
 
 
-def test_jobs_asked_for_while_the_broker_was_down_finish_after_the_sweep(  # type: ignore[no-untyped-def]
+def test_jobs_asked_for_while_the_broker_was_down_finish_after_the_sweep(
     worker, monkeypatch
 ) -> None:
     demo_load(password="worker-test")
 
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as outage:

@@ -48,7 +48,7 @@ def record_figure(request: pytest.FixtureRequest, stack: Stack) -> Callable[[str
     return record
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     figures = config.stash.get(_FIGURES, [])
     if figures:
         terminalreporter.section("production stack: measured")

@@ -34,7 +34,7 @@ def counts(start: dt.date, values: list[int | None]) -> dict[dt.date, Obs]:
     }
 
 
-def one(spec: SeriesSpec, values: dict[dt.date, Obs], month: dt.date, **kw):  # type: ignore[no-untyped-def]
+def one(spec: SeriesSpec, values: dict[dt.date, Obs], month: dt.date, **kw):
     return compute_series(spec, values, months=[month], **kw)[0]
 
 
@@ -87,7 +87,7 @@ def test_quarterly_months_not_collected_do_not_make_the_ytd_incomplete() -> None
         (None, 4, (None, None)),
     ],
 )
-def test_change_with_no_change_and_zero_base(current, previous, expected) -> None:  # type: ignore[no-untyped-def]
+def test_change_with_no_change_and_zero_base(current, previous, expected) -> None:
     assert change(current, previous) == expected
 
 

@@ -36,7 +36,7 @@ def quarterly(figures: dict[dt.date, Obs], first: dt.date, last: dt.date) -> dic
 
 
 def at(spec: SeriesSpec, values: dict[dt.date, Obs], m: dt.date, **kw: object) -> MonthMetrics:
-    return compute_series(spec, values, months=[m], **kw)[0]  # type: ignore[arg-type]
+    return compute_series(spec, values, months=[m], **kw)[0]
 
 
 # Dec 2014 - Nov 2016: one figure a quarter, "not collected" in between.

@@ -48,7 +48,7 @@ from indicators.engine.formatting import (
 def test_numbers_have_thousands_separators_and_fixed_decimals(
     value: object, decimals: int, text: str
 ) -> None:
-    assert number(value, decimals) == text  # type: ignore[arg-type]
+    assert number(value, decimals) == text
 
 
 def test_a_missing_number_prints_what_the_caller_says() -> None:
@@ -61,7 +61,7 @@ def test_a_missing_number_prints_what_the_caller_says() -> None:
     [(1386, "1,386"), (43.0, "43"), (Decimal("43.0000"), "43"), (43.25, "43.25"), (None, "")],
 )
 def test_a_months_figure_is_whole_or_has_two_decimals(value: object, text: str) -> None:
-    assert figure(value) == text  # type: ignore[arg-type]
+    assert figure(value) == text
 
 
 @pytest.mark.parametrize(

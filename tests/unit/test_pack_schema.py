@@ -75,7 +75,7 @@ def test_reading_never_changes_what_is_stored(stored: dict[str, Any]) -> None:
 def test_the_snapshot_is_frozen(stored: dict[str, Any]) -> None:
     pack = snapshot_read(stored, 1)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        pack.indicators[0].title = "Changed"  # type: ignore[misc]
+        pack.indicators[0].title = "Changed"
 
 
 def _earliest(stored: dict[str, Any]) -> dict[str, Any]:

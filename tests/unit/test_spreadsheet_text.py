@@ -31,7 +31,7 @@ from submissions.spreadsheet import FORMULA_STARTS, neutralise, unneutralise
         (None, None),
     ],
 )
-def test_text_that_a_spreadsheet_would_run_gets_a_leading_apostrophe(value, written) -> None:  # type: ignore[no-untyped-def]
+def test_text_that_a_spreadsheet_would_run_gets_a_leading_apostrophe(value, written) -> None:
     assert neutralise(value) == written
 
 

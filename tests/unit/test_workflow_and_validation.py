@@ -101,7 +101,7 @@ SURVEY = Context(kind="breakdown", category_codes=("all", "satisfied", "not"), t
         ({"all": 10, "satisfied": -1, "not": 4}, SURVEY, {"category-satisfied"}),
     ],
 )
-def test_categories_add_up_and_suppression_is_explicit(categories, ctx, errors) -> None:  # type: ignore[no-untyped-def]
+def test_categories_add_up_and_suppression_is_explicit(categories, ctx, errors) -> None:
     assert set(check_entry(Entry(categories=categories), ctx, final=True).errors) == errors
 
 
