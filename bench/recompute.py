@@ -129,9 +129,16 @@ def main() -> int:
 def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):
     from django.db import connection
 
-    from csp.models import Area, ComparatorGroup, GroupMembership, Population, PopulationSeries
+    from csp.models import (
+        Area,
+        ComparatorGroup,
+        GroupMembership,
+        Partnership,
+        Population,
+        PopulationSeries,
+    )
     from indicators.engine.periods import add_months
-    from indicators.models import Indicator, Portfolio, Target
+    from indicators.models import Adoption, Indicator, Portfolio, Target
 
     areas = Area.objects.bulk_create(
         Area(code=f"E07{i:06d}", name=f"Area {i}", short_name=f"A{i}") for i in range(n_areas)
@@ -159,8 +166,6 @@ def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Rando
         Indicator(
             code=f"ind-{i}",
             title=f"Indicator {i}",
-            portfolio=portfolio,
-            pack_order=i,
             kind="count",
             polarity="down",
             denominator_series=series,
@@ -170,10 +175,22 @@ def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Rando
     )
     first = dt.date(2010, 4, 1)
     months = [add_months(first, i) for i in range(n_months)]
+    # Every area is a partnership adopting every indicator, each with its own targets.
+    partnerships = Partnership.objects.bulk_create(
+        Partnership(name=f"Partnership {a.code}", area=a) for a in areas
+    )
+    adoptions = Adoption.objects.bulk_create(
+        Adoption(partnership=p, indicator=ind, portfolio=portfolio, pack_order=i)
+        for p in partnerships
+        for i, ind in enumerate(indicators)
+    )
     Target.objects.bulk_create(
-        Target(indicator=ind, financial_year=fy, kind="reduce", value=-5)
-        for ind in indicators
-        for fy in sorted({m.year if m.month >= 4 else m.year - 1 for m in months})
+        (
+            Target(adoption=a, financial_year=fy, kind="reduce", value=-5)
+            for a in adoptions
+            for fy in sorted({m.year if m.month >= 4 else m.year - 1 for m in months})
+        ),
+        batch_size=5000,
     )
     now = dt.datetime.now(dt.UTC)
     raw = connection.connection  # the psycopg connection

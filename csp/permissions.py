@@ -3,8 +3,9 @@
 Views, the API, imports, the admin and commands all ask these functions; none of them decides
 access on its own. Each rule is a plain function of the user and the object acted on, so the
 tests can assert every cell of the role × action matrix. Objects are duck-typed (a submission has
-``round.partnership_id`` and ``indicator.owner_id``: ``SubmissionLike``) so this module imports
-no other app. The user is ``csp.users.AnyUser``: an anonymous one may do nothing.
+``round.partnership_id`` and ``adoption.owner_id``: ``SubmissionLike``; the owner is the
+partnership's, ADR 0015) so this module imports no other app. The user is ``csp.users.AnyUser``:
+an anonymous one may do nothing.
 
 Workflow *state* rules (a submitted form cannot be saved, an unpublished round cannot be
 corrected) live in ``submissions.cycle.workflow``; these rules say only *who* may act.
@@ -55,13 +56,13 @@ class _Owned(Protocol):
 
 
 class SubmissionLike(Protocol):
-    """What the rules read of a submission: its round's partnership and its indicator's owner."""
+    """What the rules read of a submission: its round's partnership and its adoption's owner."""
 
     @property
     def round(self) -> _InPartnership: ...
 
     @property
-    def indicator(self) -> _Owned: ...
+    def adoption(self) -> _Owned: ...
 
 
 def access_for(user: AnyUser) -> Access:
@@ -121,7 +122,7 @@ def can_view_unpublished(user: AnyUser, partnership_id: int, agency_id: int | No
 def can_view_submission(user: AnyUser, submission: SubmissionLike) -> bool:
     """Drafts and returns: the owning agency's leads and the coordinator."""
     return can_view_unpublished(
-        user, submission.round.partnership_id, submission.indicator.owner_id
+        user, submission.round.partnership_id, submission.adoption.owner_id
     )
 
 

@@ -1,13 +1,19 @@
 from typing import Any, TypedDict
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin import LIMITED_TEXT
-from csp.models import Population
+from csp.models import Area, Partnership, Population
 from indicators.models import (
+    Adoption,
     HistoryEntry,
     Indicator,
     IndicatorCategory,
@@ -16,6 +22,7 @@ from indicators.models import (
     SuppliedBenchmark,
     Target,
 )
+from indicators.partnerships import SetupRefused, partnership_setup
 from indicators.services import recompute_request
 
 
@@ -34,20 +41,38 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class HistoryInline(admin.TabularInline):
+class SharedHistoryInline(admin.TabularInline):
+    """The catalogue's history entries: shown for an adoption that has none of its own."""
+
     model = HistoryEntry
     extra = 0
+    exclude = ["adoption"]
+    formfield_overrides = LIMITED_TEXT
+    verbose_name_plural = "history entries (shared; a partnership's own are on its adoption)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(adoption__isnull=True)
+
+
+class AdoptionHistoryInline(admin.TabularInline):
+    model = HistoryEntry
+    fk_name = "adoption"
+    extra = 0
+    exclude = ["indicator"]
     formfield_overrides = LIMITED_TEXT
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    """The shared catalogue. Owners, pack places, targets and local texts are per partnership:
+    see Adoptions."""
+
     formfield_overrides = LIMITED_TEXT
-    list_display = ["pack_order", "code", "title", "kind", "owner", "portfolio"]
+    list_display = ["code", "title", "kind", "frequency"]
     list_display_links = ["code", "title"]
-    list_filter = ["kind", "portfolio", "owner", "frequency"]
+    list_filter = ["kind", "frequency"]
     search_fields = ["code", "title"]
-    inlines = [CategoryInline, TargetInline, HistoryInline]
+    inlines = [CategoryInline, SharedHistoryInline]
 
     def save_related(self, request, form, formsets, change):
         # Kind, polarity, denominators, categories and targets all feed the derived figures.
@@ -59,7 +84,7 @@ class IndicatorAdmin(admin.ModelAdmin):
         )
 
     fieldsets = [
-        (None, {"fields": ["code", "title", "portfolio", "owner", "pack_order", "page_heading"]}),
+        (None, {"fields": ["code", "title", "page_heading"]}),
         (
             "Measurement",
             {
@@ -72,7 +97,6 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "per_n",
                     "change_basis",
                     "display_decimals",
-                    "suppression_threshold",
                     "source",
                 ]
             },
@@ -86,12 +110,100 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "what_good_looks_like",
                     "why_important",
                     "issues_to_consider",
-                ]
+                ],
+                "description": "The last three are defaults: a partnership's adoption may have "
+                "its own.",
             },
         ),
     ]
 
 
+class PartnershipSetupForm(forms.Form):
+    area = forms.ModelChoiceField(
+        Area.objects.filter(partnership__isnull=True), help_text="An area without a partnership."
+    )
+    name = forms.CharField(max_length=150)
+    coordinator_email = forms.EmailField(help_text="Invited by e-mail; it is their username.")
+    indicators_from = forms.ModelChoiceField(
+        Partnership.objects.select_related("area"),
+        required=False,
+        help_text="Copy this partnership's agencies (without people), adoptions and targets.",
+    )
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(admin.ModelAdmin):
+    """A partnership's adoption of an indicator: owner, pack place, local texts, thresholds,
+    targets and history. Saving recomputes the partnership's figures of the indicator. The list
+    links to setting up a new partnership (what ``manage.py setup_partnership`` does)."""
+
+    change_list_template = "admin/indicators/adoption/change_list.html"
+
+    def get_urls(self):
+        setup = path(
+            "setup-partnership/",
+            self.admin_site.admin_view(self.setup_partnership_view),
+            name="indicators_setup_partnership",
+        )
+        return [setup, *super().get_urls()]
+
+    def setup_partnership_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PartnershipSetupForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            source = form.cleaned_data["indicators_from"]
+            try:
+                report = partnership_setup(
+                    area_code=form.cleaned_data["area"].code,
+                    name=form.cleaned_data["name"],
+                    coordinator_email=form.cleaned_data["coordinator_email"],
+                    indicators_from=source.area.code if source else None,
+                )
+            except SetupRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                for line in report.lines():
+                    messages.success(request, line)
+                changelist = reverse("admin:indicators_adoption_changelist")
+                return redirect(f"{changelist}?partnership__id__exact={report.partnership.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Set up a partnership",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        template = "admin/indicators/adoption/setup_partnership.html"
+        return TemplateResponse(request, template, context)
+
+    formfield_overrides = LIMITED_TEXT
+    list_display = ["partnership", "pack_order", "indicator", "owner", "portfolio"]
+    list_display_links = ["indicator"]
+    list_filter = ["partnership", "portfolio"]
+    list_select_related = ["partnership", "indicator", "owner", "portfolio"]
+    search_fields = ["indicator__code", "indicator__title"]
+    inlines = [TargetInline, AdoptionHistoryInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is HistoryEntry:
+            for entry in formset.save(commit=False):
+                entry.indicator_id = form.instance.indicator_id
+                entry.save()
+            for entry in formset.deleted_objects:
+                entry.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        # The tolerance and the targets feed the ratings of the partnership's area.
+        super().save_related(request, form, formsets, change)
+        adoption = form.instance
+        recompute_request(
+            now=timezone.now(),
+            reason=f"adoption {adoption} edited in the admin by {request.user}",
+            indicator_id=adoption.indicator_id,
+            area_id=adoption.partnership.area_id,
+        )
 class RecomputeScope(TypedDict, total=False):
     """What a changed input affects: ``recompute_request``'s scope."""
 
@@ -130,11 +242,15 @@ class RecomputeOnChangeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(RecomputeOnChangeAdmin):
-    list_display = ["indicator", "financial_year", "category", "kind", "value", "text"]
-    list_filter = ["financial_year", "kind"]
+    list_display = ["adoption", "financial_year", "category", "kind", "value", "text"]
+    list_filter = ["adoption__partnership", "financial_year", "kind"]
+    list_select_related = ["adoption__indicator", "adoption__partnership", "category"]
 
     def recompute_scope(self, obj: Target) -> RecomputeScope:
-        return {"indicator_id": obj.indicator_id}
+        return {
+            "indicator_id": obj.adoption.indicator_id,
+            "area_id": obj.adoption.partnership.area_id,
+        }
 
 
 @admin.register(MonthValue)

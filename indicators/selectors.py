@@ -6,8 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import F, OuterRef, Subquery
+
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
-from indicators.models import DerivedMetric, DerivedRank, Indicator, IndicatorKind
+from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator, IndicatorKind
 
 RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
 WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
@@ -25,12 +27,18 @@ def _whole_numbers(data: dict[str, Any]) -> dict[str, Any]:
 def metrics_for_month(
     *, area_id: int, month: dt.date, indicator_codes: list[str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """The derived figures of one area and month, keyed by indicator code, in pack order.
+    """The derived figures of one area and month, keyed by indicator code, in the pack order of
+    the area's partnership (indicators it has not adopted, and a comparator's, by code).
 
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    in_scope = Indicator.objects.order_by("pack_order", "code")
+    place = Adoption.objects.filter(
+        indicator=OuterRef("pk"), partnership__area_id=area_id
+    ).values("pack_order")
+    in_scope = Indicator.objects.annotate(place=Subquery(place)).order_by(
+        F("place").asc(nulls_last=True), "code"
+    )
     if indicator_codes:
         in_scope = in_scope.filter(code__in=indicator_codes)
     indicators = list(in_scope.values("id", "code", "kind"))

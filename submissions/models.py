@@ -29,7 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from csp.models import Partnership
 from indicators.engine.formatting import month_label
-from indicators.models import Indicator
+from indicators.models import Adoption, Indicator
 from submissions.cycle.validation import ENTRY_FIELDS, EntryStatus
 from submissions.cycle.workflow import RoundState, State
 
@@ -78,6 +78,9 @@ class ReportingRound(models.Model):
 class Submission(models.Model):
     """One indicator's figures and commentary in a round, and where it is in the workflow.
 
+    ``adoption`` is the round's partnership's adoption of ``indicator`` (``round_create`` sets
+    both): its owner is the agency whose leads enter the figures.
+
     The entered figures stay here until the coordinator approves them; approval copies them into
     the approved store (``indicators.MonthValue``), the only store derived figures read.
     ``version`` increases with every save, so a save based on an older version is refused.
@@ -85,6 +88,8 @@ class Submission(models.Model):
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="submissions")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submissions")
+    # The round's partnership's adoption of ``indicator``: who owns the item, its pack place.
+    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices(), default=SubmissionStatus.NOT_STARTED
     )
@@ -123,7 +128,7 @@ class Submission(models.Model):
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
-        ordering = ["round", "indicator__pack_order"]
+        ordering = ["round", "adoption__pack_order"]
         constraints = [
             models.UniqueConstraint(fields=["round", "indicator"], name="one_submission_per_round"),
             models.CheckConstraint(

@@ -56,7 +56,9 @@ def borough_month_values(seed: int = 57) -> tuple[bytes, list[list[object]]]:
     rng = random.Random(seed)
     rows: list[list[object]] = []
     counts = Indicator.objects.filter(kind__in=["count", "ceiling"], frequency="monthly")
-    for indicator in counts.order_by("pack_order"):
+    for indicator in counts.filter(adoptions__partnership__area=own).order_by(
+        "adoptions__pack_order"
+    ):
         figures = MonthValue.objects.filter(
             indicator=indicator, area=own, category__isnull=True, value__isnull=False
         ).values_list("value", flat=True)

@@ -16,16 +16,13 @@ FIRST_MONTH = dt.date(2010, 4, 1)
 
 
 def count_indicators(n: int) -> list[int]:
-    """``n`` count indicators in a portfolio of their own; returns their ids."""
-    from indicators.models import Indicator, Portfolio
+    """``n`` count indicators of the catalogue (adopted by no partnership); returns their ids."""
+    from indicators.models import Indicator
 
-    portfolio = Portfolio.objects.create(name="Synthetic")
     created = Indicator.objects.bulk_create(
         Indicator(
             code=f"synthetic-{i}",
             title=f"Synthetic indicator {i}",
-            portfolio=portfolio,
-            pack_order=1000 + i,
             kind="count",
             polarity="down",
         )

@@ -1,10 +1,12 @@
-"""What is measured: the catalogue, targets, history, approved month values, supplied benchmarks,
-the derived store and recompute requests (one Django app, label ``indicators``).
+"""What is measured: the catalogue, adoptions, targets, history, approved month values, supplied
+benchmarks, the derived store and recompute requests (one Django app, label ``indicators``).
 
-``catalogue`` (portfolios, indicators, categories, targets, history), ``values`` (month values,
-supplied benchmarks), ``derived`` (metrics, ranks, recompute requests).
+``catalogue`` (portfolios, indicators, categories, targets, history), ``adoptions`` (a
+partnership's adoption of an indicator), ``values`` (month values, supplied benchmarks),
+``derived`` (metrics, ranks, recompute requests).
 """
 
+from indicators.models.adoptions import LOCAL_TEXTS, SHARED_TEXTS, Adoption
 from indicators.models.catalogue import (
     ChangeBasis,
     Frequency,
@@ -29,6 +31,9 @@ from indicators.models.values import (
 )
 
 __all__ = [
+    "LOCAL_TEXTS",
+    "SHARED_TEXTS",
+    "Adoption",
     "ChangeBasis",
     "DerivedMetric",
     "DerivedRank",

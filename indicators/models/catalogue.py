@@ -1,4 +1,5 @@
-"""What is measured: portfolios, indicators and their categories, targets, history.
+"""What is measured: the shared catalogue (portfolios, indicators and their categories) and what
+hangs off a partnership's adoption of an indicator (targets, history). See ADR 0015.
 
 The choices (kinds, frequencies, polarities, bases, target kinds) are the enums of
 ``indicators.engine.vocabulary``, which the engine reads too; they are re-exported here."""
@@ -9,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from csp.models import Agency, PopulationSeries
+from csp.models import PopulationSeries
 from indicators.engine.formatting import fy_label
 from indicators.engine.vocabulary import (
     ChangeBasis,
@@ -32,15 +33,15 @@ class Portfolio(models.Model):
 
 
 class Indicator(models.Model):
-    """An indicator page of the pack: its texts, how it is measured and who owns it."""
+    """An indicator of the shared catalogue: what is measured, how, and its shared texts.
+
+    Partnerships adopt it (``Adoption``): the owner, pack place, targets, local texts, suppression
+    threshold and tolerance are theirs. ``what_good_looks_like``, ``why_important`` and
+    ``issues_to_consider`` here are the defaults an adoption falls back to.
+    """
 
     code = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=300)
-    portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="indicators")
-    owner = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="indicators", null=True, blank=True
-    )
-    pack_order = models.PositiveSmallIntegerField()
     page_heading = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=200, blank=True)
 
@@ -60,7 +61,6 @@ class Indicator(models.Model):
         max_length=5, choices=ChangeBasis.choices(), default=ChangeBasis.YTD
     )
     display_decimals = models.PositiveSmallIntegerField(default=0)
-    suppression_threshold = models.PositiveIntegerField(null=True, blank=True)
 
     definition = models.TextField(blank=True)
     how_it_works = models.TextField(blank=True)
@@ -69,7 +69,7 @@ class Indicator(models.Model):
     issues_to_consider = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["pack_order", "code"]
+        ordering = ["code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(per_n__isnull=True) | Q(per_n__in=[100, 1000, 10000, 100000]),
@@ -111,9 +111,12 @@ class IndicatorCategory(models.Model):
 
 
 class Target(models.Model):
-    """A target for one financial year (start year: 2016 = 2016/17), optionally per category."""
+    """A partnership's target for an adopted indicator in one financial year (start year: 2016 =
+    2016/17), optionally per category."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    adoption = models.ForeignKey(
+        "indicators.Adoption", on_delete=models.CASCADE, related_name="targets"
+    )
     financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2016 for 2016/17.")
     category = models.ForeignKey(
         IndicatorCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
@@ -142,17 +145,17 @@ class Target(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "financial_year"]
+        ordering = ["adoption", "financial_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "financial_year"],
+                fields=["adoption", "financial_year"],
                 condition=Q(category__isnull=True),
-                name="one_target_per_indicator_year",
+                name="one_target_per_adoption_year",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "financial_year", "category"],
+                fields=["adoption", "financial_year", "category"],
                 condition=Q(category__isnull=False),
-                name="one_target_per_indicator_year_category",
+                name="one_target_per_adoption_year_category",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=TargetKind.RANGE)
@@ -174,19 +177,30 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         fy = fy_label(self.financial_year)
-        return f"{self.indicator.code} {fy}: {self.text or self.get_kind_display()}"
+        return f"{self.adoption} {fy}: {self.text or self.get_kind_display()}"
 
 
 class HistoryEntry(models.Model):
-    """'History with this indicator': a previous year's result as the pack published it."""
+    """'History with this indicator': a previous year's result as the pack published it.
+
+    A partnership's own entries name its adoption; entries without one are the catalogue's,
+    shown for an adoption that has none of its own.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="history")
+    adoption = models.ForeignKey(
+        "indicators.Adoption",
+        on_delete=models.CASCADE,
+        related_name="history",
+        null=True,
+        blank=True,
+    )
     year_label = models.CharField(max_length=20, help_text="e.g. 2015/16")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["indicator", "order"]
+        ordering = ["indicator", "adoption", "order"]
         verbose_name_plural = "history entries"
 
     def __str__(self) -> str:

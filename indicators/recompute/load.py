@@ -46,14 +46,16 @@ def series_spec(indicator: Indicator, categories: Sequence[IndicatorCategory]) -
     )
 
 
-def target_spec(target: Target) -> TargetSpec:
+def target_spec(target: Target, tolerance: Decimal | None = None) -> TargetSpec:
+    """The engine's view of a target; ``tolerance`` is the adoption's amber band, used when the
+    target gives none of its own."""
     return TargetSpec(
         kind=target.kind,
         value=as_float(target.value),
         lower=as_float(target.lower),
         upper=as_float(target.upper),
         volume=target.volume,
-        tolerance=as_float(target.tolerance),
+        tolerance=as_float(target.tolerance if target.tolerance is not None else tolerance),
         text=target.text,
     )
 
@@ -63,7 +65,9 @@ class Catalogue:
     indicators: dict[int, Indicator]
     specs: dict[int, SeriesSpec]
     category_codes: dict[int, str]
-    targets: dict[int, dict[int, TargetSpec]]
+    # (indicator, area) -> financial year -> target: the targets of the adoption by the area's
+    # partnership. Areas without a partnership (comparators) have none, so are not rated.
+    targets: dict[tuple[int, int], dict[int, TargetSpec]]
 
 
 def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
@@ -74,10 +78,13 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
     categories: dict[int, list[IndicatorCategory]] = defaultdict(list)
     for c in IndicatorCategory.objects.filter(indicator_id__in=list(by_id)).order_by("order"):
         categories[c.indicator_id].append(c)
-    targets: dict[int, dict[int, TargetSpec]] = defaultdict(dict)
+    targets: dict[tuple[int, int], dict[int, TargetSpec]] = defaultdict(dict)
     # Per-category targets (PHOF 2.15's two ranges) are rated on their pages, not in the store.
-    for t in Target.objects.filter(indicator_id__in=list(by_id), category__isnull=True):
-        targets[t.indicator_id][t.financial_year] = target_spec(t)
+    for t in Target.objects.filter(
+        adoption__indicator_id__in=list(by_id), category__isnull=True
+    ).select_related("adoption__partnership"):
+        key = (t.adoption.indicator_id, t.adoption.partnership.area_id)
+        targets[key][t.financial_year] = target_spec(t, t.adoption.tolerance)
     return Catalogue(
         indicators=by_id,
         specs={i: series_spec(ind, categories[i]) for i, ind in by_id.items()},
@@ -216,7 +223,7 @@ def series_inputs(
         spec=catalogue.specs[indicator_id],
         values=values,
         denominators=denominators.get((area_id, series_id), []) if series_id else [],
-        targets=catalogue.targets.get(indicator_id, {}),
+        targets=catalogue.targets.get((indicator_id, area_id), {}),
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from csp import permissions
 from csp.models import Agency, Area, ComparatorGroup
 from csp.users import AnyUser
-from indicators.models import DerivedMetric, Indicator, MonthValue, Target
+from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
 from submissions.cycle.visibility import (
     figures_visible_q,
     packs_visible_to,
@@ -46,20 +46,25 @@ def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     ).order_by("name")
 
 
-def indicators() -> QuerySet[Indicator]:
-    """The shared catalogue, with each indicator's targets."""
-    return (
-        Indicator.objects.select_related("portfolio", "owner")
+def indicators(user: AnyUser) -> QuerySet[Indicator]:
+    """The shared catalogue; each indicator carries (as ``visible_adoptions``) the adoptions of
+    the user's partnerships, with their targets (ADR 0015)."""
+    adoptions = (
+        Adoption.objects.filter(partnership_id__in=permissions.access_for(user).partnerships)
+        .select_related("partnership__area", "portfolio", "owner")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
-        .order_by("pack_order")
+        .order_by("partnership_id")
     )
+    return Indicator.objects.prefetch_related(
+        Prefetch("adoptions", queryset=adoptions, to_attr="visible_adoptions")
+    ).order_by("code")
 
 
 def month_values_visible_to(user: AnyUser) -> QuerySet[MonthValue]:
     return (
         MonthValue.objects.filter(figures_visible_q(user))
         .select_related("area", "indicator", "category")
-        .order_by("indicator__pack_order", "area__code", "month", "category_id")
+        .order_by("indicator__code", "area__code", "month", "category_id")
     )
 
 
@@ -67,5 +72,5 @@ def derived_metrics_visible_to(user: AnyUser) -> QuerySet[DerivedMetric]:
     return (
         DerivedMetric.objects.filter(figures_visible_q(user))
         .select_related("area", "indicator")
-        .order_by("indicator__pack_order", "area__code", "month")
+        .order_by("indicator__code", "area__code", "month")
     )

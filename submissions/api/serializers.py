@@ -11,6 +11,7 @@ from rest_framework.utils import html
 
 from csp.models import Agency, Area, ComparatorGroup, Partnership
 from indicators.models import (
+    Adoption,
     DerivedMetric,
     Indicator,
     IndicatorCategory,
@@ -64,7 +65,10 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class AdoptionSerializer(serializers.ModelSerializer):
+    """A partnership's adoption of the indicator; a blank text means the catalogue's."""
+
+    area = serializers.CharField(source="partnership.area.code", read_only=True)
     portfolio: serializers.StringRelatedField[Portfolio] = serializers.StringRelatedField()
     owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
         read_only=True, slug_field="code"
@@ -72,13 +76,31 @@ class IndicatorSerializer(serializers.ModelSerializer):
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
+        model = Adoption
+        fields = [
+            "area",
+            "owner",
+            "portfolio",
+            "pack_order",
+            "suppression_threshold",
+            "tolerance",
+            "what_good_looks_like",
+            "why_important",
+            "issues_to_consider",
+            "targets",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    """The shared catalogue's indicator, with the adoptions of the caller's partnerships."""
+
+    adoptions = AdoptionSerializer(many=True, read_only=True, source="visible_adoptions")
+
+    class Meta:
         model = Indicator
         fields = [
             "code",
             "title",
-            "portfolio",
-            "owner",
-            "pack_order",
             "kind",
             "frequency",
             "polarity",
@@ -86,14 +108,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "per_n",
             "change_basis",
             "display_decimals",
-            "suppression_threshold",
             "source",
             "definition",
             "how_it_works",
             "what_good_looks_like",
             "why_important",
             "issues_to_consider",
-            "targets",
+            "adoptions",
         ]
 
 

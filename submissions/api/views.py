@@ -56,9 +56,13 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = selectors.indicators()
+    """The shared catalogue; each indicator carries the adoptions of your partnerships."""
+
     serializer_class = s.IndicatorSerializer
     lookup_field = "code"
+
+    def get_queryset(self):
+        return selectors.indicators(self.request.user)
 
 
 class MonthValueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -235,7 +239,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         queryset = submissions_visible_to(self.request.user).order_by(
-            "-round__month", "indicator__pack_order"
+            "-round__month", "adoption__pack_order"
         )
         wanted = self.request.query_params.get("status")
         return queryset.filter(status=wanted) if wanted else queryset

@@ -58,7 +58,7 @@ def _lock(submission_id: int) -> Submission:
     try:
         return (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("round__partnership__area", "indicator__owner")
+            .select_related("round__partnership__area", "indicator", "adoption__owner")
             .get(pk=submission_id)
         )
     except Submission.DoesNotExist:
@@ -186,7 +186,7 @@ def submission_return(
 
 
 def agency_leads(sub: Submission) -> list[User]:
-    owner_id = sub.indicator.owner_id
+    owner_id = sub.adoption.owner_id
     if owner_id is None:  # an agency lead's role always names an agency
         return []
     ids = Role.objects.filter(

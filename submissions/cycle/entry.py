@@ -98,7 +98,7 @@ def entry_context(sub: Submission) -> Context:
         kind=indicator.kind,
         category_codes=tuple(c.code for c in categories),
         total_category=next((c.code for c in categories if c.is_total), None),
-        suppression_threshold=indicator.suppression_threshold,
+        suppression_threshold=sub.adoption.suppression_threshold,
         last_year_value=last_year_value,
         spc_lower=limits[0] if limits else None,
         spc_upper=limits[1] if limits else None,

@@ -86,11 +86,13 @@ class EntryForm(forms.Form):
         *args: Any,
         indicator: Indicator,
         categories: list[IndicatorCategory],
+        suppression_threshold: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.categories = categories
+        self.suppression_threshold = suppression_threshold
         kind = indicator.kind
         unit = indicator.unit or "figure"
         whole: dict[str, Any] = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
@@ -103,8 +105,8 @@ class EntryForm(forms.Form):
                         "n/N, e.g. 31/461"
                         if kind == IndicatorKind.RATIO
                         else f'A whole number, or "suppressed" for a count under '
-                        f"{indicator.suppression_threshold}"
-                        if indicator.suppression_threshold
+                        f"{suppression_threshold}"
+                        if suppression_threshold
                         else "A whole number"
                     ),
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "narrow"}),
@@ -154,7 +156,7 @@ class EntryForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         # "suppressed", or the pack's way of printing it ("<10"), or just "s".
-        marks = {SUPPRESSED, "s", "<10", suppressed(self.indicator.suppression_threshold)}
+        marks = {SUPPRESSED, "s", "<10", suppressed(self.suppression_threshold)}
         assert data is not None  # Form.clean returns cleaned_data
         for c in self.categories:
             name = f"category-{c.code}"

@@ -53,8 +53,8 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
         subs = (
             Submission.objects.select_for_update(of=("self",))
             .filter(round__status=RoundStatus.OPEN, status__in=list(workflow.EDITABLE))
-            .select_related("round__partnership", "indicator")
-            .order_by("round__month", "indicator__pack_order")
+            .select_related("round__partnership", "indicator", "adoption__owner")
+            .order_by("round__month", "adoption__pack_order")
         )
         sent = set(
             ReminderSent.objects.filter(submission__in=subs).values_list("submission_id", "stage")
@@ -70,7 +70,7 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             )
             if stage is None or (sub.id, stage) in sent:
                 continue
-            key = (sub.round.partnership_id, sub.indicator.owner_id)
+            key = (sub.round.partnership_id, sub.adoption.owner_id)
             if key not in leads_by_agency:
                 leads_by_agency[key] = agency_leads(sub)
             leads = leads_by_agency[key]
@@ -116,7 +116,7 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
             continue
         overdue = [s for due, s in digest if due == "overdue"]
         lines = [
-            f"  - {s.indicator.title} ({s.indicator.owner}): {words[due]}" for due, s in digest
+            f"  - {s.indicator.title} ({s.adoption.owner}): {words[due]}" for due, s in digest
         ]
         send_mail(
             subject=f"CSP Performance digest: {len(digest)} reminder(s), {len(overdue)} overdue",

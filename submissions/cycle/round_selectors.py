@@ -70,7 +70,7 @@ class RoundAudit:
 
 def round_audit(round_: ReportingRound) -> RoundAudit:
     entries = []
-    for sub in round_.submissions.select_related("indicator").order_by("indicator__pack_order"):
+    for sub in round_.submissions.select_related("indicator").order_by("adoption__pack_order"):
         for item in submission_audit(sub):
             entries.append((item, sub))
     entries.sort(key=lambda pair: pair[0].when, reverse=True)

@@ -13,7 +13,7 @@ from csp import permissions
 from csp.users import User, stamp_change
 from indicators.engine.formatting import month_label
 from indicators.engine.periods import add_months
-from indicators.models import Indicator
+from indicators.models import Adoption
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
 from submissions.models import (
@@ -27,7 +27,8 @@ from submissions.models import (
 def round_create(
     *, partnership_id: int, month: dt.date, deadline: dt.date, user: User, now: dt.datetime
 ) -> ReportingRound:
-    """Open a round for a month, with one not-started submission per indicator."""
+    """Open a round for a month, with one not-started submission per indicator the partnership
+    has adopted (owned by the adoption's agency)."""
     if not permissions.can_manage_rounds(user, partnership_id):
         raise PermissionDenied("Only the partnership coordinator can open a round.")
     return _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=user)
@@ -49,8 +50,8 @@ def _round_create(
             stamp_change(round_, user)
             round_.save()
             Submission.objects.bulk_create(
-                Submission(round=round_, indicator=indicator)
-                for indicator in Indicator.objects.all()
+                Submission(round=round_, indicator_id=a.indicator_id, adoption=a)
+                for a in Adoption.objects.filter(partnership_id=partnership_id)
             )
             return round_
     except IntegrityError:
@@ -147,6 +148,6 @@ def round_publish_blockers(round_: ReportingRound) -> list[str]:
     pending = (
         round_.submissions.exclude(status=SubmissionStatus.APPROVED)
         .select_related("indicator")
-        .order_by("indicator__pack_order")
+        .order_by("adoption__pack_order")
     )
     return [f"{s.indicator.title}: {s.get_status_display().lower()}" for s in pending]

@@ -106,8 +106,8 @@ def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[S
 
     subs = list(
         submissions.select_related(
-            "indicator__owner", "indicator__portfolio", "round__partnership"
-        ).order_by("round__month", "indicator__pack_order")
+            "indicator", "adoption__owner", "adoption__portfolio", "round__partnership"
+        ).order_by("round__month", "adoption__pack_order")
     )
     if not subs:
         return []
@@ -123,14 +123,14 @@ def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[S
     rows = []
     for s in subs:
         area = s.round.partnership.area_id
-        threshold = s.indicator.suppression_threshold
+        threshold = s.adoption.suppression_threshold
         rows.append(
             SubmissionRow(
                 id=s.id,
                 code=s.indicator.code,
                 title=s.indicator.title,
-                agency=s.indicator.owner.name if s.indicator.owner else "",
-                portfolio=s.indicator.portfolio.name,
+                agency=s.adoption.owner.name if s.adoption.owner else "",
+                portfolio=s.adoption.portfolio.name,
                 status=s.status,
                 status_label=s.get_status_display(),
                 month=s.round.month,
@@ -161,7 +161,7 @@ def submission_rows(*, submissions: QuerySet[Submission], today: date) -> list[S
 def entered_figure(sub: Submission) -> str:
     """The figure an agency entered, printed as the pack prints figures ("1,386", "3 of 4",
     "all: 384; disability: <10"); "" when it entered none."""
-    threshold = sub.indicator.suppression_threshold
+    threshold = sub.adoption.suppression_threshold
     if sub.categories:
         return categories_text(sub.categories.items(), threshold=threshold)
     value = sub.value if sub.value is not None else sub.decimal_value
@@ -236,7 +236,7 @@ def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     from collections import Counter
 
     per: dict[str, Counter[str]] = {}
-    for agency, status in round_.submissions.values_list("indicator__owner__name", "status"):
+    for agency, status in round_.submissions.values_list("adoption__owner__name", "status"):
         per.setdefault(agency or "No owner", Counter())[status] += 1
     return [
         AgencyProgress(agency=a, counts=dict(c), total=sum(c.values()))
@@ -308,7 +308,7 @@ def review_context(submission: Submission) -> ReviewContext:
 
     ctx = entry_context(submission)
     area_id = submission.round.partnership.area_id
-    threshold = submission.indicator.suppression_threshold
+    threshold = submission.adoption.suppression_threshold
 
     def figure(month: date) -> str:
         rows = list(

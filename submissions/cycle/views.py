@@ -97,10 +97,15 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The entry form (agency lead, coordinator), with the review panel for the coordinator."""
     sub = _submission_or_404(request, pk)
     categories = list(sub.indicator.categories.all())
+    form_args: dict[str, Any] = {
+        "indicator": sub.indicator,
+        "categories": categories,
+        "suppression_threshold": sub.adoption.suppression_threshold,
+    }
     conflict = None
     warnings: list[str] = []
     if request.method == "POST":
-        form = EntryForm(request.POST, indicator=sub.indicator, categories=categories)
+        form = EntryForm(request.POST, **form_args)
         if form.is_valid():
             submit = request.POST.get("action") == "submit"
             try:
@@ -123,7 +128,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 # Keep what they typed, against the current version, so saving again works.
                 data = request.POST.copy()
                 data["version"] = str(sub.version)
-                form = EntryForm(data, indicator=sub.indicator, categories=categories)
+                form = EntryForm(data, **form_args)
                 form.is_valid()
             except (services.CycleError, TransitionError, PermissionDenied) as exc:
                 messages.error(request, str(exc))
@@ -144,7 +149,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         draft = commentary_draft(sub)
         if not sub.performance_overview:
             initial["performance_overview"] = draft  # the overview starts from the engine's draft
-        form = EntryForm(initial=initial, indicator=sub.indicator, categories=categories)
+        form = EntryForm(initial=initial, **form_args)
     # The answer the services give when the form is posted (allowed.submission_refusal).
     allowed = submission_actions(request.user, sub)
     coordinator = permissions.can_approve(request.user, sub)

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from csp import permissions
 from csp.models import Partnership
 from csp.users import AnyUser
-from indicators.models import Portfolio
+from indicators.models import Adoption, Portfolio
 from submissions.cycle import workflow
 from submissions.cycle.selectors import SubmissionRow, submission_rows
 from submissions.models import PackVersion, ReportingRound, Submission, SubmissionStatus
@@ -26,10 +26,11 @@ SUBMISSION_STATUSES: list[tuple[str, str]] = SubmissionStatus.choices()
 
 
 def figures_visible_q(
-    user: AnyUser, *, area_field: str = "area_id", owner_field: str = "indicator__owner_id"
+    user: AnyUser, *, area_field: str = "area_id", indicator_field: str = "indicator_id"
 ) -> Q:
     """A partnership's own figures (the live store) are visible to its coordinator and to the
-    leads of the agency that owns the indicator; everyone else reads them as published, from the
+    leads of the agency that owns the indicator in the partnership's adoption of it (ADR 0015);
+    everyone else reads them as published, from the
     frozen pack versions (``/api/packs/``), so a correction is never seen before it is
     published. Comparator areas' figures (benchmark data) are visible to anyone with a role."""
     if not permissions.access_for(user).partnerships:
@@ -44,7 +45,10 @@ def figures_visible_q(
         if agencies is permissions.EVERY_AGENCY:
             q |= Q(**{area_field: area_id})
         else:
-            q |= Q(**{area_field: area_id, f"{owner_field}__in": agencies})
+            owned = Adoption.objects.filter(
+                partnership_id=partnership_id, owner_id__in=agencies
+            ).values("indicator_id")
+            q |= Q(**{area_field: area_id, f"{indicator_field}__in": owned})
     return q
 
 
@@ -55,7 +59,7 @@ def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
         if agencies is permissions.EVERY_AGENCY:
             q |= Q(round__partnership_id=partnership_id)
         else:
-            q |= Q(round__partnership_id=partnership_id, indicator__owner_id__in=agencies)
+            q |= Q(round__partnership_id=partnership_id, adoption__owner_id__in=agencies)
     return Submission.objects.filter(q).select_related("round__partnership", "indicator")
 
 
@@ -90,7 +94,7 @@ def submission_for(user: AnyUser, pk: int) -> Submission | None:
     in order on ``indicator.categories.all()``)."""
     sub = (
         Submission.objects.select_related(
-            "round__partnership__area", "indicator__owner", "indicator__portfolio"
+            "round__partnership__area", "indicator", "adoption__owner", "adoption__portfolio"
         )
         .prefetch_related("indicator__categories")
         .filter(pk=pk)
@@ -211,9 +215,9 @@ def review_queue(
     if status:
         subs = subs.filter(status=status)
     if agency:
-        subs = subs.filter(indicator__owner__code=agency)
+        subs = subs.filter(adoption__owner__code=agency)
     if portfolio_id is not None:
-        subs = subs.filter(indicator__portfolio_id=portfolio_id)
+        subs = subs.filter(adoption__portfolio_id=portfolio_id)
     return ReviewQueue(
         rows=submission_rows(submissions=subs, today=today),
         agencies=list(partnership.agencies.values_list("code", "name")),

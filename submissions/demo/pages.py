@@ -1,5 +1,5 @@
-"""One page of the seed at a time: its indicator, targets, month values and the rounds'
-entries."""
+"""One page of the seed at a time: its catalogue indicator, the partnership's adoption of it
+(owner, pack place, local texts, targets, history), month values and the rounds' entries."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from csp.models import (
     PopulationSeries,
 )
 from indicators.models import (
+    LOCAL_TEXTS,
+    Adoption,
     HistoryEntry,
     Indicator,
     IndicatorCategory,
@@ -78,15 +80,12 @@ def indicator_load(loader: Loader, page: dict[str, Any], partnership: Partnershi
         )
     except (Portfolio.DoesNotExist, Agency.DoesNotExist, PopulationSeries.DoesNotExist) as exc:
         raise DemoDataError(f"{code}: {exc}") from None
-    texts = page.get("texts") or {}
+    texts = {key: (value or "").strip() for key, value in (page.get("texts") or {}).items()}
     indicator = loader.sync(
         Indicator,
         {"code": code},
         {
             "title": page["title"],
-            "portfolio": portfolio,
-            "owner": owner,
-            "pack_order": page["pack_order"],
             "page_heading": page.get("page_heading") or "",
             "source": page.get("source") or "",
             "kind": page["kind"],
@@ -97,8 +96,19 @@ def indicator_load(loader: Loader, page: dict[str, Any], partnership: Partnershi
             "per_n": page.get("per") if series else None,
             "change_basis": page.get("change_basis", "ytd"),
             "display_decimals": page.get("decimals", 0),
+            # The seed's texts are also the catalogue's defaults for partnerships adopting later.
+            **{key: texts.get(key, "") for key in _TEXT_FIELDS},
+        },
+    )
+    adoption = loader.sync(
+        Adoption,
+        {"partnership": partnership, "indicator": indicator},
+        {
+            "owner": owner,
+            "portfolio": portfolio,
+            "pack_order": page["pack_order"],
             "suppression_threshold": page.get("suppression_threshold"),
-            **{key: (texts.get(key) or "").strip() for key in _TEXT_FIELDS},
+            **{key: texts.get(key, "") for key in LOCAL_TEXTS},
         },
     )
     categories: dict[str, IndicatorCategory] = {}
@@ -120,7 +130,7 @@ def indicator_load(loader: Loader, page: dict[str, Any], partnership: Partnershi
             loader.sync(
                 Target,
                 {
-                    "indicator": indicator,
+                    "adoption": adoption,
                     "financial_year": DEMO_FY,
                     "category": categories[cat_code],
                 },
@@ -129,14 +139,14 @@ def indicator_load(loader: Loader, page: dict[str, Any], partnership: Partnershi
     else:
         loader.sync(
             Target,
-            {"indicator": indicator, "financial_year": DEMO_FY, "category": None},
+            {"adoption": adoption, "financial_year": DEMO_FY, "category": None},
             _target_values(page, None),
         )
 
     for order, h in enumerate(page.get("history") or [], start=1):
         loader.sync(
             HistoryEntry,
-            {"indicator": indicator, "order": order},
+            {"indicator": indicator, "adoption": adoption, "order": order},
             {"year_label": h.get("year") or "", "text": (h.get("text") or "").strip()},
         )
 
@@ -271,12 +281,15 @@ def rounds_load(
             {"deadline": r["deadline"], "status": r["status"], "published_at": published_at},
         )
         for page in pages:
-            indicator = Indicator.objects.get(code=page["code"])
+            adoption = Adoption.objects.select_related("indicator").get(
+                partnership=partnership, indicator__code=page["code"]
+            )
             commentary = page.get("commentary") or {} if published else {}
             loader.sync(
                 Submission,
-                {"round": round_, "indicator": indicator},
+                {"round": round_, "indicator": adoption.indicator},
                 {
+                    "adoption": adoption,
                     "status": SubmissionStatus.APPROVED
                     if published
                     else SubmissionStatus.NOT_STARTED,

@@ -43,7 +43,7 @@ def month_values_export(
     Text a spreadsheet would run as a formula is neutralised; the import reads it back as it was.
     """
     values = MonthValue.objects.select_related("area", "indicator", "category").order_by(
-        "indicator__pack_order", "area__code", "month", "category__order"
+        "indicator__code", "area__code", "month", "category__order"
     )
     if area_codes:
         values = values.filter(area__code__in=area_codes)

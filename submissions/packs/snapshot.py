@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Q
+
 from submissions.models import ReportingRound
 from submissions.packs.schema import (
     SCHEMA_VERSION,
@@ -44,9 +46,9 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     from indicators.engine.measures import MonthMetrics
     from indicators.engine.periods import add_months, fy_start, month_label, short_month_label
     from indicators.models import (
+        Adoption,
         DerivedMetric,
         HistoryEntry,
-        Indicator,
         IndicatorCategory,
         MonthValue,
         Target,
@@ -61,18 +63,28 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     while m <= month:
         fy_months.append(m)
         m = add_months(m, 1)
-    indicators = list(
-        Indicator.objects.select_related("portfolio", "owner", "denominator_series").order_by(
-            "pack_order"
-        )
+    # The partnership's adoptions, in its pack order: the catalogue says what is measured, the
+    # adoption who owns it, where it sits, its local texts, targets and history (ADR 0015).
+    adoptions = list(
+        Adoption.objects.filter(partnership_id=round_.partnership_id)
+        .select_related("indicator__denominator_series", "portfolio", "owner")
+        .order_by("pack_order", "indicator__code")
     )
     targets = {
-        t.indicator_id: t
-        for t in Target.objects.filter(financial_year=start.year, category__isnull=True)
+        t.adoption_id: t
+        for t in Target.objects.filter(
+            adoption__partnership_id=round_.partnership_id,
+            financial_year=start.year,
+            category__isnull=True,
+        )
     }
-    history: dict[int, list[HistoryItem]] = {}
-    for h in HistoryEntry.objects.order_by("indicator_id", "order"):
-        history.setdefault(h.indicator_id, []).append(HistoryItem(year=h.year_label, text=h.text))
+    own_history: dict[int, list[HistoryItem]] = {}
+    shared_history: dict[int, list[HistoryItem]] = {}
+    for h in HistoryEntry.objects.filter(
+        Q(adoption__isnull=True) | Q(adoption__partnership_id=round_.partnership_id)
+    ).order_by("indicator_id", "order"):
+        into = shared_history if h.adoption_id is None else own_history
+        into.setdefault(h.indicator_id, []).append(HistoryItem(year=h.year_label, text=h.text))
     values: dict[tuple[int, dt.date], list[MonthValue]] = {}
     for mv in MonthValue.objects.filter(area=area, month__in=fy_months).select_related("category"):
         values.setdefault((mv.indicator_id, mv.month), []).append(mv)
@@ -91,7 +103,8 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
 
     pages = []
-    for ind in indicators:
+    for adoption in adoptions:
+        ind = adoption.indicator
         sub = submissions.get(ind.id)
         computed = Metrics.from_dict(metrics[ind.code], path=f"metrics.{ind.code}", strict=True)
         rows = []
@@ -163,13 +176,13 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 for f in check_commentary(commentary.performance_overview, facts)
             ]
         override = sub.rag_override if sub else ""
-        target = targets.get(ind.id)
+        target = targets.get(adoption.id)
         pages.append(
             Page(
                 code=ind.code,
                 title=ind.title,
-                portfolio=ind.portfolio.name,
-                owner=ind.owner.name if ind.owner else "",
+                portfolio=adoption.portfolio.name,
+                owner=adoption.owner.name if adoption.owner else "",
                 page_heading=ind.page_heading,
                 source=ind.source,
                 kind=ind.kind,
@@ -178,15 +191,9 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 decimals=ind.display_decimals,
                 per_n=ind.per_n,
                 rate_unit=ind.denominator_series.rate_unit if ind.denominator_series else "",
-                texts=Texts(
-                    definition=ind.definition,
-                    how_it_works=ind.how_it_works,
-                    what_good_looks_like=ind.what_good_looks_like,
-                    why_important=ind.why_important,
-                    issues_to_consider=ind.issues_to_consider,
-                ),
+                texts=Texts(**adoption.texts()),
                 target=PageTarget(kind=target.kind, text=target.text) if target else None,
-                history=tuple(history.get(ind.id, [])),
+                history=tuple(own_history.get(ind.id) or shared_history.get(ind.id, [])),
                 months=tuple(rows),
                 metrics=computed,
                 commentary=commentary,
@@ -200,7 +207,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 else computed.rag,
                 chart=_chart_data(ind, all_derived.get(ind.id, []), start, month),
                 categories=tuple(category_labels.get(ind.id, [])),
-                suppression_threshold=ind.suppression_threshold,
+                suppression_threshold=adoption.suppression_threshold,
                 frequency=ind.frequency,
             )
         )

@@ -47,7 +47,7 @@ def test_administrator_can_open_every_admin_list_and_add_page(app: str, model: s
     [
         lambda: Indicator.objects.get(code="tno"),
         lambda: Area.objects.get(code="E09000002"),
-        lambda: Target.objects.get(indicator__code="arson"),
+        lambda: Target.objects.get(adoption__indicator__code="arson"),
         lambda: Population.objects.first(),
     ],
 )
@@ -68,8 +68,6 @@ def test_administrator_can_edit_an_indicator_text() -> None:
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
     data.update(
         {
-            "portfolio": tno.portfolio_id,
-            "owner": tno.owner_id,
             "denominator_series": tno.denominator_series_id,
             "source": "iQuanta (edited)",
         }

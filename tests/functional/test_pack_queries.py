@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from indicators.models import Indicator
+from indicators.models import Adoption, Indicator
 from submissions.models import ReportingRound, Submission
 from submissions.packs import publish
 
@@ -20,17 +20,20 @@ JAN = dt.date(2017, 1, 1)
 
 
 def _publish_january(extra: int) -> None:
-    tno = Indicator.objects.get(code="tno")
-    Indicator.objects.bulk_create(
-        Indicator(
-            code=f"extra-{i}",
-            title=f"Extra indicator {i}",
-            portfolio=tno.portfolio,
-            owner=tno.owner,
-            pack_order=100 + i,
-            kind="count",
-        )
+    tno = Adoption.objects.get(indicator__code="tno")
+    extras = Indicator.objects.bulk_create(
+        Indicator(code=f"extra-{i}", title=f"Extra indicator {i}", kind="count")
         for i in range(extra)
+    )
+    Adoption.objects.bulk_create(
+        Adoption(
+            partnership_id=tno.partnership_id,
+            indicator=indicator,
+            portfolio_id=tno.portfolio_id,
+            owner_id=tno.owner_id,
+            pack_order=100 + i,
+        )
+        for i, indicator in enumerate(extras)
     )
     round_ = ReportingRound.objects.get(month=JAN)
     Submission.objects.filter(round=round_).update(

@@ -71,7 +71,7 @@ def test_the_entry_form_opens_for_every_kind(code: str) -> None:
         "asb": "asb",
         "yos": "yos",
         "substance-misuse": "substance-misuse",
-    }[sub.indicator.owner.code]
+    }[sub.adoption.owner.code]
     assert _client(owner).get(f"/submissions/{sub.pk}/").status_code == 200
     assert _client("coordinator").get(f"/submissions/{sub.pk}/").status_code == 200
 

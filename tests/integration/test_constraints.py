@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from csp.models import Area, ComparatorGroup, Partnership, Population, PopulationSeries, Role
-from indicators.models import Indicator, IndicatorCategory, MonthValue, SuppliedBenchmark, Target
+from indicators.models import (
+    Adoption,
+    Indicator,
+    IndicatorCategory,
+    MonthValue,
+    SuppliedBenchmark,
+    Target,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +129,7 @@ def test_a_benchmark_position_beyond_the_group_size_is_refused(area: Area) -> No
 def test_a_range_target_without_bounds_is_refused() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(
-            indicator=Indicator.objects.get(code="marac-repeat-referrals"),
+            adoption=Adoption.objects.get(indicator__code="marac-repeat-referrals"),
             financial_year=2019,
             kind="range",
             lower=40,

@@ -66,7 +66,7 @@ def rule(action: str, user, sub: Submission) -> bool:
         "close_round": lambda: permissions.can_manage_rounds(user, partnership),
         "reopen_round": lambda: permissions.can_reopen_round(user, partnership),
         "view_unpublished": lambda: permissions.can_view_unpublished(
-            user, partnership, sub.indicator.owner_id
+            user, partnership, sub.adoption.owner_id
         ),
         "view_published_pack": lambda: permissions.can_view_published_pack(user, partnership),
     }[action]()

@@ -17,9 +17,17 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from csp.models import Area, ComparatorGroup, GroupMembership, Population, PopulationSeries
+from csp.models import (
+    Area,
+    ComparatorGroup,
+    GroupMembership,
+    Partnership,
+    Population,
+    PopulationSeries,
+)
 from indicators.engine.periods import add_months
 from indicators.models import (
+    Adoption,
     DerivedMetric,
     DerivedRank,
     Indicator,
@@ -154,25 +162,28 @@ def _figures(indicator: Indicator, area: Area, month: dt.date, m: Month) -> Mont
 
 def _world() -> tuple[list[Indicator], list[Area]]:
     """Two indicators (a count with a rate, ceiling and ranks; a ratio with a minimum) and three
-    areas in a group of their own, so ranks are computed."""
+    areas in a group of their own, so ranks are computed; each area's partnership adopts both
+    with the same targets (targets are a partnership's adoption's, ADR 0015)."""
     residents = PopulationSeries.objects.create(code="prop-residents", kind="residents", name="R")
     portfolio = Portfolio.objects.create(name="Property test")
     count = Indicator.objects.create(
-        code="prop-count", title="Count", portfolio=portfolio, pack_order=900, kind="ceiling",
-        denominator_series=residents, per_n=1000,
+        code="prop-count", title="Count", kind="ceiling", denominator_series=residents, per_n=1000,
     )  # fmt: skip
     ratio = Indicator.objects.create(
-        code="prop-ratio", title="Ratio", portfolio=portfolio, pack_order=901, kind="ratio",
-        polarity="up", display_decimals=1,
+        code="prop-ratio", title="Ratio", kind="ratio", polarity="up", display_decimals=1,
     )  # fmt: skip
-    for fy in range(2008, 2021):
-        Target.objects.create(indicator=count, financial_year=fy, kind="ceiling", value=2000)
-        Target.objects.create(indicator=ratio, financial_year=fy, kind="minimum", value=40)
     group = ComparatorGroup.objects.create(code="prop", name="Property test group")
     areas = [
         Area.objects.create(code=f"E0799990{i}", name=f"Property area {i}") for i in range(AREAS)
     ]
     for i, area in enumerate(areas):
+        partnership = Partnership.objects.create(name=f"Property partnership {i}", area=area)
+        adopt = {"partnership": partnership, "portfolio": portfolio}
+        counts = Adoption.objects.create(indicator=count, pack_order=900, **adopt)
+        ratios = Adoption.objects.create(indicator=ratio, pack_order=901, **adopt)
+        for fy in range(2008, 2021):
+            Target.objects.create(adoption=counts, financial_year=fy, kind="ceiling", value=2000)
+            Target.objects.create(adoption=ratios, financial_year=fy, kind="minimum", value=40)
         GroupMembership.objects.create(group=group, area=area)
         Population.objects.create(
             area=area, series=residents, value=90_000 + i, in_force_from=dt.date(2000, 1, 1)

@@ -24,11 +24,11 @@ def _coordinator() -> Any:
     return Role.objects.filter(kind=RoleKind.COORDINATOR).select_related("user").first().user
 
 
-def _lead(indicator: Any) -> Any:
+def _lead(adoption: Any) -> Any:
     from csp.models import Role, RoleKind
 
     role = (
-        Role.objects.filter(kind=RoleKind.AGENCY_LEAD, agency_id=indicator.owner_id)
+        Role.objects.filter(kind=RoleKind.AGENCY_LEAD, agency_id=adoption.owner_id)
         .select_related("user")
         .order_by("user__username")
         .first()
@@ -72,7 +72,9 @@ def submit_copies(*, month: str, codes: list[str] | None = None) -> dict[str, in
             "indicator"
         )
     }
-    subs = round_.submissions.select_related("indicator").order_by("indicator__pack_order")
+    subs = round_.submissions.select_related("indicator", "adoption").order_by(
+        "adoption__pack_order"
+    )
     if codes is not None:
         subs = subs.filter(indicator__code__in=codes)
     done = {}
@@ -86,7 +88,7 @@ def submit_copies(*, month: str, codes: list[str] | None = None) -> dict[str, in
             try:
                 services.submission_save(
                     submission_id=sub.id,
-                    user=_lead(sub.indicator),
+                    user=_lead(sub.adoption),
                     entry=attempt,
                     expected_version=sub.version,
                     submit=True,
@@ -162,7 +164,7 @@ def load_plan(*, review_rounds: int) -> dict[str, Any]:
         ids = list(
             Submission.objects.filter(
                 round__month=dt.date(2017, 1, 1),
-                indicator__owner_id=role.agency_id,
+                adoption__owner_id=role.agency_id,
                 indicator__kind="count",
                 indicator__categories__isnull=True,
             ).values_list("id", flat=True)
@@ -171,7 +173,7 @@ def load_plan(*, review_rounds: int) -> dict[str, Any]:
             leads[role.user.username] = ids
     codes = list(
         Submission.objects.filter(round__month=dt.date(2016, 12, 1))
-        .order_by("indicator__pack_order")
+        .order_by("adoption__pack_order")
         .values_list("indicator__code", flat=True)
     )
     return {"leads": leads, "indicator_codes": codes}

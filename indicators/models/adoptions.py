@@ -1,0 +1,76 @@
+"""A partnership's adoption of a catalogue indicator: what is local to the partnership.
+
+The catalogue (``Indicator``) says what is measured and how, for the whole install. An
+``Adoption`` says who in one partnership answers for it (the owning agency), where it sits in
+that partnership's pack (portfolio, order), its local texts, suppression threshold and amber
+tolerance; targets (``Target``) and history (``HistoryEntry``) hang off it. See ADR 0015.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from csp.models import Agency, Partnership
+from indicators.models.catalogue import Indicator, Portfolio
+
+# The page texts a partnership writes for itself; blank means "use the catalogue's".
+LOCAL_TEXTS = ("what_good_looks_like", "why_important", "issues_to_consider")
+# The page texts every partnership shares with the catalogue.
+SHARED_TEXTS = ("definition", "how_it_works")
+
+
+class Adoption(models.Model):
+    """One partnership's use of one catalogue indicator: owner, pack place, texts, tolerances."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="adoptions")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="adoptions")
+    owner = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="adoptions", null=True, blank=True
+    )
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="adoptions")
+    pack_order = models.PositiveSmallIntegerField()
+    suppression_threshold = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Counts under this are shown as '<N', never as 0."
+    )
+    tolerance = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Amber band in % for this partnership's targets that give none (default 10).",
+    )
+    what_good_looks_like = models.TextField(blank=True, help_text="Blank: the catalogue's.")
+    why_important = models.TextField(blank=True, help_text="Blank: the catalogue's.")
+    issues_to_consider = models.TextField(blank=True, help_text="Blank: the catalogue's.")
+
+    class Meta:
+        ordering = ["partnership", "pack_order", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "indicator"], name="one_adoption_per_partnership"
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="adoption_tolerance_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} in {self.partnership}"
+
+    def clean(self) -> None:
+        if self.owner is not None and self.owner.partnership_id != self.partnership_id:
+            raise ValidationError({"owner": "The owner must be an agency of this partnership."})
+
+    def text(self, name: str) -> str:
+        """A page text: the partnership's own, or the catalogue's when it wrote none."""
+        if name in LOCAL_TEXTS:
+            return getattr(self, name) or getattr(self.indicator, name)
+        if name in SHARED_TEXTS:
+            return str(getattr(self.indicator, name))
+        raise KeyError(name)
+
+    def texts(self) -> dict[str, str]:
+        return {name: self.text(name) for name in (*SHARED_TEXTS, *LOCAL_TEXTS)}
