@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
 
 SCHEMA_VERSION = 2  # what publishing writes
@@ -100,11 +101,11 @@ class CategoryFigure(Record):
 
 
 # The month's metrics hold these keys only for their kinds (``indicators.selectors``).
-KIND_METRICS = {
-    "ratio": {"ytd_numerator", "ytd_denominator", "ytd_pct", "month_pct"},
-    "snapshot": {"previous_value", "value_change_pct"},
-    "rolling": {"previous_value", "value_change_pct"},
-    "breakdown": {"pct_satisfied", "ytd_pct_satisfied"},
+KIND_METRICS: dict[str, set[str]] = {
+    IndicatorKind.RATIO: {"ytd_numerator", "ytd_denominator", "ytd_pct", "month_pct"},
+    IndicatorKind.SNAPSHOT: {"previous_value", "value_change_pct"},
+    IndicatorKind.ROLLING: {"previous_value", "value_change_pct"},
+    IndicatorKind.BREAKDOWN: {"pct_satisfied", "ytd_pct_satisfied"},
 }
 _ANY_KIND_METRICS = set().union(*KIND_METRICS.values())
 

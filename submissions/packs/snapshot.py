@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from indicators.engine.vocabulary import IndicatorKind
 from submissions.models import ReportingRound
 from submissions.packs.schema import (
     SCHEMA_VERSION,
@@ -255,10 +256,10 @@ def pack_changes(
 def _chart_value(ind: Any, d: Any) -> float | None:
     return (
         d.month_pct
-        if ind.kind == "ratio"
+        if ind.kind == IndicatorKind.RATIO
         else (
             d.pct_satisfied
-            if ind.kind == "breakdown" and d.pct_satisfied is not None
+            if ind.kind == IndicatorKind.BREAKDOWN and d.pct_satisfied is not None
             else d.month_value
         )
     )

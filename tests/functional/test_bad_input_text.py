@@ -185,8 +185,6 @@ def test_an_over_long_indicator_text_is_refused_in_the_admin() -> None:
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
     data.update(
         {
-            "portfolio": tno.portfolio_id,
-            "owner": tno.owner_id,
             "denominator_series": tno.denominator_series_id,
             "definition": "d" * (ADMIN_TEXT_LIMIT + 1),
         }

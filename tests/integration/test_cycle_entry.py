@@ -46,7 +46,7 @@ def test_another_agency_cannot_write_police_figures() -> None:
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
     code: str, entry: Entry, field: str
 ) -> None:
-    owner = jan(code).indicator.owner.code
+    owner = jan(code).adoption.owner.code
     lead = {"police": "police", "probation": "probation", "yos": "yos"}[owner]
     before = jan(code).version
     with pytest.raises(services.ValidationFailed) as caught:
