@@ -41,9 +41,14 @@ class GroupSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    """An agency of one of the caller's partnerships (``area``: the partnership's area code;
+    each partnership has its own agencies, so a code may appear once per partnership)."""
+
+    area = serializers.CharField(source="partnership.area.code", read_only=True)
+
     class Meta:
         model = Agency
-        fields = ["code", "name"]
+        fields = ["code", "name", "area"]
 
 
 class TargetSerializer(serializers.ModelSerializer):

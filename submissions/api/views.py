@@ -7,7 +7,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -36,6 +36,11 @@ class FigureFilter(django_filters.FilterSet):
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
 
 
+AREA_PARAMETER = OpenApiParameter(
+    "area", str, description="One of your partnerships, by its area's ONS code."
+)
+
+
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.areas()
     serializer_class = s.AreaSerializer
@@ -49,11 +54,35 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The agencies of your partnerships. Each partnership has its own: ``?area=`` (the
+    partnership's area code) picks one partnership's, and a code found in several of yours
+    needs it."""
+
     serializer_class = s.AgencySerializer
     lookup_field = "code"
 
+    @extend_schema(parameters=[AREA_PARAMETER])
+    def list(self, request: AuthenticatedRequest, *args: object, **kwargs: object) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[AREA_PARAMETER])
+    def retrieve(self, request: AuthenticatedRequest, *args: object, **kwargs: object) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.agencies_visible_to(self.request.user)
+        agencies = selectors.agencies_visible_to(self.request.user)
+        area = self.request.query_params.get("area")
+        return agencies.filter(partnership__area__code=area) if area else agencies
+
+    def get_object(self):
+        found = list(self.get_queryset().filter(code=self.kwargs["code"])[:2])
+        if not found:
+            raise NotFound()
+        if len(found) > 1:
+            raise ValidationError(
+                {"area": ["This agency code is in several of your partnerships: give ?area=."]}
+            )
+        return found[0]
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

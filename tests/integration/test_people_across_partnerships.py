@@ -4,64 +4,19 @@ against their roles on every request), and a coordinator can do nothing outside 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from csp import permissions
-from csp.models import Agency, Partnership, Role, RoleKind
 from csp.switcher import SESSION_KEY
-from indicators.partnerships import partnership_setup
-from submissions.cycle import services
 from submissions.imports.common import ImportRefused
 from submissions.imports.month_values import month_values_import
 from submissions.models import ReportingRound, Submission
+from tests.integration.conftest import JAN, bd
 from tests.integration.import_helpers import HEADER, NOW, csv_bytes
 
 pytestmark = pytest.mark.django_db
-JAN = dt.date(2017, 1, 1)
-BARNET_COORDINATOR = "barnet.coordinator@example.org"
-
-
-@pytest.fixture
-def barnet() -> Partnership:
-    """Barnet set up from Barking and Dagenham's indicators, with its January 2017 round."""
-    partnership_setup(
-        area_code="E09000003",
-        name="Barnet Community Safety Partnership",
-        coordinator_email=BARNET_COORDINATOR,
-        indicators_from="E09000002",
-    )
-    partnership = Partnership.objects.get(area__code="E09000003")
-    services.round_create(
-        partnership_id=partnership.id,
-        month=JAN,
-        deadline=dt.date(2017, 2, 10),
-        user=get_user_model().objects.get(username=BARNET_COORDINATOR),
-        now=NOW,
-    )
-    return partnership
-
-
-def _bd() -> Partnership:
-    return Partnership.objects.get(area__code="E09000002")
-
-
-@pytest.fixture
-def analyst(barnet: Partnership):
-    """The police lead of both boroughs: the demo's police agency and Barnet's copy of it."""
-    police = Agency.objects.get(partnership=_bd(), leads__user__username="police")
-    user = get_user_model().objects.create(username="analyst")
-    for partnership in (_bd(), barnet):
-        Role.objects.create(
-            user=user,
-            partnership=partnership,
-            kind=RoleKind.AGENCY_LEAD,
-            agency=Agency.objects.get(partnership=partnership, code=police.code),
-        )
-    return user
 
 
 def _client(user) -> Client:
@@ -80,11 +35,11 @@ def _mine(client: Client) -> set[int]:
 
 def test_a_lead_in_two_partnerships_sees_each_ones_items_after_switching(analyst, barnet) -> None:
     client = _client(analyst)
-    assert _mine(client) == {_bd().id}  # the first of theirs until they switch
+    assert _mine(client) == {bd().id}  # the first of theirs until they switch
     assert client.post("/partnership/", {"partnership": barnet.id}).status_code == 302
     assert _mine(client) == {barnet.id}
-    client.post("/partnership/", {"partnership": _bd().id})
-    assert _mine(client) == {_bd().id}
+    client.post("/partnership/", {"partnership": bd().id})
+    assert _mine(client) == {bd().id}
 
 
 def test_the_switcher_shows_only_to_a_person_with_several_partnerships(analyst, barnet) -> None:
@@ -101,7 +56,7 @@ def test_the_switch_is_a_post_with_the_csrf_token(analyst, barnet) -> None:
     assert client.post("/partnership/", {"partnership": barnet.id}).status_code == 403
     assert client.get("/partnership/").status_code == 405
     assert SESSION_KEY not in client.session
-    assert _mine(client) == {_bd().id}
+    assert _mine(client) == {bd().id}
 
 
 @pytest.mark.parametrize("forged", ["other", "0", "abc", ""])
@@ -114,7 +69,7 @@ def test_a_forged_partnership_is_refused(analyst, barnet, forged: str) -> None:
     response = client.post("/partnership/", {"partnership": value})
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
-    assert _mine(client) == {_bd().id}
+    assert _mine(client) == {bd().id}
 
 
 def test_a_stale_or_forged_session_value_falls_back_to_the_first_allowed(barnet) -> None:
@@ -123,9 +78,9 @@ def test_a_stale_or_forged_session_value_falls_back_to_the_first_allowed(barnet)
     session = client.session
     session[SESSION_KEY] = barnet.id  # e.g. a role since taken away
     session.save()
-    assert _mine(client) == {_bd().id}
-    assert permissions.working_partnership(police, barnet.id) == _bd().id
-    assert permissions.working_partnership(police, "x") == _bd().id
+    assert _mine(client) == {bd().id}
+    assert permissions.working_partnership(police, barnet.id) == bd().id
+    assert permissions.working_partnership(police, "x") == bd().id
     assert permissions.working_partnership(get_user_model().objects.create(username="n"), 1) is None
 
 
@@ -143,7 +98,7 @@ def test_a_coordinator_can_do_nothing_in_another_partnership(barnet) -> None:
     barnet_sub.refresh_from_db()
     assert (barnet_round.status, barnet_sub.status) == ("open", "not_started")
     # Their rounds and review pages list their own partnership's only.
-    assert {r.partnership_id for r in client.get("/rounds/").context["rounds"]} == {_bd().id}
+    assert {r.partnership_id for r in client.get("/rounds/").context["rounds"]} == {bd().id}
     review = client.get("/review/?status=not_started").context["rows"]
     assert review and barnet_sub.pk not in {row.id for row in review}
     # No switching into it, no importing its figures, no admin.
@@ -165,7 +120,7 @@ def test_a_coordinator_can_do_nothing_in_another_partnership(barnet) -> None:
 def test_the_install_administrator_is_not_a_partnerships_coordinator(barnet) -> None:
     admin = get_user_model().objects.get(username="admin")
     assert permissions.can_use_admin(admin)
-    for partnership in (_bd(), barnet):
+    for partnership in (bd(), barnet):
         assert not permissions.can_manage_rounds(admin, partnership.id)
     barnet_round = ReportingRound.objects.get(partnership=barnet, month=JAN)
     assert _client(admin).get(f"/rounds/{barnet_round.pk}/").status_code == 403
