@@ -7,7 +7,12 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -53,6 +58,10 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[AREA_PARAMETER]),
+    retrieve=extend_schema(parameters=[AREA_PARAMETER]),
+)
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     """The agencies of your partnerships. Each partnership has its own: ``?area=`` (the
     partnership's area code) picks one partnership's, and a code found in several of yours
@@ -60,14 +69,6 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.AgencySerializer
     lookup_field = "code"
-
-    @extend_schema(parameters=[AREA_PARAMETER])
-    def list(self, request: AuthenticatedRequest, *args: object, **kwargs: object) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(parameters=[AREA_PARAMETER])
-    def retrieve(self, request: AuthenticatedRequest, *args: object, **kwargs: object) -> Response:
-        return super().retrieve(request, *args, **kwargs)
 
     def get_queryset(self):
         agencies = selectors.agencies_visible_to(self.request.user)
