@@ -82,6 +82,25 @@ def access_for(user: AnyUser) -> Access:
     return access
 
 
+def working_partnership(user: AnyUser, chosen: object) -> int | None:
+    """The partnership whose pages the user works in: ``chosen`` (the header's switcher, kept in
+    the session) if the user holds a role there, else the first of theirs (lowest id); None if
+    they hold none. A stale or forged choice is never trusted: it falls back to the first."""
+    ids = access_for(user).partnerships
+    if not ids:
+        return None
+    try:
+        wanted = int(str(chosen))
+    except ValueError:
+        return min(ids)
+    return wanted if wanted in ids else min(ids)
+
+
+def can_switch_to(user: AnyUser, partnership_id: int) -> bool:
+    """The header's switcher: only to a partnership the user holds a role in."""
+    return partnership_id in access_for(user).partnerships
+
+
 def is_coordinator(user: AnyUser, partnership_id: int) -> bool:
     return partnership_id in access_for(user).coordinator_of
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from csp.health import readiness
+from csp.switcher import switch_partnership
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -24,6 +25,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("partnership/", switch_partnership, name="switch_partnership"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("submissions.api.urls")),
     path("packs/", include("submissions.packs.urls")),

@@ -41,9 +41,11 @@ def groups() -> QuerySet[ComparatorGroup]:
 
 def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     """The agencies of the partnerships the user has a role in."""
-    return Agency.objects.filter(
-        partnership_id__in=permissions.access_for(user).partnerships
-    ).order_by("name")
+    return (
+        Agency.objects.filter(partnership_id__in=permissions.access_for(user).partnerships)
+        .select_related("partnership__area")
+        .order_by("name", "partnership__area__code")
+    )
 
 
 def indicators(user: AnyUser) -> QuerySet[Indicator]:

@@ -19,6 +19,7 @@ from indicators.models import (
     Portfolio,
     Target,
 )
+from submissions.cycle.services import default_deadline
 from submissions.cycle.validation import MAX_FIGURE, TEXT_LIMITS, EntryStatus
 from submissions.models import AUDITED_FIELDS, PackVersion, ReportingRound, Submission
 
@@ -40,9 +41,14 @@ class GroupSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    """An agency of one of the caller's partnerships (``area``: the partnership's area code;
+    each partnership has its own agencies, so a code may appear once per partnership)."""
+
+    area = serializers.CharField(source="partnership.area.code", read_only=True)
+
     class Meta:
         model = Agency
-        fields = ["code", "name"]
+        fields = ["code", "name", "area"]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -172,17 +178,40 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
+    """A submission: its round (id), month and partnership's area, the indicator, and the agency
+    that owns it (its partnership's adoption's owner, ADR 0015)."""
+
     indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
         read_only=True, slug_field="code"
     )
     month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
+    area = serializers.CharField(source="round.partnership.area.code", read_only=True)
+    agency = serializers.CharField(
+        source="adoption.owner.code",
+        read_only=True,
+        allow_null=True,
+        help_text="The owning agency's code (null: the indicator has no owner here).",
+    )
 
     class Meta:
         model = Submission
-        fields = ["id", "indicator", "month", *AUDITED_FIELDS, "version", "updated_at"]
+        fields = [
+            "id",
+            "round",
+            "area",
+            "indicator",
+            "agency",
+            "month",
+            *AUDITED_FIELDS,
+            "version",
+            "updated_at",
+        ]
         read_only_fields = [
             "id",
+            "round",
+            "area",
             "indicator",
+            "agency",
             "month",
             "status",
             "return_reason",
@@ -261,25 +290,56 @@ class OverrideSerializer(InputSerializer):
 
 
 class RoundCreateSerializer(InputSerializer):
-    """A round for one month of the partnership that reports on ``area``."""
+    """A round for one month of one of the caller's partnerships. ``partnership`` names it by
+    its area's ONS code (``area`` is the same field's older name); it may be left out by a
+    caller who coordinates one partnership only. The deadline defaults to the 10th of the
+    following month."""
 
-    area = serializers.CharField(max_length=20, help_text="The partnership's area (ONS code).")
+    partnership = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="The partnership, by its area's ONS code (e.g. E09000003). Needed only when "
+        "you coordinate several partnerships.",
+    )
+    area = serializers.CharField(
+        max_length=20, required=False, help_text="The older name of `partnership` (ONS code)."
+    )
     month = serializers.RegexField(
         r"^[0-9]{4}-[0-9]{2}$", max_length=7, help_text="The reporting month, YYYY-MM."
     )
-    deadline = serializers.DateField(help_text="The submission deadline, YYYY-MM-DD.")
+    deadline = serializers.DateField(
+        required=False,
+        help_text="The submission deadline, YYYY-MM-DD (default: the 10th of the next month).",
+    )
 
-    def validate_area(self, value: str) -> Partnership:
+    @staticmethod
+    def _partnership(value: str) -> Partnership:
         partnership = Partnership.objects.filter(area__code=value).first()
         if partnership is None:
             raise serializers.ValidationError(f"No partnership reports on area {value}.")
         return partnership
+
+    def validate_partnership(self, value: str) -> Partnership:
+        return self._partnership(value)
+
+    def validate_area(self, value: str) -> Partnership:
+        return self._partnership(value)
 
     def validate_month(self, value: str) -> dt.date:
         try:
             return dt.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise serializers.ValidationError(f"{value} is not a month (YYYY-MM).") from None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named, area = attrs.pop("partnership", None), attrs.pop("area", None)
+        if named is not None and area is not None and named != area:
+            raise serializers.ValidationError(
+                {"partnership": ["`partnership` and `area` name different partnerships."]}
+            )
+        attrs["partnership"] = named or area  # None: the one the caller coordinates
+        attrs.setdefault("deadline", default_deadline(attrs["month"]))
+        return attrs
 
 
 class PublishSerializer(InputSerializer):

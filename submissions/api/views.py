@@ -7,14 +7,20 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from csp.users import AuthenticatedRequest
+from csp import permissions
+from csp.users import AnyUser, AuthenticatedRequest
 from submissions.api import selectors
 from submissions.api import serializers as s
 from submissions.api.selectors import (
@@ -35,6 +41,11 @@ class FigureFilter(django_filters.FilterSet):
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
 
 
+AREA_PARAMETER = OpenApiParameter(
+    "area", str, description="One of your partnerships, by its area's ONS code."
+)
+
+
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.areas()
     serializer_class = s.AreaSerializer
@@ -47,12 +58,32 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[AREA_PARAMETER]),
+    retrieve=extend_schema(parameters=[AREA_PARAMETER]),
+)
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The agencies of your partnerships. Each partnership has its own: ``?area=`` (the
+    partnership's area code) picks one partnership's, and a code found in several of yours
+    needs it."""
+
     serializer_class = s.AgencySerializer
     lookup_field = "code"
 
     def get_queryset(self):
-        return selectors.agencies_visible_to(self.request.user)
+        agencies = selectors.agencies_visible_to(self.request.user)
+        area = self.request.query_params.get("area")
+        return agencies.filter(partnership__area__code=area) if area else agencies
+
+    def get_object(self):
+        found = list(self.get_queryset().filter(code=self.kwargs["code"])[:2])
+        if not found:
+            raise NotFound()
+        if len(found) > 1:
+            raise ValidationError(
+                {"area": ["This agency code is in several of your partnerships: give ?area=."]}
+            )
+        return found[0]
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -98,6 +129,19 @@ def _refused(*codes: int) -> dict[int, OpenApiResponse]:
     }
 
 
+def _coordinated(user: AnyUser) -> int:
+    """The partnership a round is opened in when the body names none: the one the caller
+    coordinates (403 for none, 400 when they coordinate several and must say which)."""
+    coordinated = permissions.access_for(user).coordinator_of
+    if not coordinated:
+        raise ApiPermissionDenied("Only the partnership coordinator can open a round.")
+    if len(coordinated) > 1:
+        raise ValidationError(
+            {"partnership": ["You coordinate several partnerships: name one (its area's code)."]}
+        )
+    return next(iter(coordinated))
+
+
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Reporting rounds of your partnerships. The coordinator opens, closes, publishes and
     reopens them through the same services as the pages; each state change is checked against
@@ -122,9 +166,11 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: AuthenticatedRequest) -> Response:
         body = s.RoundCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        named = body.validated_data["partnership"]
+        partnership_id = named.id if named is not None else _coordinated(request.user)
         try:
             round_ = services.round_create(
-                partnership_id=body.validated_data["area"].id,
+                partnership_id=partnership_id,
                 month=body.validated_data["month"],
                 deadline=body.validated_data["deadline"],
                 user=request.user,
@@ -238,8 +284,10 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = s.SubmissionSerializer
 
     def get_queryset(self):
-        queryset = submissions_visible_to(self.request.user).order_by(
-            "-round__month", "adoption__pack_order"
+        queryset = (
+            submissions_visible_to(self.request.user)
+            .select_related("round__partnership__area", "adoption__owner")
+            .order_by("-round__month", "adoption__pack_order")
         )
         wanted = self.request.query_params.get("status")
         return queryset.filter(status=wanted) if wanted else queryset

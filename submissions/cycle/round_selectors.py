@@ -10,7 +10,7 @@ from typing import Any
 from csp.models import Partnership
 from indicators.engine.periods import add_months
 from submissions.cycle import workflow
-from submissions.cycle.rounds import round_publish_blockers
+from submissions.cycle.rounds import default_deadline, round_publish_blockers
 from submissions.cycle.selectors import (
     AgencyProgress,
     AuditEntry,
@@ -35,7 +35,7 @@ def round_list(partnership: Partnership) -> RoundList:
     if not rounds:
         return RoundList(rounds, None, None)
     month = add_months(rounds[0].month, 1)
-    return RoundList(rounds, month, add_months(month, 1).replace(day=10))
+    return RoundList(rounds, month, default_deadline(month))
 
 
 @dataclass(frozen=True)

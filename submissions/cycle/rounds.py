@@ -24,6 +24,11 @@ from submissions.models import (
 )
 
 
+def default_deadline(month: dt.date) -> dt.date:
+    """A round's deadline unless the coordinator gives one: the 10th of the following month."""
+    return add_months(month, 1).replace(day=10)
+
+
 def round_create(
     *, partnership_id: int, month: dt.date, deadline: dt.date, user: User, now: dt.datetime
 ) -> ReportingRound:

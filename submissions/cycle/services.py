@@ -32,6 +32,7 @@ from submissions.cycle.errors import (
 )
 from submissions.cycle.reminders import ReminderReport, reminders_send
 from submissions.cycle.rounds import (
+    default_deadline,
     round_close,
     round_create,
     round_publish_blockers,
@@ -49,6 +50,7 @@ __all__ = [
     "RoundConflict",
     "ValidationFailed",
     "approved_figures",
+    "default_deadline",
     "entry_context",
     "entry_of",
     "reminders_send",

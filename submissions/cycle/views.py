@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csp import permissions
+from csp.switcher import chosen_partnership
 from csp.users import AuthenticatedHttpRequest
 from submissions.cycle import services, workflow
 from submissions.cycle.allowed import SAVE, submission_actions
@@ -53,7 +54,7 @@ _ID = re.compile(r"[0-9]{1,12}")
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    landing = landing_for(request.user)
+    landing = landing_for(request.user, chosen_partnership(request))
     if landing is not None:
         return redirect(landing.view, **landing.kwargs)
     return render(request, "cycle/home.html", {"data": home_data(user=request.user)})
@@ -61,7 +62,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def my_submissions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    partnership = partnership_for(request.user)
+    partnership = partnership_for(request.user, chosen_partnership(request))
     if partnership is None:
         raise PermissionDenied("You have no role in a partnership.")
     data = my_work(user=request.user, partnership=partnership, today=timezone.localdate())
@@ -246,7 +247,7 @@ def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def coordinated_partnership(request: AuthenticatedHttpRequest) -> Any:
-    partnership = partnership_for(request.user)
+    partnership = partnership_for(request.user, chosen_partnership(request))
     if partnership is None or not permissions.can_manage_rounds(request.user, partnership.id):
         raise PermissionDenied("Only the partnership coordinator can see this page.")
     return partnership

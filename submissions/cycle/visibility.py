@@ -83,10 +83,13 @@ def packs_visible_to(user: AnyUser) -> QuerySet[PackVersion]:
 # --- the pages' lookups -----------------------------------------------------------------------
 
 
-def partnership_for(user: AnyUser) -> Partnership | None:
-    """The partnership whose pages the user works in (the first of theirs)."""
-    ids = permissions.access_for(user).partnerships
-    return Partnership.objects.filter(id__in=ids).select_related("area").order_by("id").first()
+def partnership_for(user: AnyUser, chosen: object = None) -> Partnership | None:
+    """The partnership whose pages the user works in: the one ``chosen`` in the header's
+    switcher if they hold a role there, else the first of theirs (``permissions``' rule)."""
+    partnership_id = permissions.working_partnership(user, chosen)
+    if partnership_id is None:
+        return None
+    return Partnership.objects.select_related("area").get(id=partnership_id)
 
 
 def submission_for(user: AnyUser, pk: int) -> Submission | None:
@@ -122,11 +125,11 @@ class Landing:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-def landing_for(user: AnyUser) -> Landing | None:
+def landing_for(user: AnyUser, chosen: object = None) -> Landing | None:
     """Each role lands where its work is: the coordinator on the open round (or the rounds), an
     agency lead on their submissions, a board member on the latest pack, an administrator in
     the admin. None: nowhere in particular (the home page)."""
-    partnership = partnership_for(user)
+    partnership = partnership_for(user, chosen)
     if partnership is not None:
         if permissions.can_manage_rounds(user, partnership.id):
             current = (

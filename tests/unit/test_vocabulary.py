@@ -81,11 +81,16 @@ def test_every_kind_validation_names_is_an_indicator_kind() -> None:
 
 
 def test_the_api_returns_the_submission_fields_it_always_did() -> None:
+    """Every field it always returned, in order; issue 11 (item 6) added ``round``, ``area``
+    and the owning ``agency``."""
     from submissions.api.serializers import SubmissionSerializer
 
     assert SubmissionSerializer.Meta.fields == [
         "id",
+        "round",
+        "area",
         "indicator",
+        "agency",
         "month",
         "status",
         "entry_status",
@@ -106,5 +111,5 @@ def test_the_api_returns_the_submission_fields_it_always_did() -> None:
         "version",
         "updated_at",
     ]
-    assert tuple(SubmissionSerializer.Meta.fields[3:-2]) == AUDITED_FIELDS
-    assert tuple(SubmissionSerializer.Meta.fields[4:-5]) == ENTRY_FIELDS
+    assert tuple(SubmissionSerializer.Meta.fields[6:-2]) == AUDITED_FIELDS
+    assert tuple(SubmissionSerializer.Meta.fields[7:-5]) == ENTRY_FIELDS
