@@ -6,10 +6,10 @@
 
 The database DATABASE_URL names is left alone: Django's test-database machinery creates a fresh
 one beside it (``partnerships_<name>`` on PostgreSQL, in memory on SQLite), migrates it, and
-drops it at the end. In it the script builds the region (areas, residents, one comparator group,
-partnerships with three agencies, a coordinator and a board member each, the catalogue, every
-adoption with targets) and the month values (COPY on PostgreSQL), recomputes the derived figures,
-and measures against the issue's goals:
+drops it at the end. In it the script builds the region (``bench/region_data.py``: areas,
+residents, one comparator group, partnerships with three agencies, a coordinator and a board
+member each, the catalogue, every adoption with targets, the month values by COPY on
+PostgreSQL), recomputes the derived figures, and measures against the issue's goals:
 
 (a) the round for the month just ended opened for every partnership on the 1st, by the service
     beat runs (``rounds_open_next``), in seconds;
@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FIRST_MONTH = dt.date(2020, 4, 1)  # ten financial years: April 2020 to March 2030
-AGENCIES = ("police", "council", "health")
+from bench.region_data import Built, Scale, add_months, build  # noqa: E402
+
 # The regional comparison page (issue 11 item 3): the URL name and the keyword arguments it is
 # reversed with. TODO: check both when the page lands on main (branch i11-region); until then
 # reverse() fails and (c) is skipped with a message.
@@ -49,25 +49,6 @@ REGION_URL_NAME = "region:comparison"
 
 def region_url_kwargs(built: Built, code: str, month: dt.date) -> dict[str, str]:
     return {"group": built.group_code, "code": code, "month": f"{month:%Y-%m}"}
-
-
-@dataclass(frozen=True)
-class Scale:
-    partnerships: int = 33
-    indicators: int = 40
-    years: int = 10
-    prefix: str = "S"  # codes and names start with it, so the data can sit beside the demo's
-
-
-@dataclass
-class Built:
-    area_ids: list[int]
-    area_codes: list[str]
-    indicator_codes: list[str]
-    group_code: str
-    coordinator: str  # usernames, in the first partnership
-    board_member: str
-    last_month: dt.date
 
 
 @dataclass
@@ -99,143 +80,17 @@ class Outcome:
 
     def table(self) -> list[str]:
         rows = [f"{'measure':<44} {'value':>10} {'goal':>8} {'ratio':>7}  note"]
+        width = 44
         for f in self.figures:
             value = "-" if f.value is None else f"{f.value:.2f}".rstrip("0").rstrip(".")
             goal = "-" if f.goal is None else f"{f.goal:g}"
             ratio = "-" if f.ratio is None else f"{f.ratio:.3f}"
             mark = "  MISSED" if f.missed else ""
             rows.append(
-                f"{f.what + ' (' + f.unit + ')':<44} {value:>10} {goal:>8} {ratio:>7}  {f.note}{mark}"
+                f"{f.what + ' (' + f.unit + ')':<{width}} {value:>10} {goal:>8} {ratio:>7}"
+                f"  {f.note}{mark}"
             )
         return rows
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    from indicators.engine.periods import add_months as add
-
-    return add(month, n)
-
-
-def build(scale: Scale, rng: random.Random) -> Built:
-    """The region: areas with residents, one comparator group, partnerships with agencies and
-    people, the catalogue, every adoption with its targets, and the month values."""
-    from django.contrib.auth import get_user_model
-
-    from csp.models import (
-        Agency,
-        Area,
-        ComparatorGroup,
-        GroupMembership,
-        Partnership,
-        Population,
-        PopulationSeries,
-        Role,
-        RoleKind,
-    )
-    from indicators.models import Adoption, Indicator, Portfolio, Target
-
-    p = scale.prefix
-    areas = Area.objects.bulk_create(
-        Area(code=f"{p}{i:08d}", name=f"{p} area {i}", short_name=f"{p}{i}")
-        for i in range(scale.partnerships)
-    )
-    series = PopulationSeries.objects.create(
-        code=f"{p.lower()}-residents", kind="residents", name=f"{p} residents"
-    )
-    Population.objects.bulk_create(
-        Population(area=a, series=series, value=rng.randint(80_000, 400_000),
-                   in_force_from=dt.date(2000, 1, 1))
-        for a in areas
-    )
-    group = ComparatorGroup.objects.create(code=f"{p.lower()}-region", name=f"{p} region")
-    GroupMembership.objects.bulk_create(GroupMembership(group=group, area=a) for a in areas)
-    partnerships = Partnership.objects.bulk_create(
-        Partnership(name=f"{a.name} Community Safety Partnership", area=a) for a in areas
-    )
-    agencies = Agency.objects.bulk_create(
-        Agency(partnership=pa, code=code, name=f"{pa.area.name} {code}")
-        for pa in partnerships
-        for code in AGENCIES
-    )
-    users = get_user_model().objects
-    coordinator = users.create_user(username=f"{p.lower()}-coordinator", password=None)
-    board = users.create_user(username=f"{p.lower()}-board", password=None)
-    Role.objects.bulk_create(
-        [
-            Role(user=coordinator, partnership=partnerships[0], kind=RoleKind.COORDINATOR),
-            Role(user=board, partnership=partnerships[0], kind=RoleKind.BOARD_MEMBER),
-        ]
-    )
-    portfolio, _ = Portfolio.objects.get_or_create(name=f"{p} portfolio")
-    indicators = Indicator.objects.bulk_create(
-        Indicator(code=f"{p.lower()}-ind-{i}", title=f"{p} indicator {i}", kind="count",
-                  polarity="down", denominator_series=series, per_n=1000)
-        for i in range(scale.indicators)
-    )
-    adoptions = Adoption.objects.bulk_create(
-        Adoption(partnership=pa, indicator=ind, portfolio=portfolio, pack_order=i,
-                 owner=agencies[n * len(AGENCIES) + i % len(AGENCIES)])
-        for n, pa in enumerate(partnerships)
-        for i, ind in enumerate(indicators)
-    )
-    months = [add_months(FIRST_MONTH, i) for i in range(12 * scale.years)]
-    years = sorted({m.year if m.month >= 4 else m.year - 1 for m in months})
-    Target.objects.bulk_create(
-        (Target(adoption=a, financial_year=fy, kind="reduce", value=-5)
-         for a in adoptions for fy in years),
-        batch_size=5000,
-    )
-    _write_month_values(
-        (
-            (ind.id, area.id, m, value)
-            for ind in indicators
-            for area in areas
-            for m, value in _series(months, rng)
-        )
-    )
-    return Built(
-        area_ids=[a.id for a in areas],
-        area_codes=[a.code for a in areas],
-        indicator_codes=[i.code for i in indicators],
-        group_code=group.code,
-        coordinator=coordinator.username,
-        board_member=board.username,
-        last_month=months[-1],
-    )
-
-
-def _series(months: list[dt.date], rng: random.Random):
-    base = rng.randint(20, 2000) * rng.uniform(0.5, 1.5)
-    for i, m in enumerate(months):
-        seasonal = 1 + 0.1 * ((m.month % 12) - 6) / 6
-        yield m, max(0, int(rng.gauss(base * seasonal * (1 + i / 600), base * 0.08)))
-
-
-def _write_month_values(rows) -> None:
-    """COPY on PostgreSQL (in the caller's transaction, if any), bulk_create elsewhere."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from indicators.models import MonthValue
-
-    now = timezone.now()
-    if connection.vendor != "postgresql":
-        MonthValue.objects.bulk_create(
-            (MonthValue(indicator_id=i, area_id=a, month=m, status="reported", value=v)
-             for i, a, m, v in rows),
-            batch_size=2000,
-        )
-        return
-    connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(
-            "COPY indicators_monthvalue (indicator_id, area_id, month, status, value, "
-            "reference_period, reason, is_estimated, updated_at) FROM STDIN"
-        ) as copy,
-    ):
-        for i, a, m, v in rows:
-            copy.write_row((i, a, m, "reported", v, "", "", False, now))
 
 
 def _timed(outcome: Outcome, label: str, call):
@@ -260,8 +115,13 @@ def measure_rounds(outcome: Outcome, built: Built) -> None:
     again = rounds_open_next(today=today)  # idempotent: nothing the second time
     ours = [r for r in opened if r.partnership.area_id in set(built.area_ids)]
     outcome.figures.append(
-        Figure("rounds opened on the 1st", seconds, 10, "s",
-               f"{len(ours)} rounds, {len(queries)} queries; again: {len(again)} opened")
+        Figure(
+            "rounds opened on the 1st",
+            seconds,
+            10,
+            "s",
+            f"{len(ours)} rounds, {len(queries)} queries; again: {len(again)} opened",
+        )
     )
 
 
@@ -278,9 +138,11 @@ def publish_first(outcome: Outcome, built: Built) -> None:
     )
     Submission.objects.filter(round=round_).update(status="approved")
     user = get_user_model().objects.get(username=built.coordinator)
-    _timed(outcome, "publishing the first partnership's pack", lambda: round_publish(
-        round_id=round_.pk, user=user, change_note="", now=timezone.now()
-    ))
+    _timed(
+        outcome,
+        "publishing the first partnership's pack",
+        lambda: round_publish(round_id=round_.pk, user=user, change_note="", now=timezone.now()),
+    )
 
 
 def _page(client, url: str) -> tuple[int, int, float]:
@@ -352,13 +214,19 @@ def run(scale: Scale, seed: int = 2016) -> Outcome:
 
     outcome = Outcome()
     values = scale.partnerships * scale.indicators * 12 * scale.years
-    built = _timed(outcome, f"building {values:,} month values and the region",
-                   lambda: build(scale, random.Random(seed)))
+    built = _timed(
+        outcome,
+        f"building {values:,} month values and the region",
+        lambda: build(scale, random.Random(seed)),
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    _timed(outcome, "recomputing the derived figures",
-           lambda: metrics_recompute(now=timezone.now(), area_ids=built.area_ids))
+    _timed(
+        outcome,
+        "recomputing the derived figures",
+        lambda: metrics_recompute(now=timezone.now(), area_ids=built.area_ids),
+    )
     measure_rounds(outcome, built)
     publish_first(outcome, built)
     measure_pack(outcome, built)
@@ -388,8 +256,10 @@ def main() -> int:
     if connection.vendor == "postgresql":  # not test_<name>: a test run may be using that one
         db["TEST"] = {**db.get("TEST", {}), "NAME": f"partnerships_{db['NAME']}"}
     print(f"Database: a fresh {connection.vendor} one beside {db['NAME']}")
-    print(f"Size: {scale.partnerships} partnerships x {scale.indicators} indicators "
-          f"x {scale.years} years")
+    print(
+        f"Size: {scale.partnerships} partnerships x {scale.indicators} indicators "
+        f"x {scale.years} years"
+    )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         outcome = run(scale)
