@@ -41,14 +41,15 @@ if str(ROOT) not in sys.path:
 
 from bench.region_data import Built, Scale, add_months, build  # noqa: E402
 
-# The regional comparison page (issue 11 item 3): the URL name and the keyword arguments it is
-# reversed with. TODO: check both when the page lands on main (branch i11-region); until then
-# reverse() fails and (c) is skipped with a message.
-REGION_URL_NAME = "region:comparison"
+# The regional comparison page (issue 11 item 3, branch i11-region): its URL name and the
+# keyword arguments it is reversed with, and the models of a region and its reader. TODO: until
+# the page is on main, reverse() fails and (c) is skipped with a message; check these then.
+REGION_URL_NAME = "packs:region"
+REGION_MODEL, READER_MODEL = "csp.Region", "csp.RegionalReader"
 
 
-def region_url_kwargs(built: Built, code: str, month: dt.date) -> dict[str, str]:
-    return {"group": built.group_code, "code": code, "month": f"{month:%Y-%m}"}
+def region_url_kwargs(region_code: str, code: str, month: dt.date) -> dict[str, str]:
+    return {"region": region_code, "code": code, "month": f"{month:%Y-%m}"}
 
 
 @dataclass
@@ -125,24 +126,25 @@ def measure_rounds(outcome: Outcome, built: Built) -> None:
     )
 
 
-def publish_first(outcome: Outcome, built: Built) -> None:
-    """The first partnership's round, every item approved, published as version 1."""
+def publish(outcome: Outcome, built: Built, area_ids: list[int], what: str) -> None:
+    """The partnerships' rounds, every item approved, each published as version 1."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from submissions.models import ReportingRound, Submission
     from submissions.packs.publish import round_publish
 
-    round_ = ReportingRound.objects.get(
-        partnership__area_id=built.area_ids[0], month=built.last_month
-    )
-    Submission.objects.filter(round=round_).update(status="approved")
     user = get_user_model().objects.get(username=built.coordinator)
-    _timed(
-        outcome,
-        "publishing the first partnership's pack",
-        lambda: round_publish(round_id=round_.pk, user=user, change_note="", now=timezone.now()),
+    rounds = ReportingRound.objects.filter(
+        partnership__area_id__in=area_ids, month=built.last_month
     )
+    Submission.objects.filter(round__in=rounds).update(status="approved")
+
+    def publish_all() -> None:
+        for round_ in rounds:
+            round_publish(round_id=round_.pk, user=user, change_note="", now=timezone.now())
+
+    _timed(outcome, f"publishing {what}", publish_all)
 
 
 def _page(client, url: str) -> tuple[int, int, float]:
@@ -184,20 +186,30 @@ def measure_pack(outcome: Outcome, built: Built) -> None:
 
 
 def measure_region(outcome: Outcome, built: Built) -> None:
-    """(c) The regional comparison page, measured when the install has one."""
+    """(c) The regional comparison page, as the region's reader reads it, once every partnership
+    has published its pack; measured when the install has the page."""
+    from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.urls import NoReverseMatch, reverse
 
-    code = built.indicator_codes[0]
+    from csp.models import ComparatorGroup
+
+    region_code = built.group_code
+    kwargs = region_url_kwargs(region_code, built.indicator_codes[0], built.last_month)
     try:
-        url = reverse(REGION_URL_NAME, kwargs=region_url_kwargs(built, code, built.last_month))
+        url = reverse(REGION_URL_NAME, kwargs=kwargs)
     except NoReverseMatch:
         note = f"skipped: no URL {REGION_URL_NAME!r} (the page is not on this branch yet)"
         outcome.figures.append(Figure("regional comparison page", None, 15, "queries", note))
         outcome.figures.append(Figure("regional comparison page", None, 200, "ms", note))
         return
-    # TODO: read as the region's reader once that role exists; an install administrator now.
-    reader = get_user_model().objects.create_superuser(username="scale-reader", password=None)
+    publish(outcome, built, built.area_ids[1:], "every other partnership's pack")
+    group = ComparatorGroup.objects.get(code=built.group_code)
+    region = apps.get_model(REGION_MODEL).objects.create(
+        code=region_code, name=group.name, group=group
+    )
+    reader = get_user_model().objects.create_user(username=f"{region_code}-reader", password=None)
+    apps.get_model(READER_MODEL).objects.create(user=reader, region=region)
     status, queries, ms = _page(_client(reader.username), url)
     if status != 200:
         raise RuntimeError(f"{url} answered {status}")
@@ -228,7 +240,7 @@ def run(scale: Scale, seed: int = 2016) -> Outcome:
         lambda: metrics_recompute(now=timezone.now(), area_ids=built.area_ids),
     )
     measure_rounds(outcome, built)
-    publish_first(outcome, built)
+    publish(outcome, built, built.area_ids[:1], "the first partnership's pack")
     measure_pack(outcome, built)
     measure_region(outcome, built)
     return outcome

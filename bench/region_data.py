@@ -30,7 +30,7 @@ class Built:
     area_codes: list[str]
     indicator_codes: list[str]
     group_code: str
-    coordinator: str  # usernames, in the first partnership
+    coordinator: str  # usernames: of every partnership, of the first
     board_member: str
     last_month: dt.date
 
@@ -64,11 +64,10 @@ def build(scale: Scale, rng: random.Random) -> Built:
     users = get_user_model().objects
     coordinator = users.create_user(username=f"{p.lower()}-coordinator", password=None)
     board = users.create_user(username=f"{p.lower()}-board", password=None)
+    # One person coordinates every partnership (it publishes their packs); one reads the first.
     Role.objects.bulk_create(
-        [
-            Role(user=coordinator, partnership=partnerships[0], kind=RoleKind.COORDINATOR),
-            Role(user=board, partnership=partnerships[0], kind=RoleKind.BOARD_MEMBER),
-        ]
+        [Role(user=coordinator, partnership=pa, kind=RoleKind.COORDINATOR) for pa in partnerships]
+        + [Role(user=board, partnership=partnerships[0], kind=RoleKind.BOARD_MEMBER)]
     )
     portfolio, _ = Portfolio.objects.get_or_create(name=f"{p} portfolio")
     indicators = count_catalogue(p, scale.indicators, series)
