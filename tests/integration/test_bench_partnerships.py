@@ -28,7 +28,8 @@ def test_the_benchmark_opens_every_round_and_reads_a_pack_in_at_most_10_queries(
         assert round_.submissions.count() == 3
         assert owners == {partnership.pk}
     # The first partnership's round is published; opening again on the 1st opens nothing.
-    assert ReportingRound.objects.filter(month=MARCH_2021, status="published").count() == 1
+    first = ReportingRound.objects.get(partnership__area__code="W00000000", month=MARCH_2021)
+    assert first.status == "published"
     assert rounds_open_next(today=add_months(MARCH_2021, 1)) == []
 
     for page in ("pack summary page", "pack indicator page"):
