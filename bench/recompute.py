@@ -127,32 +127,17 @@ def main() -> int:
 
 
 def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):
-    from django.db import connection
-
-    from csp.models import (
-        Area,
-        ComparatorGroup,
-        GroupMembership,
-        Partnership,
-        Population,
-        PopulationSeries,
+    from bench.region_data import (
+        adopt_everything,
+        areas_with_residents,
+        count_catalogue,
+        write_month_values,
     )
+    from csp.models import ComparatorGroup, GroupMembership, Partnership
     from indicators.engine.periods import add_months
-    from indicators.models import Adoption, Indicator, Portfolio, Target
+    from indicators.models import Portfolio
 
-    areas = Area.objects.bulk_create(
-        Area(code=f"E07{i:06d}", name=f"Area {i}", short_name=f"A{i}") for i in range(n_areas)
-    )
-    series = PopulationSeries.objects.create(code="residents", kind="residents", name="Residents")
-    Population.objects.bulk_create(
-        Population(
-            area=a,
-            series=series,
-            value=rng.randint(80_000, 400_000),
-            in_force_from=dt.date(2000, 1, 1),
-        )
-        for a in areas
-    )
+    areas, series = areas_with_residents("E", n_areas, rng)
     memberships = []
     for size, prefix in ((32, "MET"), (15, "MSG")):
         for g, start in enumerate(range(0, n_areas, size)):
@@ -162,54 +147,15 @@ def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Rando
             ]
     GroupMembership.objects.bulk_create(memberships)
     portfolio = Portfolio.objects.create(name="Benchmark")
-    indicators = Indicator.objects.bulk_create(
-        Indicator(
-            code=f"ind-{i}",
-            title=f"Indicator {i}",
-            kind="count",
-            polarity="down",
-            denominator_series=series,
-            per_n=1000,
-        )
-        for i in range(n_indicators)
-    )
+    indicators = count_catalogue("E", n_indicators, series)
     first = dt.date(2010, 4, 1)
     months = [add_months(first, i) for i in range(n_months)]
     # Every area is a partnership adopting every indicator, each with its own targets.
     partnerships = Partnership.objects.bulk_create(
         Partnership(name=f"Partnership {a.code}", area=a) for a in areas
     )
-    adoptions = Adoption.objects.bulk_create(
-        Adoption(partnership=p, indicator=ind, portfolio=portfolio, pack_order=i)
-        for p in partnerships
-        for i, ind in enumerate(indicators)
-    )
-    Target.objects.bulk_create(
-        (
-            Target(adoption=a, financial_year=fy, kind="reduce", value=-5)
-            for a in adoptions
-            for fy in sorted({m.year if m.month >= 4 else m.year - 1 for m in months})
-        ),
-        batch_size=5000,
-    )
-    now = dt.datetime.now(dt.UTC)
-    raw = connection.connection  # the psycopg connection
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(
-            "COPY indicators_monthvalue (indicator_id, area_id, month, status, value, "
-            "reference_period, reason, is_estimated, updated_at) FROM STDIN"
-        ) as copy,
-    ):
-        for ind in indicators:
-            level = rng.randint(20, 2000)
-            for area in areas:
-                base = level * rng.uniform(0.5, 1.5)
-                for i, m in enumerate(months):
-                    seasonal = 1 + 0.1 * ((m.month % 12) - 6) / 6
-                    value = max(0, int(rng.gauss(base * seasonal * (1 + i / 600), base * 0.08)))
-                    copy.write_row((ind.id, area.id, m, "reported", value, "", "", False, now))
-    raw.commit()
+    adopt_everything(partnerships, indicators, portfolio, months)
+    write_month_values(indicators, areas, months, rng)
     return indicators[0].id, areas[0].id, months[-13]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -129,23 +130,52 @@ def round_reopen(*, round_id: int, user: User, reason: str, now: dt.datetime) ->
         return round_
 
 
+@dataclass
+class RoundsOpened:
+    """What opening a month's rounds did: the rounds it opened, the partnerships that had one."""
+
+    month: dt.date
+    opened: list[ReportingRound] = field(default_factory=list)
+    already_open: list[int] = field(default_factory=list)  # partnership ids
+
+    def summary(self) -> str:
+        return f"{len(self.opened)} opened, {len(self.already_open)} already open."
+
+
+def rounds_open_all(*, month: dt.date, deadline: dt.date) -> RoundsOpened:
+    """Open the month's round of every partnership that has none, each in its own transaction:
+    running it again opens nothing, and a round its coordinator opened meanwhile is left alone
+    without stopping the others."""
+    from csp.models import Partnership
+
+    done = RoundsOpened(month=month)
+    existing = set(
+        ReportingRound.objects.filter(month=month).values_list("partnership_id", flat=True)
+    )
+    for partnership_id in Partnership.objects.order_by("id").values_list("id", flat=True):
+        if partnership_id not in existing:
+            try:
+                done.opened.append(
+                    _round_create(
+                        partnership_id=partnership_id, month=month, deadline=deadline, user=None
+                    )
+                )
+                continue
+            except RoundConflict:
+                pass  # opened since the check above
+        done.already_open.append(partnership_id)
+    return done
+
+
 def rounds_open_next(*, today: dt.date, deadline_day: int = 10) -> list[ReportingRound]:
     """Open each partnership's round for the month just ended, if nobody has yet.
 
     Run by beat on the first of the month; the deadline is ``deadline_day`` of the current month.
     """
-    from csp.models import Partnership
-
-    month = add_months(today.replace(day=1), -1)
-    deadline = today.replace(day=min(deadline_day, 28))
-    opened = []
-    for partnership_id in Partnership.objects.values_list("id", flat=True):
-        if ReportingRound.objects.filter(partnership_id=partnership_id, month=month).exists():
-            continue
-        opened.append(
-            _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=None)
-        )
-    return opened
+    return rounds_open_all(
+        month=add_months(today.replace(day=1), -1),
+        deadline=today.replace(day=min(deadline_day, 28)),
+    ).opened
 
 
 def round_publish_blockers(round_: ReportingRound) -> list[str]:

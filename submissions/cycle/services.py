@@ -37,6 +37,7 @@ from submissions.cycle.rounds import (
     round_create,
     round_publish_blockers,
     round_reopen,
+    rounds_open_all,
     rounds_open_next,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "round_create",
     "round_publish_blockers",
     "round_reopen",
+    "rounds_open_all",
     "rounds_open_next",
     "submission_approve",
     "submission_override_rag",
