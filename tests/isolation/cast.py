@@ -16,9 +16,11 @@ from csp.models import Agency, Partnership, Role, RoleKind
 from indicators.partnerships import partnership_setup
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
-from submissions.models import ReportingRound, Submission
+from submissions.models import ImportJob, ReportingRound, Submission
+from submissions.packs.publish import round_publish
 
 JAN = dt.date(2017, 1, 1)
+DEC = dt.date(2016, 12, 1)
 NOW = dt.datetime(2017, 2, 3, 9, 0, tzinfo=dt.UTC)
 BARNET_AREA, BD_AREA = "E09000003", "E09000002"
 DRAFT_CODE, APPROVED_CODE = "tno", "asb-calls"
@@ -34,6 +36,7 @@ class Side:
     round: ReportingRound
     draft: Submission
     approved: Submission
+    job: ImportJob
     sentinels: list[str] = field(default_factory=list)
 
 
@@ -52,7 +55,10 @@ def _enter(sub: Submission, user, *, value: int, text: str, submit: bool) -> Sub
         expected_version=Submission.objects.get(pk=sub.pk).version,
         submit=submit,
         entry=Entry(
-            value=value, performance_overview=text, actions=text, benchmarking=text,
+            value=value,
+            performance_overview=text,
+            actions=text,
+            benchmarking=text,
             confirm_note=text,
         ),  # fmt: skip
         now=NOW,
@@ -72,12 +78,18 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     approved = services.submission_approve(
         submission_id=subs[APPROVED_CODE].pk, user=users["coordinator"], now=NOW
     )
-    sentinels = [draft_text, approved_text]
+    job = ImportJob.objects.create(
+        kind="month_values", filename=f"{key.upper()}-SECRET-IMPORT-{n}.csv",
+        user=users["coordinator"], status="refused", created_at=NOW,
+        summary=f"{key.upper()}-SECRET-IMPORT-{n}",
+    )  # fmt: skip
+    sentinels = [draft_text, approved_text, job.filename]
     for value in (draft_value, approved_value):
         sentinels += [str(value), f"{value:,}"]
     for u in users.values():
-        sentinels += [u.last_name]
-    return Side(key, partnership, users, round_, draft, approved, sentinels)
+        if "sentinel" in u.last_name:  # the demo's own people have plain names
+            sentinels.append(u.last_name)
+    return Side(key, partnership, users, round_, draft, approved, job, sentinels)
 
 
 def two_partnerships() -> dict[str, Side]:
@@ -109,6 +121,15 @@ def two_partnerships() -> dict[str, Side]:
         partnership_id=barnet.id, month=JAN, deadline=dt.date(2017, 2, 10),
         user=coordinator, now=NOW,
     )  # fmt: skip
+
+    # Barnet's December 2016 pack, published with every item "not available", so each side has
+    # a published pack the other's people must not open.
+    dec = services.round_create(
+        partnership_id=barnet.id, month=DEC, deadline=dt.date(2017, 1, 10),
+        user=coordinator, now=NOW,
+    )  # fmt: skip
+    dec.submissions.update(status="approved", entry_status="not_available", reason="Not yet")
+    round_publish(round_id=dec.pk, user=coordinator, change_note="", now=NOW)
 
     # Barking and Dagenham: the demo's people, plus a lead whose name is a sentinel.
     people = get_user_model().objects
