@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 
 from csp.models import Agency, Partnership, Role, RoleKind
 from indicators.partnerships import partnership_setup
+from indicators.services import metrics_recompute_after_change
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
 from submissions.models import ImportJob, ReportingRound, Submission
@@ -83,6 +84,10 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
         user=users["coordinator"], status="refused", created_at=NOW,
         summary=f"{key.upper()}-SECRET-IMPORT-{n}",
     )  # fmt: skip
+    # The derived figures of the unpublished month, as the approval's queued recompute writes them.
+    metrics_recompute_after_change(
+        indicator_id=approved.indicator_id, area_id=partnership.area_id, month=JAN, now=NOW
+    )
     sentinels = [draft_text, approved_text, job.filename]
     for value in (draft_value, approved_value):
         sentinels += [str(value), f"{value:,}"]

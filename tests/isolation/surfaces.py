@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indicators.models import MonthValue
+from indicators.models import DerivedMetric, MonthValue
 from submissions.models import PackVersion
 from tests.isolation.cast import DEC, JAN, Side
 
@@ -39,6 +39,12 @@ def _pack(side: Side, month, tail: str = "") -> str:
 
 def _approved_value(side: Side) -> int:
     return MonthValue.objects.get(
+        area=side.partnership.area, indicator=side.approved.indicator, month=JAN
+    ).pk
+
+
+def _derived(side: Side) -> int:
+    return DerivedMetric.objects.get(
         area=side.partnership.area, indicator=side.approved.indicator, month=JAN
     ).pk
 
@@ -143,6 +149,12 @@ API = [
         "derivedmetric-list",
         ABSENT,
         lambda s: f"/api/derived-metrics/?area={_area(s)}&month_from=2017-01-01",
+    ),
+    _get(
+        "api-derived-metric",
+        "derivedmetric-detail",
+        REFUSED,
+        lambda s: f"/api/derived-metrics/{_derived(s)}/",
     ),
     _get("api-rounds", "round-list", ABSENT, lambda s: "/api/rounds/"),
     _get("api-round", "round-detail", REFUSED, lambda s: f"/api/rounds/{s.round.pk}/"),
