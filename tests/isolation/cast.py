@@ -97,9 +97,9 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     return Side(key, partnership, users, round_, draft, approved, job, sentinels)
 
 
-def two_partnerships() -> dict[str, Side]:
-    """Build the cast inside the caller's transaction (the caller rolls it back)."""
-    bd = Partnership.objects.get(area__code=BD_AREA)
+def barnet_setup() -> tuple[Partnership, dict]:
+    """Barnet, set up with ``setup_partnership`` from Barking and Dagenham's indicators, and its
+    coordinator (who set a password), board member and police lead."""
     partnership_setup(
         area_code=BARNET_AREA,
         name="Barnet Community Safety Partnership",
@@ -122,6 +122,14 @@ def two_partnerships() -> dict[str, Side]:
         user=barnet_users["police"], partnership=barnet, kind=RoleKind.AGENCY_LEAD,
         agency=Agency.objects.get(partnership=barnet, code="police"),
     )  # fmt: skip
+    return barnet, barnet_users
+
+
+def two_partnerships() -> dict[str, Side]:
+    """Build the cast inside the caller's transaction (the caller rolls it back)."""
+    bd = Partnership.objects.get(area__code=BD_AREA)
+    barnet, barnet_users = barnet_setup()
+    coordinator = barnet_users["coordinator"]
     barnet_round = services.round_create(
         partnership_id=barnet.id, month=JAN, deadline=dt.date(2017, 2, 10),
         user=coordinator, now=NOW,
