@@ -89,6 +89,9 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
         indicator_id=approved.indicator_id, area_id=partnership.area_id, month=JAN, now=NOW
     )
     sentinels = [draft_text, approved_text, job.filename]
+    # Links to its objects: its packs, round and items.
+    sentinels += [f"/packs/{partnership.area.code}/", f"/rounds/{round_.pk}/"]
+    sentinels += [f"/submissions/{pk}/" for pk in (draft.pk, approved.pk)]
     for value in (draft_value, approved_value):
         sentinels += [str(value), f"{value:,}"]
     for u in users.values():
