@@ -11,9 +11,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 
-from indicators.models import DerivedMetric, MonthValue
+from csp.models import Population
+from indicators.models import DerivedMetric, MonthValue, SuppliedBenchmark
 from submissions.cycle import services, workflow
 from submissions.imports.common import ImportRefused
 from submissions.imports.month_values import month_values_import
@@ -140,3 +143,27 @@ def test_importing_the_other_partnerships_figures_is_refused(cast, key, month) -
             content=content, filename="x.csv", user=other.users["coordinator"], now=NOW
         )
         assert MonthValue.objects.filter(area=other_area).count() == stored + 1
+
+
+UPLOADS = {
+    "month_values": (HEADER, ["tno", "2016-06", "4242"], MonthValue),
+    "populations": (["area", "kind", "value", "in_force_from"],
+                    ["residents", "400000", "2018-07-01"], Population),
+    "benchmarks": (["area", "indicator", "month", "group", "position", "size"],
+                   ["tno", "2016-06", "met", "3", "32"], SuppliedBenchmark),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(UPLOADS))
+@pytest.mark.parametrize("key", ["bd", "barnet"])
+def test_the_import_page_refuses_the_other_partnerships_area(cast, key, kind) -> None:
+    other_area = cast[OTHER[key]].partnership.area
+    header, row, model = UPLOADS[kind]
+    upload = SimpleUploadedFile("rows.csv", csv_bytes(header, [[other_area.code, *row]]))
+    client = Client()
+    client.force_login(cast[key].users["coordinator"])
+    stored = model.objects.filter(area=other_area).count()
+    response = client.post("/imports/", {"kind": kind, "file": upload, "action": "preview"})
+    refusal = f"only {other_area.name}&#x27;s partnership coordinator can import its figures"
+    assert refusal in response.content.decode()
+    assert model.objects.filter(area=other_area).count() == stored
