@@ -27,6 +27,7 @@ class Surface:
     method: str
     path: Callable[[Side], str]
     data: dict | None = None
+    own: bool = False  # aimed at the actor's own partnership: may open, never shows the other's
 
 
 def _area(side: Side) -> str:
@@ -196,7 +197,18 @@ API = [
     _get("api-packs", "pack-list", ABSENT, lambda s: "/api/packs/"),
     _get("api-pack", "pack-detail", REFUSED, lambda s: f"/api/packs/{_published(s)}/"),
 ]
-SURFACES = PAGES + PACKS + API
+# The actor's own objects: the pages that set them beside comparator areas' figures must not
+# show the other partnership's unpublished ones.
+OWN = [
+    Surface(f"own-{s.id}", s.url_name, ABSENT, "get", s.path, own=True)
+    for s in PAGES + PACKS + API
+    if s.expect == REFUSED and s.method == "get"
+] + [
+    Surface("own-pack-index", "packs:index", ABSENT, "get", lambda s: "/packs/", own=True),
+    Surface("own-month-values", "monthvalue-list", ABSENT, "get",
+            lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
+]  # fmt: skip
+SURFACES = PAGES + PACKS + API + OWN
 
 # Patterns no partnership's data reaches, with the reason.
 NOT_WALKED = {

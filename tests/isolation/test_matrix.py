@@ -2,10 +2,11 @@
 
 Each cell signs in one person of one partnership (its coordinator, board member or police lead)
 and aims one surface (``surfaces.SURFACES``: every page, pack, PDF, export and API endpoint)
-at the *other* partnership's objects. An object of the other partnership is refused (403/404)
-and left unchanged; a page of the actor's own may open, but no sentinel of the other partnership
-(its draft and approved commentary and figures, its import file, its people's names) is ever in
-what the actor receives.
+at the *other* partnership's objects (and, as ``own-*``, at its own: a page that sets them beside
+comparator areas must not show the other's unpublished figures). An object of the other
+partnership is refused (403/404) and left unchanged; a page of the actor's own may open, but no
+sentinel of the other partnership (its draft and approved commentary and figures, its import
+file, its people's names, links to its objects) is ever in what the actor receives.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ pytestmark = pytest.mark.django_db
 SIDES = {"bd": "barnet", "barnet": "bd"}
 ROLES = ["coordinator", "board", "police"]
 CELLS = [
-    pytest.param(side, role, surface, id=f"{side}-{role}--{SIDES[side]}--{surface.id}")
+    pytest.param(
+        side,
+        role,
+        surface,
+        id=f"{side}-{role}--{side if surface.own else SIDES[side]}--{surface.id}",
+    )
     for side in SIDES
     for role in ROLES
     for surface in SURFACES
@@ -46,7 +52,7 @@ def test_cell(cast, side: str, role: str, surface: Surface) -> None:
     other = cast[SIDES[side]]
     client = Client()
     client.force_login(cast[side].users[role])
-    path = surface.path(other)
+    path = surface.path(cast[side] if surface.own else other)
     before = _state(other)
     if surface.method == "get":
         response = client.get(path, follow=surface.expect != REFUSED)
