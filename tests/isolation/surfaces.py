@@ -1,0 +1,226 @@
+"""Every surface of the application a person reaches over HTTP, aimed at the *other*
+partnership's objects: each entry names the URL pattern it walks (so ``test_url_walk`` can list
+a pattern nobody walks), the request, and what must happen.
+
+``REFUSED``: an object of the other partnership; the answer is 403 or 404 (and nothing changes).
+``ABSENT``: a list or a page of the actor's own; it may open, but no sentinel of the other
+partnership is in its body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from indicators.models import DerivedMetric, MonthValue
+from submissions.models import PackVersion
+from tests.isolation.cast import DEC, JAN, Side
+
+REFUSED, ABSENT = "refused", "absent"
+
+
+@dataclass(frozen=True)
+class Surface:
+    id: str
+    url_name: str
+    expect: str
+    method: str
+    path: Callable[[Side], str]
+    data: dict | None = None
+    own: bool = False  # aimed at the actor's own partnership: may open, never shows the other's
+
+
+def _area(side: Side) -> str:
+    return side.partnership.area.code
+
+
+def _pack(side: Side, month, tail: str = "") -> str:
+    return f"/packs/{_area(side)}/{month:%Y-%m}/{tail}"
+
+
+def _approved_value(side: Side) -> int:
+    return MonthValue.objects.get(
+        area=side.partnership.area, indicator=side.approved.indicator, month=JAN
+    ).pk
+
+
+def _derived(side: Side) -> int:
+    return DerivedMetric.objects.get(
+        area=side.partnership.area, indicator=side.approved.indicator, month=JAN
+    ).pk
+
+
+def _published(side: Side) -> int:
+    return PackVersion.objects.filter(round__partnership=side.partnership).latest("pk").pk
+
+
+def _get(id: str, url_name: str, expect: str, path: Callable[[Side], str]) -> Surface:
+    return Surface(id, url_name, expect, "get", path)
+
+
+def _post(id: str, url_name: str, path: Callable[[Side], str], data: dict | None = None):
+    return Surface(id, url_name, REFUSED, "post", path, data or {"reason": "x"})
+
+
+SUB = "submissions:"
+PAGES = [
+    _get("home", SUB + "home", ABSENT, lambda s: "/"),
+    _get("my-submissions", SUB + "mine", ABSENT, lambda s: "/submissions/"),
+    _get("review", SUB + "review", ABSENT, lambda s: "/review/"),
+    _get("rounds", SUB + "rounds", ABSENT, lambda s: "/rounds/"),
+    _get("imports", SUB + "imports", ABSENT, lambda s: "/imports/"),
+    _get("entry-draft", SUB + "entry", REFUSED, lambda s: f"/submissions/{s.draft.pk}/"),
+    _get("entry-approved", SUB + "entry", REFUSED, lambda s: f"/submissions/{s.approved.pk}/"),
+    _post(
+        "save-draft",
+        SUB + "entry",
+        lambda s: f"/submissions/{s.draft.pk}/",
+        {"entry_status": "reported", "value": "1", "version": "1", "action": "save"},
+    ),
+    _post("approve", SUB + "approve", lambda s: f"/submissions/{s.draft.pk}/approve/"),
+    _post("return", SUB + "return", lambda s: f"/submissions/{s.draft.pk}/return/"),
+    _post(
+        "override",
+        SUB + "override",
+        lambda s: f"/submissions/{s.approved.pk}/override/",
+        {"rag": "G", "justification": "x"},
+    ),
+    _post("reopen", SUB + "reopen", lambda s: f"/submissions/{s.approved.pk}/reopen/"),
+    _get("import-job", SUB + "import_job", REFUSED, lambda s: f"/imports/{s.job.pk}/"),
+    _get("round", SUB + "round", REFUSED, lambda s: f"/rounds/{s.round.pk}/"),
+    _post("publish", SUB + "round", lambda s: f"/rounds/{s.round.pk}/", {"change_note": ""}),
+    _post("round-close", SUB + "round_close", lambda s: f"/rounds/{s.round.pk}/close/"),
+    _post("round-reopen", SUB + "round_reopen", lambda s: f"/rounds/{s.round.pk}/reopen/"),
+    _get("round-audit", SUB + "round_audit", REFUSED, lambda s: f"/rounds/{s.round.pk}/audit/"),
+]
+PACKS = [_get("pack-index", "packs:index", ABSENT, lambda s: "/packs/")]
+for _label, _month in (("unpublished", JAN), ("published", DEC)):
+    PACKS += [
+        _get(f"pack-{_label}", "packs:summary", REFUSED, lambda s, m=_month: _pack(s, m)),
+        _get(f"pdf-{_label}", "packs:pdf", REFUSED, lambda s, m=_month: _pack(s, m, "pdf")),
+        _get(
+            f"csv-{_label}",
+            "packs:export",
+            REFUSED,
+            lambda s, m=_month: _pack(s, m).rstrip("/") + "/export.csv",
+        ),
+        _get(
+            f"xlsx-{_label}",
+            "packs:export",
+            REFUSED,
+            lambda s, m=_month: _pack(s, m).rstrip("/") + "/export.xlsx",
+        ),
+        _get(
+            f"pack-page-{_label}",
+            "packs:indicator",
+            REFUSED,
+            lambda s, m=_month: _pack(s, m, "asb-calls/"),
+        ),
+        _get(
+            f"chart-{_label}",
+            "packs:chart",
+            REFUSED,
+            lambda s, m=_month: _pack(s, m, "asb-calls/chart/year.json"),
+        ),
+    ]
+API = [
+    _get("api-root", "api-root", ABSENT, lambda s: "/api/"),
+    _get("api-areas", "area-list", ABSENT, lambda s: "/api/areas/"),
+    _get("api-area", "area-detail", ABSENT, lambda s: f"/api/areas/{_area(s)}/"),
+    _get("api-groups", "group-list", ABSENT, lambda s: "/api/groups/"),
+    _get("api-group", "group-detail", ABSENT, lambda s: "/api/groups/met/"),
+    _get("api-agencies", "agency-list", ABSENT, lambda s: "/api/agencies/"),
+    _get("api-agency", "agency-detail", ABSENT, lambda s: "/api/agencies/police/"),
+    _get("api-indicators", "indicator-list", ABSENT, lambda s: "/api/indicators/"),
+    _get("api-indicator", "indicator-detail", ABSENT, lambda s: "/api/indicators/asb-calls/"),
+    _get(
+        "api-month-values",
+        "monthvalue-list",
+        ABSENT,
+        lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01",
+    ),
+    _get(
+        "api-month-value",
+        "monthvalue-detail",
+        REFUSED,
+        lambda s: f"/api/month-values/{_approved_value(s)}/",
+    ),
+    _get(
+        "api-derived",
+        "derivedmetric-list",
+        ABSENT,
+        lambda s: f"/api/derived-metrics/?area={_area(s)}&month_from=2017-01-01",
+    ),
+    _get(
+        "api-derived-metric",
+        "derivedmetric-detail",
+        REFUSED,
+        lambda s: f"/api/derived-metrics/{_derived(s)}/",
+    ),
+    _get("api-rounds", "round-list", ABSENT, lambda s: "/api/rounds/"),
+    _get("api-round", "round-detail", REFUSED, lambda s: f"/api/rounds/{s.round.pk}/"),
+    _post("api-round-close", "round-close", lambda s: f"/api/rounds/{s.round.pk}/close/"),
+    _post(
+        "api-round-publish",
+        "round-publish",
+        lambda s: f"/api/rounds/{s.round.pk}/publish/",
+        {"change_note": ""},
+    ),
+    _post("api-round-reopen", "round-reopen", lambda s: f"/api/rounds/{s.round.pk}/reopen/"),
+    _get("api-submissions", "submission-list", ABSENT, lambda s: "/api/submissions/"),
+    _get(
+        "api-submission-draft",
+        "submission-detail",
+        REFUSED,
+        lambda s: f"/api/submissions/{s.draft.pk}/",
+    ),
+    _get(
+        "api-submission-approved",
+        "submission-detail",
+        REFUSED,
+        lambda s: f"/api/submissions/{s.approved.pk}/",
+    ),
+    _post("api-approve", "submission-approve", lambda s: f"/api/submissions/{s.draft.pk}/approve/"),
+    _post(
+        "api-override",
+        "submission-override",
+        lambda s: f"/api/submissions/{s.approved.pk}/override/",
+        {"rag": "G", "justification": "x"},
+    ),
+    _post("api-return", "submission-return-", lambda s: f"/api/submissions/{s.draft.pk}/return/"),
+    _post(
+        "api-submit",
+        "submission-submit",
+        lambda s: f"/api/submissions/{s.draft.pk}/submit/",
+        {"entry_status": "reported", "value": 1, "version": 99},
+    ),
+    _get("api-packs", "pack-list", ABSENT, lambda s: "/api/packs/"),
+    _get("api-pack", "pack-detail", REFUSED, lambda s: f"/api/packs/{_published(s)}/"),
+]
+# The actor's own objects: the pages that set them beside comparator areas' figures must not
+# show the other partnership's unpublished ones.
+OWN = [
+    Surface(f"own-{s.id}", s.url_name, ABSENT, "get", s.path, own=True)
+    for s in PAGES + PACKS + API
+    if s.expect == REFUSED and s.method == "get"
+] + [
+    Surface("own-pack-index", "packs:index", ABSENT, "get", lambda s: "/packs/", own=True),
+    Surface("own-month-values", "monthvalue-list", ABSENT, "get",
+            lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
+]  # fmt: skip
+SURFACES = PAGES + PACKS + API + OWN
+
+# Patterns no partnership's data reaches, with the reason.
+NOT_WALKED = {
+    "healthz": "liveness: the text 'ok'",
+    "readyz": "readiness: service health, no partnership data",
+    "api-schema": "the OpenAPI document: the API's shape, no rows",
+    "login": "the sign-in form",
+    "logout": "signs out",
+    "password_change": "the signed-in person's own password",
+    "password_change_done": "a fixed page",
+    "password_reset": "asks for an address, says the same whatever it is",
+    "password_reset_done": "a fixed page",
+    "password_reset_confirm": "a single-use link of one account",
+    "password_reset_complete": "a fixed page",
+}
