@@ -223,4 +223,9 @@ NOT_WALKED = {
     "password_reset_done": "a fixed page",
     "password_reset_confirm": "a single-use link of one account",
     "password_reset_complete": "a fixed page",
+    "switch_partnership": (
+        "stores the person's choice among their own partnerships, answers with a redirect; a "
+        "partnership they hold no role in is refused (tests/integration/"
+        "test_people_across_partnerships.py)"
+    ),
 }
