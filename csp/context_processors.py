@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "lead": bool(access.lead_of),
             "board": bool(access.partnerships),
             "admin": permissions.can_use_admin(user),
+            "region": bool(permissions.regional_access_for(user).regions),
         }
     }
