@@ -40,6 +40,7 @@ APR_2016 = dt.date(2016, 4, 1)
 NOW = dt.datetime(2017, 1, 20, 9, 0, tzinfo=dt.UTC)
 BARNET_EMAIL = "barnet.coordinator@example.org"
 URL = "/packs/region/london/tno/2016-12/"
+READER_PASSWORD = "a regional reader's passphrase"
 
 # Barnet's TNO: 2,000 a month from April 2015 to March 2016, 2,100 a month from April to
 # November 2016, and 2,250 entered for December 2016; 380,000 residents.
@@ -103,9 +104,7 @@ def london() -> Region:
     barnet = Partnership.objects.get(area__code="E09000003")
     tno = Indicator.objects.get(code="tno")
     MonthValue.objects.bulk_create(
-        MonthValue(
-            indicator=tno, area=barnet.area, month=m, value=2000 if m < APR_2016 else 2100
-        )
+        MonthValue(indicator=tno, area=barnet.area, month=m, value=2000 if m < APR_2016 else 2100)
         for m in _months(dt.date(2015, 4, 1), dt.date(2016, 11, 1))
     )
     Population.objects.create(
@@ -121,7 +120,7 @@ def london() -> Region:
     region = Region.objects.create(
         code="london", name="London", group=ComparatorGroup.objects.get(code="MET")
     )
-    reader = get_user_model().objects.create_user("mopac", password="x" * 20)
+    reader = get_user_model().objects.create_user("mopac", password=READER_PASSWORD)
     RegionalReader.objects.create(user=reader, region=region)
     return region
 
