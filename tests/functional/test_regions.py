@@ -270,3 +270,31 @@ def test_the_index_lists_the_regions_read_and_their_published_months(london) -> 
     assert 'href="/packs/region/london/tno/2016-12/"' in html
     assert 'href="/packs/region/london/tno/2017-01/"' not in html  # nothing published yet
     assert RegionalReader.objects.filter(region=london).count() == 1
+
+
+def test_a_region_of_named_partnerships_reads_those_and_no_other(london) -> None:
+    from csp import permissions
+
+    barnet = Partnership.objects.get(area__code="E09000003")
+    north = Region.objects.create(code="north", name="North London")  # no comparator group
+    north.partnerships.add(barnet)
+    reader = get_user_model().objects.create_user("north-reader")
+    RegionalReader.objects.create(user=reader, region=north)
+    assert permissions.regional_partnerships(reader) == {barnet.id}
+    assert permissions.can_view_published_pack(reader, barnet.id)
+    assert not permissions.can_view_region(reader, london.id)
+    client = Client()
+    client.force_login(reader)
+    assert client.get("/packs/E09000003/2016-12/").status_code == 200
+    assert client.get("/packs/E09000002/2016-12/").status_code == 404
+    assert client.get(URL).status_code == 404  # London is not theirs
+    table = _table(client.get("/packs/region/north/tno/2016-12/").content.decode())
+    assert list(table) == ["Partnership", BARNET]
+    assert b"E09000003/2016-12" in client.get("/packs/").content
+    assert b"E09000002/2016-12" not in client.get("/packs/").content
+    assert client.get("/api/packs/").json()["count"] == 1  # Barnet's December 2016
+
+
+def test_the_regional_reader_reads_published_packs_through_the_api(london) -> None:
+    packs = _client("mopac").get("/api/packs/").json()
+    assert packs["count"] == 2  # December 2016: Barking and Dagenham's and Barnet's
