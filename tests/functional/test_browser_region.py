@@ -9,7 +9,7 @@ from django.conf import settings
 
 from submissions.demo import demo_load
 from tests.functional.test_browser_pack import axe_violations
-from tests.functional.test_regions import BARNET, BD, READER_PASSWORD, london  # noqa: F401
+from tests.functional.test_regions import BARNET, BD, london  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def test_the_regional_reader_compares_london_in_a_browser(demo, london, new_page
     page = new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("mopac")
-    page.get_by_label("Password").fill(READER_PASSWORD)
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert page.url.endswith("/packs/region/")  # a regional reader lands on their regions
     assert axe_violations(page) == []
