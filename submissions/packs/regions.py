@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 
 from csp import permissions
@@ -23,6 +25,7 @@ from indicators.models import Adoption, Indicator
 from submissions.models import PackVersion
 from submissions.packs.pages import RAG_NAMES, page_change, summary_rows
 from submissions.packs.schema import Page, snapshot_read
+from submissions.packs.selectors import cache_key
 from submissions.spreadsheet import neutralise
 
 # (key, heading); the first sorts by name, the others by the figure behind the text.
@@ -37,6 +40,7 @@ COLUMNS = [
 ]
 SORTS = frozenset(key for key, _ in COLUMNS)
 RAG_ORDER = {"R": 0, "A": 1, "G": 2}
+ROWS_TIMEOUT = 86_400  # a published version never changes
 
 
 class RegionNotFound(LookupError):
@@ -92,6 +96,7 @@ class ComparisonRow:
     area_code: str
     published: bool
     version: int | None = None
+    title: str = ""
     latest: str = ""
     ytd: str = ""
     change: str = ""
@@ -100,8 +105,9 @@ class ComparisonRow:
     rank: str = ""
     rating: str = ""
     rag: str | None = None
-    keys: dict[str, object] = field(default_factory=dict)
+    keys: dict[str, float | int | None] = field(default_factory=dict)
     chart_value: float | None = None
+    chart_label: str = ""
 
 
 @dataclass
@@ -123,34 +129,32 @@ class Comparison:
         return f"No published pack for {self.month_label}"
 
 
-def _row(partnership: Partnership, page: Page, version: int) -> ComparisonRow:
+def _figures(page: Page) -> dict[str, Any]:
+    """A page's row of the comparison, as plain data (cached per published version)."""
     summary = summary_rows([page])[0]
     m = page.metrics
     ratio = page.kind == "ratio"
-    first_rank = m.ranks[0].position if m.ranks else None
-    return ComparisonRow(
-        partnership=partnership.name,
-        area_code=partnership.area.code,
-        published=True,
-        version=version,
-        latest=summary.latest,
-        ytd=summary.ytd,
-        change=summary.change,
-        change_basis=summary.change_basis,
-        rate=f"{summary.rate} {summary.rate_unit}".strip(),
-        rank="; ".join(f"{r['group']} {r['text']}" for r in summary.ranks) or DASH,
-        rating=RAG_NAMES.get(page.rag_effective, "Not rated"),
-        rag=page.rag_effective,
-        keys={
+    return {
+        "title": page.title,
+        "latest": summary.latest,
+        "ytd": summary.ytd,
+        "change": summary.change,
+        "change_basis": summary.change_basis,
+        "rate": f"{summary.rate} {summary.rate_unit}".strip(),
+        "rank": "; ".join(f"{r['group']} {r['text']}" for r in summary.ranks) or DASH,
+        "rating": RAG_NAMES.get(page.rag_effective, "Not rated"),
+        "rag": page.rag_effective,
+        "keys": {
             "latest": m.month_pct if ratio else m.month_value,
             "ytd": m.ytd_pct if ratio else m.ytd,
             "change": page_change(page)[0],
             "rate": m.rate,
-            "rank": first_rank,
+            "rank": m.ranks[0].position if m.ranks else None,
             "rating": RAG_ORDER.get(page.rag_effective or ""),
         },
-        chart_value=_chart_value(page),
-    )
+        "chart_value": _chart_value(page),
+        "chart_label": _chart_label(page),
+    }
 
 
 def _chart_value(page: Page) -> float | None:
@@ -163,14 +167,13 @@ def _chart_value(page: Page) -> float | None:
     return None if value is None else float(value)
 
 
-def _chart_label(pages: list[Page], code: str, title: str) -> str:
-    page = pages[0] if pages else None
-    if page is not None and page.per_n:
+def _chart_label(page: Page) -> str:
+    if page.per_n:
         unit = f" {page.rate_unit}" if page.rate_unit else ""
-        return f"{title}: rate per {page.per_n:,}{unit} (rolling 12 months)"
-    if page is not None and page.kind == "ratio":
-        return f"{title}: % year to date"
-    return f"{title}: year to date"
+        return f"{page.title}: rate per {page.per_n:,}{unit} (rolling 12 months)"
+    if page.kind == "ratio":
+        return f"{page.title}: % year to date"
+    return f"{page.title}: year to date"
 
 
 def _sorted(rows: list[ComparisonRow], sort: str, descending: bool) -> list[ComparisonRow]:
@@ -184,6 +187,25 @@ def _sorted(rows: list[ComparisonRow], sort: str, descending: bool) -> list[Comp
     with_key.sort(key=lambda r: r.keys[sort], reverse=descending)  # type: ignore[arg-type,return-value]
     rest = [r for r in by_name if r not in with_key]
     return with_key + [r for r in rest if r.published] + [r for r in rest if not r.published]
+
+
+def _version_figures(versions: dict[int, int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """Each version's rows, by indicator code: from the cache, else read from its snapshot
+    (``snapshot_read``) and cached for good, as a published version never changes. Snapshots
+    are loaded (one query) only for the versions not cached: a snapshot is large."""
+    keys = {pk: cache_key("region-rows", pk) for pk in versions}
+    cached = cache.get_many(list(keys.values()))
+    figures = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in versions if pk not in figures]
+    if missing:
+        stored = PackVersion.objects.filter(pk__in=missing).values_list(
+            "pk", "schema_version", "snapshot"
+        )
+        for pk, schema_version, snapshot in stored:
+            pages = snapshot_read(snapshot, schema_version).indicators
+            figures[pk] = {page.code: _figures(page) for page in pages}
+        cache.set_many({keys[pk]: figures[pk] for pk in missing}, timeout=ROWS_TIMEOUT)
+    return figures
 
 
 def region_comparison(
@@ -201,32 +223,38 @@ def region_comparison(
     members = permissions.regional_access_for(user).partnerships[region_id]
     partnerships = list(Partnership.objects.filter(id__in=members).select_related("area"))
     latest = PackVersion.objects.filter(round=OuterRef("round")).order_by("-number")
-    versions = PackVersion.objects.filter(
-        round__partnership_id__in=members,
-        round__month=month,
-        number=Subquery(latest.values("number")[:1]),
-    ).values_list("round__partnership_id", "number", "schema_version", "snapshot")
-    snapshots = {p: (n, snapshot_read(s, v)) for p, n, v, s in versions}
-    rows, pages, titles = [], [], {}
+    versions = {
+        partnership_id: (pk, number)
+        for partnership_id, pk, number in PackVersion.objects.filter(
+            round__partnership_id__in=members,
+            round__month=month,
+            number=Subquery(latest.values("number")[:1]),
+        ).values_list("round__partnership_id", "pk", "number")
+    }
+    figures = _version_figures(dict(versions.values()))
+    rows: list[ComparisonRow] = []
+    titles: dict[str, str] = {}
     for partnership in partnerships:
-        number, snapshot = snapshots.get(partnership.id, (None, None))
-        page = snapshot.page(indicator) if snapshot else None
-        if snapshot:
-            titles.update({p.code: p.title for p in snapshot.indicators if p.code not in titles})
-        if page is None or number is None:
+        pk, number = versions.get(partnership.id, (None, None))
+        pack = figures.get(pk, {}) if pk is not None else {}
+        for code, row in pack.items():
+            titles.setdefault(code, row["title"])
+        if indicator not in pack:
             rows.append(ComparisonRow(partnership.name, partnership.area.code, published=False))
             continue
-        pages.append(page)
-        rows.append(_row(partnership, page, number))
+        rows.append(
+            ComparisonRow(partnership.name, partnership.area.code, True, number, **pack[indicator])
+        )
+    shown = next((r for r in rows if r.published), None)
     sort = sort if sort in SORTS else "partnership"
     return Comparison(
         region_code=region,
         region_name=region_name,
         indicator_code=indicator,
-        indicator_title=pages[0].title if pages else title,
+        indicator_title=shown.title if shown else title,
         month=month,
         month_label=month_label(month),
-        chart_label=_chart_label(pages, indicator, pages[0].title if pages else title),
+        chart_label=shown.chart_label if shown else title,
         rows=_sorted(rows, sort, descending),
         sort=sort,
         descending=descending,

@@ -291,3 +291,15 @@ def test_a_region_of_named_partnerships_reads_those_and_no_other(london) -> None
 def test_the_regional_reader_reads_published_packs_through_the_api(london) -> None:
     packs = _client("mopac").get("/api/packs/").json()
     assert packs["count"] == 2  # December 2016: Barking and Dagenham's and Barnet's
+
+
+def test_a_published_versions_rows_are_read_from_its_snapshot_once(london) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client("mopac")
+    first = client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL + "?sort=rate")
+    assert not [q["sql"] for q in queries if '"snapshot"' in q["sql"]]
+    assert _table(again.content.decode())[BARNET] == _table(first.content.decode())[BARNET]
