@@ -21,6 +21,7 @@ from csp import permissions
 from csp.models import Partnership, Region
 from csp.users import AnyUser
 from indicators.engine.formatting import DASH, month_label
+from indicators.engine.vocabulary import IndicatorKind
 from indicators.models import Adoption, Indicator
 from submissions.models import PackVersion
 from submissions.packs.pages import RAG_NAMES, page_change, summary_rows
@@ -133,7 +134,7 @@ def _figures(page: Page) -> dict[str, Any]:
     """A page's row of the comparison, as plain data (cached per published version)."""
     summary = summary_rows([page])[0]
     m = page.metrics
-    ratio = page.kind == "ratio"
+    ratio = page.kind == IndicatorKind.RATIO
     return {
         "title": page.title,
         "latest": summary.latest,
@@ -163,7 +164,7 @@ def _chart_value(page: Page) -> float | None:
     m = page.metrics
     if page.per_n:
         return m.rate
-    value = m.ytd_pct if page.kind == "ratio" else m.ytd
+    value = m.ytd_pct if page.kind == IndicatorKind.RATIO else m.ytd
     return None if value is None else float(value)
 
 
@@ -171,7 +172,7 @@ def _chart_label(page: Page) -> str:
     if page.per_n:
         unit = f" {page.rate_unit}" if page.rate_unit else ""
         return f"{page.title}: rate per {page.per_n:,}{unit} (rolling 12 months)"
-    if page.kind == "ratio":
+    if page.kind == IndicatorKind.RATIO:
         return f"{page.title}: % year to date"
     return f"{page.title}: year to date"
 
