@@ -13,6 +13,8 @@ from csp.models import (
     GroupMembership,
     Partnership,
     PopulationSeries,
+    Region,
+    RegionalReader,
     Role,
 )
 
@@ -75,3 +77,17 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "partnership", "agency"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user"]
+
+
+class RegionalReaderInline(admin.TabularInline):
+    model = RegionalReader
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "group"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["partnerships"]
+    inlines = [RegionalReaderInline]

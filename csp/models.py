@@ -209,3 +209,53 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Region(models.Model):
+    """Partnerships read together by a regional reader (MOPAC and the 32 London boroughs, a
+    police force's area): the partnerships serving the areas of a comparator group, and any
+    named one by one. Only their *published* packs are read (ADR 0017)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=150)
+    group = models.ForeignKey(
+        ComparatorGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regions",
+        help_text="Every partnership serving an area of this group belongs to the region.",
+    )
+    partnerships = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="regions",
+        help_text="Partnerships of the region besides those of the group.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionalReader(models.Model):
+    """A person who reads every published pack of a region's partnerships, and nothing else of
+    them: no round, submission, draft, live figure or audit entry. Not a ``Role``: a role is
+    held within one partnership, and keeping regional readers out of ``Role`` keeps them out
+    of every partnership's rules by construction (ADR 0017)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regions_read"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="readers")
+
+    class Meta:
+        ordering = ["region", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="one_reader_per_region_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — reads {self.region}"

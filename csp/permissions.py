@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from csp.models import Role, RoleKind
+from django.db.models import Q
+
+from csp.models import Partnership, Region, Role, RoleKind
 from csp.users import AnyUser
 
 
@@ -190,8 +192,12 @@ def can_reopen_round(user: AnyUser, partnership_id: int) -> bool:
 
 
 def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
-    """Published packs (every version): anyone with a role in the partnership."""
-    return partnership_id in access_for(user).partnerships
+    """Published packs (every version): anyone with a role in the partnership, and the
+    regional readers of a region it belongs to (``regional_partnerships``)."""
+    return (
+        partnership_id in access_for(user).partnerships
+        or partnership_id in regional_partnerships(user)
+    )
 
 
 def can_import(user: AnyUser) -> bool:
@@ -209,3 +215,63 @@ def can_use_admin(user: AnyUser) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return False
     return bool(user.is_superuser) or bool(access_for(user).administrator_of)
+
+
+# --- regions (ADR 0017) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalAccess:
+    """The regions a user reads and their partnerships, read once per request. A regional
+    reader holds no ``Role``: no rule above grants them anything of a partnership's own."""
+
+    regions: frozenset[int]
+    partnerships: dict[int, frozenset[int]]  # region id -> its partnerships
+
+    @property
+    def every_partnership(self) -> frozenset[int]:
+        return frozenset().union(*self.partnerships.values())
+
+
+NO_REGIONS = RegionalAccess(frozenset(), {})
+
+
+def regional_access_for(user: AnyUser) -> RegionalAccess:
+    """The regions the user reads (``RegionalReader``) and the partnerships of each: those named
+    and those serving an area of the region's comparator group. Two queries, once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_REGIONS
+    cached: RegionalAccess | None = getattr(user, "_csp_regions", None)
+    if cached is not None:
+        return cached
+    regions = list(
+        Region.objects.filter(readers__user=user).values_list("id", "group_id").distinct()
+    )
+    members: dict[int, set[int]] = {region: set() for region, _ in regions}
+    if regions:
+        ids = list(members)
+        rows = Partnership.objects.filter(
+            Q(regions__in=ids) | Q(area__groups__regions__in=ids)
+        ).values_list("id", "regions", "area__groups__regions")
+        for partnership_id, named_in, group_of in rows:
+            for region in (named_in, group_of):
+                if region in members:
+                    members[region].add(partnership_id)
+    access = RegionalAccess(
+        regions=frozenset(members),
+        partnerships={region: frozenset(ps) for region, ps in members.items()},
+    )
+    user._csp_regions = access  # type: ignore[attr-defined]  # read once per request
+    return access
+
+
+def regional_partnerships(user: AnyUser) -> frozenset[int]:
+    """Every partnership whose published packs the user reads as a regional reader."""
+    return regional_access_for(user).every_partnership
+
+
+def can_view_region(user: AnyUser, region_id: int) -> bool:
+    """The regional comparison pages of a region: its regional readers only. A partnership's
+    own people read their own packs, not a comparison built from other partnerships' packs
+    (ADR 0017)."""
+    return region_id in regional_access_for(user).regions

@@ -71,11 +71,12 @@ def rounds_visible_to(user: AnyUser) -> QuerySet[ReportingRound]:
 
 def packs_visible_to(user: AnyUser) -> QuerySet[PackVersion]:
     """Published pack versions: ``can_view_published_pack``."""
+    partnerships = permissions.access_for(user).partnerships | permissions.regional_partnerships(
+        user
+    )
     return PackVersion.objects.filter(
         round__partnership_id__in=[
-            p
-            for p in permissions.access_for(user).partnerships
-            if permissions.can_view_published_pack(user, p)
+            p for p in partnerships if permissions.can_view_published_pack(user, p)
         ]
     ).select_related("round__partnership__area")
 
@@ -155,6 +156,8 @@ def landing_for(user: AnyUser, chosen: object = None) -> Landing | None:
             return Landing("packs:index")
     if permissions.can_use_admin(user):
         return Landing("admin:index")
+    if permissions.regional_access_for(user).regions:
+        return Landing("packs:regions")  # a regional reader (ADR 0017)
     return None
 
 

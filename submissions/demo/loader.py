@@ -23,6 +23,8 @@ from csp.models import (
     Partnership,
     Population,
     PopulationSeries,
+    Region,
+    RegionalReader,
     Role,
     RoleKind,
 )
@@ -173,6 +175,15 @@ def _load_partnership(loader: Loader, data: dict[str, Any], password: str) -> Pa
             {"user": account, "partnership": partnership, "kind": u["role"], "agency": None},
             {},
         )
+    for r in data.get("regions", []):  # regional readers (ADR 0017)
+        region = loader.sync(
+            Region,
+            {"code": r["code"]},
+            {"name": r["name"], "group": ComparatorGroup.objects.get(code=r["group"])},
+        )
+        for u in r["readers"]:
+            account = user(u["username"], u["first_name"], u["last_name"])
+            loader.sync(RegionalReader, {"user": account, "region": region}, {})
     return partnership
 
 

@@ -63,6 +63,17 @@ def row_figure(row: MonthRow | None, page: Page) -> str:
     )
 
 
+def page_change(page: Page) -> tuple[float | None, str]:
+    """The change on last year a summary shows for a page, and its basis ("YTD", "R12", "on
+    last year")."""
+    m = page.metrics
+    if page.kind in LEVEL_KINDS:
+        return m.value_change_pct, "on last year"
+    if m.ytd_change_pct is not None or page.kind in COUNT_KINDS and (m.r12_change_pct is None):
+        return m.ytd_change_pct, "YTD"
+    return m.r12_change_pct, "R12"
+
+
 @dataclass
 class SummaryRow:
     code: str
@@ -101,12 +112,8 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
         else:
             ytd = number(m.ytd)
             latest = row_figure(page.months[-1] if page.months else None, page) or DASH
-        if kind in LEVEL_KINDS:
-            change_text, basis = change(m.value_change_pct, decimals), "on last year"
-        elif m.ytd_change_pct is not None or kind in COUNT_KINDS and (m.r12_change_pct is None):
-            change_text, basis = change(m.ytd_change_pct, decimals), "YTD"
-        else:
-            change_text, basis = change(m.r12_change_pct, decimals), "R12"
+        change_pct, basis = page_change(page)
+        change_text = change(change_pct, decimals)
         rate_text = rate(m.rate, page.per_n)
         rows.append(
             SummaryRow(

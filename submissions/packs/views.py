@@ -16,6 +16,14 @@ from django.template.loader import render_to_string
 from csp import permissions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
 from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.regions import (
+    COLUMNS,
+    Comparison,
+    RegionNotFound,
+    comparison_csv,
+    region_comparison,
+    regions_for,
+)
 from submissions.packs.schema import PackSnapshot, Page
 from submissions.packs.selectors import (
     PublishedVersion,
@@ -217,3 +225,88 @@ class PackChartView(BaseLineChartView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}
+
+
+# --- regional comparison (ADR 0017) -----------------------------------------------------------
+
+
+def _month(month: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise Http404("No such month") from None
+
+
+def _comparison(request: HttpRequest, region: str, code: str, month: str) -> Comparison:
+    sort = request.GET.get("sort", "partnership")
+    try:
+        return region_comparison(
+            user=request.user,
+            region=region,
+            indicator=code,
+            month=_month(month),
+            sort=sort,
+            descending=request.GET.get("order") == "desc",
+        )
+    except RegionNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@login_required
+def regions(request: HttpRequest) -> HttpResponse:
+    return render(request, "packs/regions.html", {"regions": regions_for(user=request.user)})
+
+
+def _headers(comparison: Comparison) -> list[dict[str, str]]:
+    """Each column's sort link (a second click reverses it) and its aria-sort."""
+    headers = []
+    for key, label in COLUMNS:
+        current = key == comparison.sort
+        descending = not comparison.descending if current else False
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "href": f"?sort={key}&order={'desc' if descending else 'asc'}",
+                "aria_sort": ("descending" if comparison.descending else "ascending")
+                if current
+                else "none",
+            }
+        )
+    return headers
+
+
+@login_required
+def region(request: HttpRequest, region: str, code: str, month: str) -> HttpResponse:
+    comparison = _comparison(request, region, code, month)
+    published = [r for r in comparison.rows if r.published and r.chart_value is not None]
+    chart = {
+        "labels": [r.partnership for r in published],
+        "datasets": [
+            {
+                "label": comparison.chart_label,
+                "data": [r.chart_value for r in published],
+                "backgroundColor": "#1d70b8",
+            }
+        ],
+    }
+    return render(
+        request,
+        "packs/region.html",
+        {
+            "comparison": comparison,
+            "headers": _headers(comparison),
+            "chart": chart,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def region_export(request: HttpRequest, region: str, code: str, month: str) -> HttpResponse:
+    comparison = _comparison(request, region, code, month)
+    response = HttpResponse(comparison_csv(comparison), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="csp-region-{region}-{code}-{month}.csv"'
+    )
+    return response

@@ -54,6 +54,10 @@ def _published(side: Side) -> int:
     return PackVersion.objects.filter(round__partnership=side.partnership).latest("pk").pk
 
 
+def _tno(side: Side) -> str:
+    return side.draft.indicator.code
+
+
 def _get(id: str, url_name: str, expect: str, path: Callable[[Side], str]) -> Surface:
     return Surface(id, url_name, expect, "get", path)
 
@@ -93,7 +97,19 @@ PAGES = [
     _post("round-reopen", SUB + "round_reopen", lambda s: f"/rounds/{s.round.pk}/reopen/"),
     _get("round-audit", SUB + "round_audit", REFUSED, lambda s: f"/rounds/{s.round.pk}/audit/"),
 ]
-PACKS = [_get("pack-index", "packs:index", ABSENT, lambda s: "/packs/")]
+PACKS = [
+    _get("pack-index", "packs:index", ABSENT, lambda s: "/packs/"),
+    # The regional comparison is for a region's readers only (ADR 0017): none of the cast is one,
+    # and the demo's London region holds both partnerships' areas.
+    _get("regions", "packs:regions", ABSENT, lambda s: "/packs/region/"),
+    _get("region", "packs:region", REFUSED, lambda s: f"/packs/region/london/{_tno(s)}/2016-12/"),
+    _get(
+        "region-csv",
+        "packs:region_export",
+        REFUSED,
+        lambda s: f"/packs/region/london/{_tno(s)}/2016-12/export.csv",
+    ),
+]
 for _label, _month in (("unpublished", JAN), ("published", DEC)):
     PACKS += [
         _get(f"pack-{_label}", "packs:summary", REFUSED, lambda s, m=_month: _pack(s, m)),

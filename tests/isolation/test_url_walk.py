@@ -45,8 +45,14 @@ def test_the_walk_finds_a_new_pattern() -> None:
     assert url_names(get_resolver(Conf)) - url_names() == {"new-page"}
 
 
+REGIONAL = {"region", "region-csv"}  # a region's readers', never a partnership's (ADR 0017)
 OWN_OPENS = [
-    s for s in SURFACES if s.expect == REFUSED and s.method == "get" and "unpublished" not in s.id
+    s
+    for s in SURFACES
+    if s.expect == REFUSED
+    and s.method == "get"
+    and "unpublished" not in s.id
+    and s.id not in REGIONAL
 ]
 
 
@@ -82,3 +88,14 @@ def test_the_partnerships_own_coordinator_receives_its_sentinels(cast, side, pat
         "approved-figure": str(800_000 + int(n)),
     }[sentinel]
     assert wanted in body
+
+
+@pytest.mark.parametrize("surface", [s for s in SURFACES if s.id in REGIONAL], ids=sorted(REGIONAL))
+def test_the_regional_comparison_the_cast_is_refused_opens_for_the_regions_reader(
+    cast, surface
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="mopac"))  # the demo's reader
+    assert client.get(surface.path(cast["bd"])).status_code == 200
