@@ -147,14 +147,16 @@ def publish(outcome: Outcome, built: Built, area_ids: list[int], what: str) -> N
     _timed(outcome, f"publishing {what}", publish_all)
 
 
-def _page(client, url: str) -> tuple[int, int, float]:
-    """The response's status, its queries and its server time in ms (the cache cleared)."""
+def _page(client, url: str, cold: bool = True) -> tuple[int, int, float]:
+    """The response's status, its queries and its server time in ms (the cache cleared, unless
+    ``cold`` is false: then what an earlier request cached is used)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # the session and the user, as a reader arriving from another page
-    cache.clear()
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url)
@@ -215,6 +217,10 @@ def measure_region(outcome: Outcome, built: Built) -> None:
         raise RuntimeError(f"{url} answered {status}")
     outcome.figures.append(Figure("regional comparison page", queries, 15, "queries", url))
     outcome.figures.append(Figure("regional comparison page", ms, 200, "ms", url))
+    status, queries, ms = _page(_client(reader.username), url, cold=False)
+    outcome.figures.append(
+        Figure("regional comparison, cached", ms, 200, "ms", f"{queries} queries, {url}")
+    )
 
 
 def run(scale: Scale, seed: int = 2016) -> Outcome:
