@@ -238,6 +238,7 @@ READER_OPENS = frozenset(
 def reader_expect(surface: Surface) -> str:
     return OPEN if surface.id in READER_OPENS else surface.expect
 
+
 # Patterns no partnership's data reaches, with the reason.
 NOT_WALKED = {
     "healthz": "liveness: the text 'ok'",
