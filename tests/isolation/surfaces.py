@@ -16,7 +16,7 @@ from indicators.models import DerivedMetric, MonthValue
 from submissions.models import PackVersion
 from tests.isolation.cast import DEC, JAN, Side
 
-REFUSED, ABSENT = "refused", "absent"
+REFUSED, ABSENT, OPEN = "refused", "absent", "open"
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,19 @@ OWN = [
             lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
 ]  # fmt: skip
 SURFACES = PAGES + PACKS + API + OWN
+
+# The region's reader (ADR 0017; ``test_matrix.test_reader_cell``) aims every surface at each
+# partnership: the published December 2016 pack of either and the regional comparison OPEN with
+# 200; every other surface keeps its expectation (REFUSED or ABSENT) above.
+READER_OPENS = frozenset(
+    {f"{kind}-published" for kind in ("pack", "pdf", "csv", "xlsx", "pack-page", "chart")}
+    | {"region", "region-csv", "api-pack"}
+)
+
+
+def reader_expect(surface: Surface) -> str:
+    return OPEN if surface.id in READER_OPENS else surface.expect
+
 
 # Patterns no partnership's data reaches, with the reason.
 NOT_WALKED = {

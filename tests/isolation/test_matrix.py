@@ -7,15 +7,20 @@ comparator areas must not show the other's unpublished figures). An object of th
 partnership is refused (403/404) and left unchanged; a page of the actor's own may open, but no
 sentinel of the other partnership (its draft and approved commentary and figures, its import
 file, its people's names, links to its objects) is ever in what the actor receives.
+
+The region's reader is an actor too (``test_reader_cell``): aimed at either partnership, it
+sees the published packs of both (``surfaces.READER_OPENS``) and nothing else of them.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from submissions.models import PackVersion, ReportingRound, Submission
-from tests.isolation.surfaces import REFUSED, SURFACES, Surface
+from tests.isolation.cast import JAN
+from tests.isolation.surfaces import OPEN, REFUSED, SURFACES, Surface, reader_expect
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +48,30 @@ def _state(side) -> list:
     ]
 
 
+# The region's reader (the demo's ``mopac``, reading London, whose comparator group holds both
+# areas) aimed at each partnership's objects: the own-* surfaces repeat the others' paths.
+READER_CELLS = [
+    pytest.param(side, surface, id=f"reader--{side}--{surface.id}")
+    for side in SIDES
+    for surface in SURFACES
+    if not surface.own
+]
+
+
 def leaked(body: str, sentinels: list[str]) -> list[str]:
     return [s for s in sentinels if s in body]
+
+
+def _fetch(client: Client, surface: Surface, path: str, expect: str):
+    if surface.method == "get":
+        response = client.get(path, follow=expect != REFUSED)
+    else:
+        response = client.post(path, surface.data)
+    body = b"".join(response) if response.streaming else response.content
+    assert response.status_code < 500, path
+    if expect == REFUSED:
+        assert response.status_code in {403, 404}, f"{path}: {response.status_code}"
+    return response, body.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize(("side", "role", "surface"), CELLS)
@@ -54,13 +81,35 @@ def test_cell(cast, side: str, role: str, surface: Surface) -> None:
     client.force_login(cast[side].users[role])
     path = surface.path(cast[side] if surface.own else other)
     before = _state(other)
-    if surface.method == "get":
-        response = client.get(path, follow=surface.expect != REFUSED)
-    else:
-        response = client.post(path, surface.data)
-    body = b"".join(response) if response.streaming else response.content
-    assert response.status_code < 500, path
-    if surface.expect == REFUSED:
-        assert response.status_code in {403, 404}, f"{path}: {response.status_code}"
-    assert leaked(body.decode("utf-8", "replace"), other.sentinels) == [], path
+    _, body = _fetch(client, surface, path, surface.expect)
+    assert leaked(body, other.sentinels) == [], path
     assert _state(other) == before
+
+
+def _reader_sentinels(side) -> list[str]:
+    """The side's sentinels, but of its pack links only the unpublished month's (the reader
+    follows links to its published packs), and not the name of whoever published one of its
+    packs: a published pack says who published it."""
+    area = side.partnership.area.code
+    publishers = set(
+        PackVersion.objects.filter(round__partnership=side.partnership).values_list(
+            "published_by__last_name", flat=True
+        )
+    )
+    kept = [s for s in side.sentinels if s != f"/packs/{area}/" and s not in publishers]
+    return [*kept, f"/packs/{area}/{JAN:%Y-%m}/"]
+
+
+@pytest.mark.parametrize(("side", "surface"), READER_CELLS)
+def test_reader_cell(cast, side: str, surface: Surface) -> None:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="mopac"))
+    path = surface.path(cast[side])
+    before = [_state(s) for s in cast.values()]
+    expect = reader_expect(surface)
+    response, body = _fetch(client, surface, path, expect)
+    if expect == OPEN:
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+    sentinels = [s for each in cast.values() for s in _reader_sentinels(each)]
+    assert leaked(body, sentinels) == [], path
+    assert [_state(s) for s in cast.values()] == before
