@@ -185,7 +185,8 @@ def _sorted(rows: list[ComparisonRow], sort: str, descending: bool) -> list[Comp
         return [r for r in ordered if r.published] + [r for r in ordered if not r.published]
     by_name = sorted(rows, key=lambda r: r.partnership)
     with_key = [r for r in by_name if r.published and r.keys.get(sort) is not None]
-    with_key.sort(key=lambda r: r.keys[sort], reverse=descending)  # type: ignore[arg-type,return-value]
+    # The keys left are numbers or strings of one column (None was filtered out above).
+    with_key.sort(key=lambda r: r.keys[sort], reverse=descending)  # type: ignore[arg-type,return-value]  # see above
     rest = [r for r in by_name if r not in with_key]
     return with_key + [r for r in rest if r.published] + [r for r in rest if not r.published]
 
