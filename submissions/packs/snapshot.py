@@ -54,7 +54,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         MonthValue,
         Target,
     )
-    from indicators.selectors import metrics_for_month
+    from indicators.selectors import metrics_for_month, rating_rule_text
 
     area = round_.partnership.area
     month = round_.month
@@ -201,6 +201,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 commentary_findings=tuple(findings),
                 rag=computed.rag,
                 rag_reason=computed.rag_reason,
+                rag_rule=rating_rule_text(ind, target, adoption.tolerance),
                 rag_override=override or None,
                 rag_override_justification=sub.rag_override_justification if sub else "",
                 rag_effective=(None if override == "None" else override)

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 
 from csp import permissions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
-from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.regions import (
     COLUMNS,
     Comparison,
@@ -132,6 +132,7 @@ def _summary_body(
             "changes": pack_changes(version_snapshot(previous), snapshot) if previous else [],
             "previous": previous,
             "query": query,
+            "key": pack_key(),
         },
     )
 
@@ -157,6 +158,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
+            "key": pack_key(),
             "query": f"?version={version.number}" if version != versions[-1] else "",
         },
     )
