@@ -4,6 +4,7 @@ in reach passes axe-core's accessibility checks."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,11 @@ def test_the_board_reads_the_december_pack(new_page, eager_tasks, tmp_path) -> N
     board.set_viewport_size({"width": 1400, "height": 1000})
     assert board.screenshot(path=str(tmp_path / "summary.png")).startswith(PNG)
     assert axe_violations(board) == []
+    # The SPC icons are images with names in the accessibility tree, and the key is on show.
+    tno = board.locator("tr[data-code='tno']")
+    assert tno.get_by_role("img", name="Common cause variation").is_visible()
+    assert tno.get_by_role("img", name=re.compile("^Assurance: ")).is_visible()
+    assert board.locator("#key").get_by_role("img").count() == 8
 
     board.get_by_role("link", name="Total Notifiable Offences (TNO's)").click()
     assert "13,207" in board.locator("#fy-table").inner_text()
