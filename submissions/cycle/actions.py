@@ -27,6 +27,7 @@ from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
 from submissions.cycle.allowed import APPROVE, OVERRIDE, REOPEN, RETURN, submission_refusal
+from submissions.cycle.ratings import rating_override_refusal
 from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_figures, entry_of
 from submissions.cycle.errors import (
     ConcurrentEdit,
@@ -282,6 +283,9 @@ def submission_override_rag(
     with transaction.atomic():
         sub = _lock(submission_id)
         _refuse(user, sub, OVERRIDE)
+        refusal = rating_override_refusal(sub, rag)
+        if refusal:
+            raise CycleError(refusal)
         sub.rag_override = rag
         sub.rag_override_justification = justification.strip() if rag else ""
         sub.version += 1

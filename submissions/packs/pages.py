@@ -29,6 +29,7 @@ from indicators.engine.vocabulary import (
     IndicatorKind,
     ValueStatus,
 )
+from submissions.packs.judgement import override_text
 from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
@@ -97,6 +98,7 @@ class SummaryRow:
     direction: tuple[str, str] | None
     incomplete: str = ""
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
+    judgement: str = ""  # an override with the computed rating beside it (``judgement``)
 
 
 def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
@@ -147,6 +149,7 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                     f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
+                judgement=override_text(page),
             )
         )
     return rows
