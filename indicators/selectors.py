@@ -33,9 +33,9 @@ def metrics_for_month(
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    place = Adoption.objects.filter(
-        indicator=OuterRef("pk"), partnership__area_id=area_id
-    ).values("pack_order")
+    place = Adoption.objects.filter(indicator=OuterRef("pk"), partnership__area_id=area_id).values(
+        "pack_order"
+    )
     in_scope = Indicator.objects.annotate(place=Subquery(place)).order_by(
         F("place").asc(nulls_last=True), "code"
     )
@@ -110,4 +110,26 @@ def metrics_for_month(
         if row and row.categories:
             data["categories"] = row.categories
         out[ind["code"]] = _whole_numbers(data)
+    return out
+
+
+def ranks_by_month(
+    *, area_id: int, months: list[dt.date]
+) -> dict[int, dict[dt.date, list[dict[str, Any]]]]:
+    """Every rank of the area in ``months`` (computed or supplied, as ``DerivedRank`` holds it),
+    by indicator id and month, groups in code order: the pack table's monthly rank rows."""
+    out: dict[int, dict[dt.date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for rank in (
+        DerivedRank.objects.filter(area_id=area_id, month__in=months)
+        .select_related("group")
+        .order_by("indicator_id", "month", "group__code")
+    ):
+        out[rank.indicator_id][rank.month].append(
+            {
+                "group": rank.group.code,
+                "position": rank.position,
+                "size": rank.size,
+                "source": rank.source,
+            }
+        )
     return out

@@ -27,7 +27,6 @@ from indicators.engine.formatting import month_label
 from indicators.services import ApprovedFigure, month_values_store
 from submissions.cycle import workflow
 from submissions.cycle.allowed import APPROVE, OVERRIDE, REOPEN, RETURN, submission_refusal
-from submissions.cycle.ratings import rating_override_refusal
 from submissions.cycle.entry import ENTRY_FIELDS, entry_context, entry_figures, entry_of
 from submissions.cycle.errors import (
     ConcurrentEdit,
@@ -35,6 +34,7 @@ from submissions.cycle.errors import (
     ValidationFailed,
     refuse_bad_text,
 )
+from submissions.cycle.ratings import rating_override_refusal
 from submissions.cycle.rounds import round_save
 from submissions.cycle.validation import Entry, check_entry
 from submissions.models import (

@@ -11,6 +11,8 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   then the frequency, the suppression threshold and four month figures, then the rate's
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
+- Version 3: each page's ``tables`` (``schema_tables``: monthly ranks, estimated months, volume
+  target to date); a version-2 page reads with none of them.
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -19,13 +21,14 @@ snapshot is never migrated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
-SCHEMA_VERSION = 2  # what publishing writes
+SCHEMA_VERSION = 3  # what publishing writes
 
 Number = int | float  # counts are ints, rates and percentages floats (2.0 may be stored as 2)
 
@@ -253,6 +256,7 @@ class Page(Record):
     categories: tuple[CategoryLabel, ...]
     suppression_threshold: int | None
     frequency: str
+    tables: Tables = field(default_factory=Tables)  # from version 3
 
 
 @dataclass(frozen=True)
@@ -300,7 +304,19 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # UPGRADES[n] turns a version-n snapshot into version n + 1 (new objects; the stored one is
 # left as it is).
-UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:
+    pages = data.get("indicators")
+    if isinstance(pages, list):
+        pages = [
+            {"tables": dict(TABLES_V2_DEFAULT), **p} if isinstance(p, Mapping) else p for p in pages
+        ]
+    return {**data, "indicators": pages, "schema_version": 3}
+
+
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 
 
 def snapshot_read(data: Any, schema_version: int | None = None) -> PackSnapshot:

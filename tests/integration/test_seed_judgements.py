@@ -81,7 +81,8 @@ def test_the_refusal_is_in_the_submissions_history() -> None:
     sub = Submission.objects.get(round__month=DEC, indicator__code="idap-completions")
     reasons = list(sub.history.values_list("history_change_reason", flat=True))
     assert any(
-        r and r.startswith("override to G refused: A rating of Green needs a figure") for r in reasons
+        r and r.startswith("override to G refused: A rating of Green needs a figure")
+        for r in reasons
     ), reasons
 
 
