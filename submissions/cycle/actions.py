@@ -326,7 +326,3 @@ def submission_reopen(
         sub.version += 1
         _save(sub, user, f"reopened for correction: {reason.strip()}", ["status", "version"])
         return sub
-
-
-
-

@@ -187,5 +187,3 @@ def _load_partnership(loader: Loader, data: dict[str, Any], password: str) -> Pa
             account = user(u["username"], u["first_name"], u["last_name"])
             loader.sync(RegionalReader, {"user": account, "region": region}, {})
     return partnership
-
-
