@@ -140,3 +140,12 @@ def test_axes_are_titled_and_a_count_is_not_drawn_from_zero() -> None:
     # Months 1,342 to 1,639: the axis runs from 1,342 - 0.1 x 297 = 1,312.3, not from 0.
     labels = re.findall(r'text-anchor="end">([\d,]+)</text>', svg)
     assert labels[0] == "1,312" and "0" not in labels
+
+
+def test_an_estimated_figure_is_marked_in_the_table() -> None:
+    page = _pack().page("tno")
+    estimated = dataclasses.replace(
+        page, tables=dataclasses.replace(page.tables, estimated=("2016-04",))
+    )
+    month_row = next(r for r in pack_table(estimated, "2016-12").rows if r.label == "Month")
+    assert month_row.cells[:2] == ["1,383 (est.)", "1,639"]  # the seed's April and May
