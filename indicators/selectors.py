@@ -132,3 +132,25 @@ def rating_rule_text(indicator: Indicator, target: Target | None, tolerance: Any
         change_basis=indicator.change_basis,
         unit=indicator.unit,
     )
+
+
+def ranks_by_month(
+    *, area_id: int, months: list[dt.date]
+) -> dict[int, dict[dt.date, list[dict[str, Any]]]]:
+    """Every rank of the area in ``months`` (computed or supplied, as ``DerivedRank`` holds it),
+    by indicator id and month, groups in code order: the pack table's monthly rank rows."""
+    out: dict[int, dict[dt.date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for rank in (
+        DerivedRank.objects.filter(area_id=area_id, month__in=months)
+        .select_related("group")
+        .order_by("indicator_id", "month", "group__code")
+    ):
+        out[rank.indicator_id][rank.month].append(
+            {
+                "group": rank.group.code,
+                "position": rank.position,
+                "size": rank.size,
+                "source": rank.source,
+            }
+        )
+    return out

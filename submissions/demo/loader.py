@@ -33,6 +33,7 @@ from indicators.models import (
 )
 from indicators.services import metrics_recompute
 from submissions.demo.common import DEMO_DIR, DemoDataError, Loader, LoadReport, yaml_read
+from submissions.demo.judgements import judgements_load
 from submissions.demo.pages import indicator_load, rounds_load
 from submissions.models import (
     PackVersion,
@@ -54,6 +55,7 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> LoadReport:
         for page in pages:
             indicator_load(loader, page, partnership)
         rounds_load(loader, partnership_data, partnership, pages)
+        judgements_load(loader, partnership, pages)
         if report.changed:
             metrics_recompute(now=timezone.now())
         _publish_demo_rounds(loader, partnership)
@@ -185,5 +187,3 @@ def _load_partnership(loader: Loader, data: dict[str, Any], password: str) -> Pa
             account = user(u["username"], u["first_name"], u["last_name"])
             loader.sync(RegionalReader, {"user": account, "region": region}, {})
     return partnership
-
-

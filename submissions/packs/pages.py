@@ -37,7 +37,9 @@ from submissions.packs.icons import (
     icon_key,
     variation_icon,
 )
+from submissions.packs.judgement import override_text
 from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
+from submissions.packs.table_rows import HistoryLine, estimated_mark, history_lines, rank_rows
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
 DIRECTION = {
@@ -103,6 +105,8 @@ class SummaryRow:
     incomplete: str = ""
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
     rag_rule: str = ""  # the rule behind the rating in words ("" in snapshots before version 3)
+    judgement: str = ""  # an override with the computed rating beside it (``judgement``)
+    history: list[HistoryLine] = field(default_factory=list)  # ``table_rows.history_lines``
 
 
 def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
@@ -155,6 +159,8 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 ),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
                 rag_rule=page.rag_rule,
+                judgement=override_text(page),
+                history=history_lines(page),
             )
         )
     return rows
@@ -185,7 +191,7 @@ def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
     def figure(m: MonthRow) -> str:
-        return row_figure(m, page)
+        return row_figure(m, page) + estimated_mark(page, m)
 
     kind = page.kind
     threshold = page.suppression_threshold
@@ -236,6 +242,7 @@ def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
             add("Target to date", lambda m: number(m.target_to_date, none=""))
     elif kind in LEVEL_KINDS:
         add("Change on same month last year", lambda m: _change(m.value_change_pct, decimals))
+    table.rows.extend(TableRow(label, cells) for label, cells in rank_rows(page, months))
     return table
 
 

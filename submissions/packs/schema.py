@@ -12,8 +12,10 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
 - Version 3: each page states the rule behind its rating in words (``rag_rule``, from the
-  target and the adoption's tolerance at publishing); older snapshots read it as "" (the rule
-  was not recorded), which the pages leave out.
+  target and the adoption's tolerance at publishing), and holds its ``tables``
+  (``schema_tables``: monthly ranks, computed history, estimated months, volume target to date).
+  Older snapshots read the rule as "" (not recorded; the pages leave it out) and the tables as
+  empty (no monthly rank rows, computed history or marked estimates).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -22,11 +24,12 @@ snapshot is never migrated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
 SCHEMA_VERSION = 3  # what publishing writes
 
@@ -257,6 +260,7 @@ class Page(Record):
     categories: tuple[CategoryLabel, ...]
     suppression_threshold: int | None
     frequency: str
+    tables: Tables = field(default_factory=Tables)  # from version 3
 
 
 @dataclass(frozen=True)
@@ -307,7 +311,9 @@ _V3_PAGE_DEFAULTS: dict[str, Any] = {"rag_rule": ""}
 
 
 def _page_v2_to_v3(page: Any) -> Any:
-    return {**_V3_PAGE_DEFAULTS, **page} if isinstance(page, Mapping) else page
+    if not isinstance(page, Mapping):
+        return page
+    return {**_V3_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
 
 
 def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:

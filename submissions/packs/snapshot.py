@@ -30,6 +30,7 @@ from submissions.packs.schema import (
     Xmr,
     as_snapshot,
 )
+from submissions.packs.snapshot_tables import page_tables, tables_source
 
 
 def _num(value: Any) -> Any:
@@ -102,6 +103,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
             CategoryLabel(code=c.code, label=c.label, is_total=c.is_total)
         )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
+    tables = tables_source(area.id, start, month)
 
     pages = []
     for adoption in adoptions:
@@ -211,6 +213,14 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 categories=tuple(category_labels.get(ind.id, [])),
                 suppression_threshold=adoption.suppression_threshold,
                 frequency=ind.frequency,
+                tables=page_tables(
+                    tables,
+                    ind.id,
+                    ind.kind,
+                    {d.month: d for d in all_derived.get(ind.id, [])},
+                    month,
+                    volume=bool(target and target.volume is not None),
+                ),
             )
         )
     built = PackSnapshot(

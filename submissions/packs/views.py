@@ -216,7 +216,7 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
 
 
 class PackChartView(BaseLineChartView):
-    """JSON for Chart.js: labels and datasets only (no view, no URL parameters)."""
+    """JSON for Chart.js: labels, datasets and the y-axis title (no view, no URL parameters)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         versions = _versions(request, kwargs["area"], kwargs["month"])
@@ -226,7 +226,11 @@ class PackChartView(BaseLineChartView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}
+        return {
+            "labels": self._payload["labels"],
+            "datasets": self._payload["datasets"],
+            "yTitle": self._payload.get("yTitle", ""),
+        }
 
 
 # --- regional comparison (ADR 0017) -----------------------------------------------------------

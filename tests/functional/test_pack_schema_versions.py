@@ -1,5 +1,5 @@
 """A pack stored as schema version 1 still renders, exports and prints; what the pages cache is
-plain data; what publishing stores now is version 2.
+plain data; what publishing stores now is version 3.
 
 The version-1 pack is ``tests/fixtures/pack-2016-12-schema-1.json`` (the December 2016 demo pack
 as stored before schema versions existed), inserted as version 2 of the December round with
@@ -170,9 +170,11 @@ def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json(
         return set()
 
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    # Version 3 added each page's rule in words.
+    # Version 3 added each page's rule in words and its tables.
+    tables = {k for k in keys(stored.snapshot) if k.startswith(".indicators[].tables")}
     added = {".schema_version", ".indicators[].rag_rule"}
-    assert keys(stored.snapshot) == keys(fixture) | added
+    assert keys(stored.snapshot) == keys(fixture) | added | tables
+    assert {".indicators[].tables.ranks[].source", ".indicators[].tables.history[].total"} <= tables
 
 
 def test_a_republish_over_a_version_1_pack_with_nothing_changed_is_refused() -> None:
