@@ -174,6 +174,31 @@ def can_correct(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 
 
+# --- the action log ---------------------------------------------------------------------------
+
+
+class AdoptionLike(Protocol):
+    """What the action rules read of an adopted indicator: its partnership and owning agency."""
+
+    @property
+    def partnership_id(self) -> int: ...
+
+    @property
+    def owner_id(self) -> int | None: ...
+
+
+def can_view_actions(user: AnyUser, adoption: AdoptionLike) -> bool:
+    """An indicator's live action log: whoever sees its submissions (the owning agency's leads
+    and the coordinator). The board reads the log as the published pack froze it."""
+    return can_view_unpublished(user, adoption.partnership_id, adoption.owner_id)
+
+
+def can_edit_actions(user: AnyUser, adoption: AdoptionLike) -> bool:
+    """Add an action to an indicator's log, change it or mark it done: the owning agency's
+    leads and the coordinator, within their partnership."""
+    return can_view_actions(user, adoption)
+
+
 # --- rounds and packs -------------------------------------------------------------------------
 
 

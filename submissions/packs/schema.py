@@ -11,6 +11,9 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   then the frequency, the suppression threshold and four month figures, then the rate's
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
+- Version 3: each page's ``action_log`` (``schema_actions.LoggedAction``), the actions open in
+  the pack month as they stood at publish; older snapshots read with an empty log (their
+  free-text ``commentary.actions`` is what the board saw).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -24,8 +27,9 @@ from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_actions import LoggedAction, page_v2_to_v3, v2_to_v3
 
-SCHEMA_VERSION = 2  # what publishing writes
+SCHEMA_VERSION = 3  # what publishing writes
 
 Number = int | float  # counts are ints, rates and percentages floats (2.0 may be stored as 2)
 
@@ -253,6 +257,7 @@ class Page(Record):
     categories: tuple[CategoryLabel, ...]
     suppression_threshold: int | None
     frequency: str
+    action_log: tuple[LoggedAction, ...]  # from schema 3; empty before the log
 
 
 @dataclass(frozen=True)
@@ -300,7 +305,10 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # UPGRADES[n] turns a version-n snapshot into version n + 1 (new objects; the stored one is
 # left as it is).
-UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: v2_to_v3,
+}
 
 
 def snapshot_read(data: Any, schema_version: int | None = None) -> PackSnapshot:
@@ -339,7 +347,7 @@ def as_page(page: Page | Mapping[str, Any]) -> Page:
     if isinstance(page, Page):
         return page
     try:
-        return Page.from_dict(_page_v1_to_v2(page), path="page")
+        return Page.from_dict(page_v2_to_v3(_page_v1_to_v2(page)), path="page")
     except RecordError as exc:
         raise SnapshotError(f"A stored pack page is damaged: {exc}") from exc
 

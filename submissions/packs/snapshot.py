@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.models import ReportingRound
+from submissions.packs.action_log import pack_actions
 from submissions.packs.schema import (
     SCHEMA_VERSION,
     Area,
@@ -102,6 +103,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
             CategoryLabel(code=c.code, label=c.label, is_total=c.is_total)
         )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
+    logged = pack_actions(round_.partnership_id, month)
 
     pages = []
     for adoption in adoptions:
@@ -210,6 +212,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 categories=tuple(category_labels.get(ind.id, [])),
                 suppression_threshold=adoption.suppression_threshold,
                 frequency=ind.frequency,
+                action_log=logged.get(adoption.id, ()),
             )
         )
     built = PackSnapshot(
@@ -248,6 +251,8 @@ def pack_changes(
             items.append(("Rating", prior.rag_effective, page.rag_effective))
         if prior.commentary != page.commentary:
             items.append(("Commentary", "changed", ""))
+        if prior.action_log != page.action_log:
+            items.append(("Actions", "changed", ""))
         if items:
             changes.append({"code": page.code, "title": page.title, "items": items})
     return changes
