@@ -142,9 +142,7 @@ def can_view_unpublished(user: AnyUser, partnership_id: int, agency_id: int | No
 
 def can_view_submission(user: AnyUser, submission: SubmissionLike) -> bool:
     """Drafts and returns: the owning agency's leads and the coordinator."""
-    return can_view_unpublished(
-        user, submission.round.partnership_id, submission.adoption.owner_id
-    )
+    return can_view_unpublished(user, submission.round.partnership_id, submission.adoption.owner_id)
 
 
 def can_edit_submission(user: AnyUser, submission: SubmissionLike) -> bool:
@@ -219,10 +217,9 @@ def can_reopen_round(user: AnyUser, partnership_id: int) -> bool:
 def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
     """Published packs (every version): anyone with a role in the partnership, and the
     regional readers of a region it belongs to (``regional_partnerships``)."""
-    return (
-        partnership_id in access_for(user).partnerships
-        or partnership_id in regional_partnerships(user)
-    )
+    return partnership_id in access_for(
+        user
+    ).partnerships or partnership_id in regional_partnerships(user)
 
 
 def can_import(user: AnyUser) -> bool:

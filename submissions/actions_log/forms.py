@@ -8,8 +8,7 @@ from typing import Any
 
 from django import forms
 
-from submissions.actions_log.rules import ActionStatus
-from submissions.actions_log.services import Owner
+from submissions.actions_log.rules import ActionStatus, Owner
 from submissions.cycle.forms import _text
 
 
@@ -24,9 +23,7 @@ def owner_of(key: str) -> Owner:
 class ActionForm(forms.Form):
     """A new action (every field), or a change to one (``prefix`` names the action)."""
 
-    text = _text(
-        "actions", label="Action", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = _text("actions", label="Action", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ChoiceField(label="Owner", choices=())
     due_date = forms.DateField(
         label="Due date (optional)",

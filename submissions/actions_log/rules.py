@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -29,6 +30,15 @@ class ActionStatus(StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who carries an action out: an agency of the partnership, or a person with a role in it
+    (ids; the services check they are the partnership's)."""
+
+    agency_id: int | None = None
+    person_id: int | None = None
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -58,9 +68,7 @@ def overdue_count(actions: Iterable[_Dated], month: dt.date) -> int:
     return sum(1 for a in actions if is_overdue(a, month))
 
 
-def shown_in(
-    created_in: dt.date, closed_in: dt.date | None, month: dt.date
-) -> bool:
+def shown_in(created_in: dt.date, closed_in: dt.date | None, month: dt.date) -> bool:
     """An action belongs to ``month``'s entry form and pack from the month it was logged in
     until the month it was done in (shown there as done, then no more)."""
     first = month.replace(day=1)

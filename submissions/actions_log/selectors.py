@@ -7,14 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from csp import permissions
 from csp.models import Agency
 from csp.users import AnyUser, User
+from indicators.engine.periods import add_months
 from indicators.models import Adoption
-from submissions.actions_log.rules import ActionStatus, is_overdue
-from submissions.models import Action, Submission
+from submissions.actions_log.errors import ActionError
+from submissions.actions_log.rules import ActionStatus, Owner, is_overdue
+from submissions.cycle.workflow import RoundState
+from submissions.models import Action, ReportingRound, Submission
 
 
 def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
@@ -113,3 +117,67 @@ def action_panel(user: User, sub: Submission) -> ActionPanel:
         default_owner=f"agency:{adoption.owner_id}" if adoption.owner_id else "",
         statuses=ActionStatus.choices(),
     )
+
+
+# --- the API's lookups ------------------------------------------------------------------------
+
+
+def api_adoption(user: AnyUser, indicator: str, area: str | None) -> Adoption:
+    """The adoption an API caller names (an indicator code, and the area when they work in
+    several partnerships); refused with 403 for a partnership not theirs to edit."""
+    mine = permissions.access_for(user).partnerships
+    found = list(
+        Adoption.objects.filter(indicator__code=indicator, partnership_id__in=mine)
+        .filter(**({"partnership__area__code": area} if area else {}))
+        .select_related("indicator", "partnership")[:2]
+    )
+    if not found:
+        if (
+            area
+            and not Adoption.objects.filter(
+                partnership__area__code=area, partnership_id__in=mine
+            ).exists()
+        ):
+            raise PermissionDenied("That area is not one of your partnerships.")
+        raise ActionError(f"No indicator {indicator!r} in your partnerships.")
+    if len(found) > 1:
+        raise ActionError("This indicator is in several of your partnerships: give its area.")
+    if not permissions.can_edit_actions(user, found[0]):
+        raise PermissionDenied(
+            "Only the indicator's owning agency and the coordinator can change its actions."
+        )
+    return found[0]
+
+
+def api_owner(partnership_id: int, agency: str | None, person: str | None) -> Owner | None:
+    """The owner an API caller names (an agency's code or a person's username) as ids; None
+    when they name neither. The services check the person holds a role in the partnership."""
+    if agency is not None:
+        found = Agency.objects.filter(partnership_id=partnership_id, code=agency).first()
+        if found is None:
+            raise ActionError(f"No agency {agency!r} in this partnership.")
+        return Owner(agency_id=found.pk)
+    if person is not None:
+        user = (
+            get_user_model()
+            .objects.filter(username=person, roles__partnership_id=partnership_id)
+            .first()
+        )
+        if user is None:
+            raise ActionError(f"No person {person!r} with a role in this partnership.")
+        return Owner(person_id=user.pk)
+    return None
+
+
+def reporting_month(partnership_id: int, today: dt.date) -> dt.date:
+    """The month a change is made for when the caller names none: the partnership's latest
+    round taking entries (open or reopened), else the month before ``today``'s."""
+    latest = (
+        ReportingRound.objects.filter(
+            partnership_id=partnership_id, status__in=[RoundState.OPEN, RoundState.REOPENED]
+        )
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return latest or add_months(today.replace(day=1), -1)

@@ -10,7 +10,6 @@ change is made for (the entry form's round month): an action is logged in it and
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,23 +19,12 @@ from csp.models import Agency, Role
 from csp.users import User, stamp_change
 from indicators.engine.formatting import month_label
 from indicators.models import Adoption
-from submissions.actions_log.rules import ActionStatus
-from submissions.cycle.errors import CycleError, refuse_bad_text
+from submissions.actions_log.errors import ActionError
+from submissions.actions_log.rules import ActionStatus, Owner
+from submissions.cycle.errors import refuse_bad_text
 from submissions.models import Action
 
 _UNSET = object()
-
-
-class ActionError(CycleError):
-    """A refused change to the action log, with a message for the person who tried it."""
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who carries an action out: an agency of the partnership, or a person with a role in it."""
-
-    agency_id: int | None = None
-    person_id: int | None = None
 
 
 def _first_of(month: dt.date) -> dt.date:
@@ -50,7 +38,10 @@ def _owner_checked(adoption: Adoption, owner: Owner) -> Owner:
     if owner.agency_id is not None:
         if not Agency.objects.filter(pk=owner.agency_id, partnership_id=partnership_id).exists():
             raise ActionError("The owner must be an agency of this partnership.")
-    elif not Role.objects.filter(user_id=owner.person_id, partnership_id=partnership_id).exists():
+    elif (
+        owner.person_id is None
+        or not Role.objects.filter(user_id=owner.person_id, partnership_id=partnership_id).exists()
+    ):
         raise ActionError("The owner must be a person with a role in this partnership.")
     return owner
 

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from csp.models import Partnership
+from csp.users import stamp_change
 from indicators.models import Adoption
 from submissions.actions_log.rules import ActionStatus
 from submissions.demo.common import Loader
@@ -30,7 +31,9 @@ SEED_DUE_DATES: dict[str, dt.date] = {
 }
 
 
-def demo_actions_load(loader: Loader, partnership: Partnership, pages: list[dict[str, Any]]) -> None:
+def demo_actions_load(
+    loader: Loader, partnership: Partnership, pages: list[dict[str, Any]]
+) -> None:
     """Create each seed action once (an action already logged for the indicator in December
     2016 with the same text is left as it is, whatever has been done to it since)."""
     adoptions = {
@@ -53,6 +56,6 @@ def demo_actions_load(loader: Loader, partnership: Partnership, pages: list[dict
             status=ActionStatus.OPEN,
             created_in=LOGGED_IN,
         )
-        action._change_reason = "From the December 2016 pack's actions (demo data)"  # type: ignore[attr-defined]  # simple_history's hook
+        stamp_change(action, None, "From the December 2016 pack's actions (demo data)")
         action.save()
         loader.report.created["actions"] += 1
