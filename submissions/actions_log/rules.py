@@ -32,6 +32,10 @@ class ActionStatus(StrEnum):
         return [(m.value, m.label) for m in cls]
 
 
+# The statuses as (value, label) pairs: the model's choices, and the API schema's enum.
+ACTION_STATUSES = ActionStatus.choices()
+
+
 @dataclass(frozen=True)
 class Owner:
     """Who carries an action out: an agency of the partnership, or a person with a role in it

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from submissions.actions_log.rules import ActionStatus
+from submissions.actions_log.rules import ACTION_STATUSES, ActionStatus
 from submissions.api.serializers import InputSerializer, _text
 from submissions.models import Action
 
@@ -61,7 +61,7 @@ class ActionChangeSerializer(InputSerializer):
     owner_agency = serializers.CharField(max_length=40, required=False)
     owner_person = serializers.CharField(max_length=150, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=[s.value for s in ActionStatus], required=False)
+    status = serializers.ChoiceField(choices=ACTION_STATUSES, required=False)
     month = serializers.CharField(max_length=7, required=False, help_text=MONTH_HELP)
 
     def validate_month(self, value: str) -> dt.date:
