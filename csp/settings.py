@@ -209,6 +209,10 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several bodies have a "status": the action log's is named for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "submissions.actions_log.rules.ACTION_STATUSES",
+    },
 }
 
 # --- Bad input (README "Limits") -------------------------------------------------------------

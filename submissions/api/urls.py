@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from submissions.api import views
+from submissions.api import actions, views
 
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="area")
@@ -14,6 +14,7 @@ router.register("derived-metrics", views.DerivedMetricViewSet, basename="derived
 router.register("rounds", views.RoundViewSet, basename="round")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register("packs", views.PackViewSet, basename="pack")
+router.register("actions", actions.ActionViewSet, basename="action")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from csp import permissions
 from csp.switcher import chosen_partnership
 from csp.users import AuthenticatedHttpRequest
+from submissions.actions_log.selectors import action_panel
 from submissions.cycle import services, workflow
 from submissions.cycle.allowed import SAVE, submission_actions
 from submissions.cycle.forms import (
@@ -174,6 +175,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "audit": submission_audit(sub),
             "context": review_context(sub) if coordinator else None,
             "allowed": allowed,
+            "action_log": action_panel(request.user, sub),
         },
     )
 

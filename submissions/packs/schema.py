@@ -16,6 +16,9 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   (``schema_tables``: monthly ranks, computed history, estimated months, volume target to date).
   Older snapshots read the rule as "" (not recorded; the pages leave it out) and the tables as
   empty (no monthly rank rows, computed history or marked estimates).
+  Version 3 also holds each page's ``action_log`` (``schema_actions.LoggedAction``), the actions
+  open in the pack month as they stood at publish; older snapshots read with an empty log (their
+  free-text ``commentary.actions`` is what the board saw).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -29,6 +32,7 @@ from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_actions import V2_PAGE_DEFAULTS, LoggedAction
 from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
 SCHEMA_VERSION = 3  # what publishing writes
@@ -261,6 +265,7 @@ class Page(Record):
     suppression_threshold: int | None
     frequency: str
     tables: Tables = field(default_factory=Tables)  # from version 3
+    action_log: tuple[LoggedAction, ...] = ()  # from version 3; empty before the log
 
 
 @dataclass(frozen=True)
@@ -313,7 +318,7 @@ _V3_PAGE_DEFAULTS: dict[str, Any] = {"rag_rule": ""}
 def _page_v2_to_v3(page: Any) -> Any:
     if not isinstance(page, Mapping):
         return page
-    return {**_V3_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
+    return {**_V3_PAGE_DEFAULTS, **V2_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
 
 
 def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.models import ReportingRound
+from submissions.packs.action_log import pack_actions
 from submissions.packs.schema import (
     SCHEMA_VERSION,
     Area,
@@ -104,6 +105,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
     tables = tables_source(area.id, start, month)
+    logged = pack_actions(round_.partnership_id, month)
 
     pages = []
     for adoption in adoptions:
@@ -221,6 +223,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                     month,
                     volume=bool(target and target.volume is not None),
                 ),
+                action_log=logged.get(adoption.id, ()),
             )
         )
     built = PackSnapshot(
@@ -259,6 +262,8 @@ def pack_changes(
             items.append(("Rating", prior.rag_effective, page.rag_effective))
         if prior.commentary != page.commentary:
             items.append(("Commentary", "changed", ""))
+        if prior.action_log != page.action_log:
+            items.append(("Actions", "changed", ""))
         if items:
             changes.append({"code": page.code, "title": page.title, "items": items})
     return changes

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from csp import permissions
+from submissions.packs.action_log import overdue_actions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
 from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.regions import (
@@ -126,6 +127,8 @@ def _summary_body(
             "rows": shown,
             "total": len(rows),
             "counts": counts,
+            "actions_logged": any(p.action_log for p in snapshot.indicators),
+            "actions_overdue": overdue_actions(snapshot.indicators),
             "portfolios": portfolios,
             "portfolio": portfolio,
             "rag": rag,

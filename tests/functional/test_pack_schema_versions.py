@@ -11,6 +11,7 @@ and 10 of 15; burglary 118 and 900; IDAP collected quarterly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -31,6 +32,7 @@ from submissions.models import PackPdf, PackVersion, ReportingRound
 from submissions.packs import publish
 from submissions.packs.pdf import pack_pdf_render, pack_pdf_request
 from submissions.packs.schema import SCHEMA_VERSION
+from submissions.packs.schema_actions import LoggedAction
 from submissions.packs.selectors import code_version, versions_cache_key
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +172,15 @@ def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json(
         return set()
 
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    # Version 3 added each page's rule in words and its tables.
+    # Version 3 added each page's rule in words, its tables and its action log (the demo's
+    # December actions fill every key of the log).
     tables = {k for k in keys(stored.snapshot) if k.startswith(".indicators[].tables")}
+    logged = {
+        ".indicators[].action_log",
+        *(f".indicators[].action_log[].{f.name}" for f in dataclasses.fields(LoggedAction)),
+    }
     added = {".schema_version", ".indicators[].rag_rule"}
-    assert keys(stored.snapshot) == keys(fixture) | added | tables
+    assert keys(stored.snapshot) == keys(fixture) | added | tables | logged
     assert {".indicators[].tables.ranks[].source", ".indicators[].tables.history[].total"} <= tables
 
 

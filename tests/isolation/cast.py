@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from csp.models import Agency, Partnership, Role, RoleKind
 from indicators.partnerships import partnership_setup
 from indicators.services import metrics_recompute_after_change
+from submissions.actions_log.rules import Owner
+from submissions.actions_log.services import action_create
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
-from submissions.models import ImportJob, ReportingRound, Submission
+from submissions.models import Action, ImportJob, ReportingRound, Submission
 from submissions.packs.publish import round_publish
 
 JAN = dt.date(2017, 1, 1)
@@ -38,6 +40,7 @@ class Side:
     draft: Submission
     approved: Submission
     job: ImportJob
+    action: Action
     sentinels: list[str] = field(default_factory=list)
 
 
@@ -88,7 +91,13 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     metrics_recompute_after_change(
         indicator_id=approved.indicator_id, area_id=partnership.area_id, month=JAN, now=NOW
     )
-    sentinels = [draft_text, approved_text, job.filename]
+    # An action on the draft's indicator's log, owned by the police lead (a sentinel name).
+    action = action_create(
+        adoption_id=draft.adoption_id, user=users["police"], month=JAN,
+        text=f"{key.upper()}-SECRET-ACTION-{n}", owner=Owner(person_id=users["police"].pk),
+        due_date=dt.date(2016, 12, 20),
+    )  # fmt: skip
+    sentinels = [draft_text, approved_text, job.filename, action.text]
     # Links to its objects: its packs, round and items.
     sentinels += [f"/packs/{partnership.area.code}/", f"/rounds/{round_.pk}/"]
     sentinels += [f"/submissions/{pk}/" for pk in (draft.pk, approved.pk)]
@@ -97,7 +106,7 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     for u in users.values():
         if "sentinel" in u.last_name:  # the demo's own people have plain names
             sentinels.append(u.last_name)
-    return Side(key, partnership, users, round_, draft, approved, job, sentinels)
+    return Side(key, partnership, users, round_, draft, approved, job, action, sentinels)
 
 
 def barnet_setup() -> tuple[Partnership, dict]:

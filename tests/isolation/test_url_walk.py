@@ -73,6 +73,8 @@ def test_the_partnerships_own_coordinator_opens_what_the_other_is_refused(
         ("/api/submissions/", "draft-text"),
         ("/submissions/", "draft-figure"),
         ("/api/month-values/?area={area}&month_from=2017-01-01", "approved-figure"),
+        ("/api/actions/", "action-text"),
+        ("/submissions/{draft}/", "action-text"),
     ],
 )
 @pytest.mark.parametrize("side", ["bd", "barnet"])
@@ -80,12 +82,14 @@ def test_the_partnerships_own_coordinator_receives_its_sentinels(cast, side, pat
     own = cast[side]
     client = Client()
     client.force_login(own.users["coordinator"])
-    body = client.get(path.format(area=own.partnership.area.code), follow=True).content.decode()
+    url = path.format(area=own.partnership.area.code, draft=own.draft.pk)
+    body = client.get(url, follow=True).content.decode()
     n = own.sentinels[0].rsplit("-", 1)[1]
     wanted = {
         "draft-figure": f"{900_000 + int(n):,}",
         "draft-text": own.sentinels[0],
         "approved-figure": str(800_000 + int(n)),
+        "action-text": own.action.text,
     }[sentinel]
     assert wanted in body
 
