@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Target kinds appear in two components (a target nested in an adoption, and /api/targets/).
+    "ENUM_NAME_OVERRIDES": {"TargetKindEnum": "indicators.engine.vocabulary.TargetKind.choices"},
 }
 
 # --- Bad input (README "Limits") -------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csp import permissions
-from csp.switcher import chosen_partnership
+from csp.switcher import chosen_partnership, working_partnership_id
 from csp.users import AuthenticatedHttpRequest
 from submissions.cycle import services, workflow
 from submissions.cycle.allowed import SAVE, submission_actions
@@ -57,7 +57,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     landing = landing_for(request.user, chosen_partnership(request))
     if landing is not None:
         return redirect(landing.view, **landing.kwargs)
-    return render(request, "cycle/home.html", {"data": home_data(user=request.user)})
+    data = home_data(user=request.user, partnership_id=working_partnership_id(request))
+    return render(request, "cycle/home.html", {"data": data})
 
 
 @login_required
