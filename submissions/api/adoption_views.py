@@ -52,7 +52,7 @@ class AdoptionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.AdoptionDetailSerializer
     filterset_class = AdoptionFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = "[0-9]{1,12}"
 
     def get_queryset(self):
         return selectors.adoptions_visible_to(self.request.user)
@@ -67,7 +67,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.TargetDetailSerializer
     filterset_class = TargetFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = "[0-9]{1,12}"
 
     def get_queryset(self):
         return selectors.targets_visible_to(self.request.user)
