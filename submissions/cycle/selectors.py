@@ -48,7 +48,7 @@ def home_data(*, user: User, partnership_id: int | None) -> HomeData:
     )
     here = [r for r in roles if r.partnership_id == partnership_id]
     rounds = (
-        ReportingRound.objects.filter(partnership_id=partnership_id)
+        ReportingRound.objects.filter(partnership_id__in=[p.partnership_id for p in here[:1]])
         .order_by("-month")
         .annotate(n=Count("submissions"))
     )
