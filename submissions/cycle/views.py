@@ -70,7 +70,12 @@ def my_submissions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cycle/mine.html",
-        {"rows": data.rows, "agencies": data.agencies, "overdue": data.overdue},
+        {
+            "rows": data.rows,
+            "agencies": data.agencies,
+            "overdue": data.overdue,
+            "partnership": partnership,
+        },
     )
 
 
@@ -290,6 +295,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "cycle/review.html",
         {
+            "partnership": partnership,
             "rows": queue.rows,
             "status": status,
             "agency": agency,
@@ -299,5 +305,3 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
             "portfolios": queue.portfolios,
         },
     )
-
-

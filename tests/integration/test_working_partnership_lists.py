@@ -108,3 +108,16 @@ def test_a_regional_reader_with_no_role_sees_the_regions_packs(barnet_published)
     html = client.get("/packs/").content.decode()
     assert _heading(html) == "Board packs"
     assert _pack_links(html) == {BD_DEC, BARNET_DEC}
+
+
+def test_the_cycle_pages_name_the_working_partnership(analyst, barnet) -> None:
+    client = Client()
+    client.force_login(analyst)
+    caption = '<span class="govuk-caption-m">{}</span>'
+    assert caption.format(bd().name) in client.get("/submissions/").content.decode()
+    client.post("/partnership/", {"partnership": barnet.id})
+    assert caption.format(barnet.name) in client.get("/submissions/").content.decode()
+    coordinator = get_user_model().objects.get(username=BARNET_COORDINATOR)
+    client.force_login(coordinator)
+    for page in ("/rounds/", "/review/"):
+        assert caption.format(barnet.name) in client.get(page).content.decode(), page
