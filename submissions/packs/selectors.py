@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from csp import permissions
 from csp.models import Partnership
@@ -127,7 +128,7 @@ class PackIndex:
     regional: list[dict[str, Any]]
 
 
-def _grouped(versions: Any) -> list[dict[str, Any]]:
+def _grouped(versions: QuerySet[PackVersion]) -> list[dict[str, Any]]:
     """Versions grouped by (area, month), newest month first, each with its versions."""
     packs: dict[Any, dict[str, Any]] = {}
     for v in versions.order_by("-round__month", "round__partnership__name", "number"):
