@@ -222,6 +222,13 @@ def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
     ).partnerships or partnership_id in regional_partnerships(user)
 
 
+def adoption_partnerships(user: AnyUser) -> frozenset[int]:
+    """Whose adoptions (owner, pack place, local texts) and targets the user reads through the
+    API: the partnerships they hold a role in. Not a regional reader's: a region's reader reads
+    the targets its partnerships *published* in their packs, and nothing of the live set-up."""
+    return access_for(user).partnerships
+
+
 def can_import(user: AnyUser) -> bool:
     """The import page: a coordinator (of any partnership). Each row is then checked against the
     partnership whose area it writes to (``submissions.imports.common``)."""

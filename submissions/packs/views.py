@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from csp import permissions
+from csp.switcher import working_partnership_id
 from submissions.packs.action_log import overdue_actions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
 from submissions.packs.pages import pack_key, pack_table, summary_rows
@@ -70,7 +71,8 @@ def _page(snapshot: PackSnapshot, code: str) -> Page:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "packs/index.html", {"packs": pack_index(user=request.user)})
+    index = pack_index(user=request.user, partnership_id=working_partnership_id(request))
+    return render(request, "packs/index.html", {"index": index})
 
 
 @login_required

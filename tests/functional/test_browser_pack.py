@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from csp.celery import app
 from submissions.demo import demo_load
 from submissions.models import Submission
 
@@ -51,15 +50,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.fixture
-def eager_tasks():
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
-def test_the_board_reads_the_december_pack(new_page, eager_tasks, tmp_path) -> None:
+def test_the_board_reads_the_december_pack(new_page, eager, tmp_path) -> None:
     demo_load(password=settings.DEMO_PASSWORD)
     board = new_page()
     sign_in(board, "board")

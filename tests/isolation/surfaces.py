@@ -168,6 +168,30 @@ API = [
     _get("api-agency", "agency-detail", ABSENT, lambda s: "/api/agencies/police/"),
     _get("api-indicators", "indicator-list", ABSENT, lambda s: "/api/indicators/"),
     _get("api-indicator", "indicator-detail", ABSENT, lambda s: "/api/indicators/asb-calls/"),
+    # A partnership's set-up (ADR 0015): its adoptions and targets, its own people's only.
+    _get(
+        "api-adoptions", "adoption-list", ABSENT, lambda s: f"/api/adoptions/?indicator={_tno(s)}"
+    ),
+    _get(
+        "api-adoptions-filtered",
+        "adoption-list",
+        ABSENT,
+        lambda s: f"/api/adoptions/?partnership={_area(s)}&indicator={_tno(s)}",
+    ),
+    _get(
+        "api-adoption",
+        "adoption-detail",
+        REFUSED,
+        lambda s: f"/api/adoptions/{s.draft.adoption_id}/",
+    ),
+    _get("api-targets", "target-list", ABSENT, lambda s: f"/api/targets/?indicator={_tno(s)}"),
+    _get(
+        "api-targets-filtered",
+        "target-list",
+        ABSENT,
+        lambda s: f"/api/targets/?partnership={_area(s)}&indicator={_tno(s)}&financial_year=2017",
+    ),
+    _get("api-target", "target-detail", REFUSED, lambda s: f"/api/targets/{s.target.pk}/"),
     _get(
         "api-month-values",
         "monthvalue-list",
