@@ -135,15 +135,23 @@ def _chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
 
 
 def svg_line_chart(
-    data: dict[str, Any], *, width: int = 520, height: int = 220, title: str = ""
+    data: dict[str, Any],
+    *,
+    width: int = 520,
+    height: int = 220,
+    title: str = "",
+    legend: bool = True,
 ) -> str:  # noqa: C901  # one drawing, top to bottom
-    """A server-drawn SVG of the same data (WeasyPrint runs no JavaScript)."""
+    """A server-drawn SVG of the same data (WeasyPrint runs no JavaScript). Without ``legend``
+    the caller prints the title and the key beside it (the PDF does, as text that wraps); the
+    title stays the drawing's text alternative."""
     from html import escape
 
     labels = data["labels"]
     series = [d for d in data["datasets"] if any(v is not None for v in d["data"])]
     values = [v for d in series for v in d["data"] if v is not None]
-    left, right, top, bottom = 48, 10, 24, 36
+    left, right = 48, 10
+    top, bottom = (24 if title and legend else 8), (36 if legend else 18)
     if not values or not labels:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60" '
@@ -162,8 +170,11 @@ def svg_line_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
-        f'<text x="{left}" y="14" font-size="11" font-weight="bold">{escape(title)}</text>',
     ]
+    if title and legend:
+        parts.append(
+            f'<text x="{left}" y="14" font-size="11" font-weight="bold">{escape(title)}</text>'
+        )
     for frac in (0, 0.5, 1):
         v = lo + (hi - lo) * frac
         parts.append(
@@ -213,6 +224,8 @@ def svg_line_chart(
                         f'<path d="M{cx:.1f},{cy - 4:.1f} L{cx + 4:.1f},{cy + 3:.1f} '
                         f'L{cx - 4:.1f},{cy + 3:.1f} Z" fill="white" stroke="{colour}"/>'
                     )
+        if not legend:
+            continue
         ly = height - 10
         lx = left + n * 130
         parts.append(

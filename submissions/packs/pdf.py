@@ -16,11 +16,13 @@ from django.utils import timezone
 from indicators.engine.formatting import number
 from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
 from submissions.models import PackPdf, PdfStatus
-from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
-from submissions.packs.pages import pack_key, pack_table, summary_rows
+from submissions.packs.pages import pack_key
+from submissions.packs.pdf_layout import PdfContext, pdf_context, shrink
 from submissions.packs.schema import snapshot_read
 
 logger = logging.getLogger(__name__)
+# Layouts at most: the first, then one size smaller (or cut tighter) for any page that ran over.
+MAX_PASSES = 4
 
 
 # The task lives beside the service that queues it, so neither imports the other in a circle;
@@ -132,32 +134,22 @@ def pack_pdf_render(*, pdf_id: int, now: dt.datetime) -> str:
 
 
 def _render(pdf: PackPdf, now: dt.datetime) -> str:
-    from weasyprint import HTML
-
     pdf_id = pdf.pk
     version = pdf.version
     snapshot = snapshot_read(version.snapshot, version.schema_version)
-    month = snapshot.month
-    pages = []
-    for page in snapshot.indicators:
-        row = summary_rows([page])[0]
-        charts = [
-            svg_line_chart(chart_data(page, name, month), title=CHARTS[name])
-            for name in available_charts(page)
-        ]
-        pages.append({"page": page, "row": row, "table": pack_table(page, month), "charts": charts})
-    html = render_to_string(
-        "packs/pdf.html",
-        {
-            "snapshot": snapshot,
-            "version": version,
-            "rows": summary_rows(snapshot),
-            "pages": pages,
-            "key": pack_key(),
-        },
-    )
-    _progress(pdf_id, 40, "Rendering the PDF", now)
-    document = HTML(string=html).render()
+    context = pdf_context(snapshot, version.number)
+    _progress(pdf_id, 30, "Rendering the PDF", now)
+    document = _lay_out(context, version)
+    for attempt in range(1, MAX_PASSES):
+        over = overflowing(document, context)
+        if not over:
+            break
+        logger.info("PDF %s: %s ran over a page; pass %s", pdf_id, ", ".join(over), attempt + 1)
+        for page in context.pages:
+            if page.page.code in over:
+                shrink(page, over[page.page.code])
+        _progress(pdf_id, 30 + 20 * attempt, "Fitting each indicator to one page", now)
+        document = _lay_out(context, version)
     content = document.write_pdf()
     _progress(
         pdf_id,
@@ -170,3 +162,36 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
         finished_at=now,
     )
     return f"PDF {pdf_id}: {len(document.pages)} pages, {number(len(content))} bytes."
+
+
+def _lay_out(context: PdfContext, version: Any) -> Any:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "packs/pdf.html",
+        {
+            "snapshot": context.snapshot,
+            "version": version,
+            "rows": context.rows,
+            "pages": context.pages,
+            "key": pack_key(),
+        },
+    )
+    return HTML(string=html).render()
+
+
+def overflowing(document: Any, context: PdfContext) -> dict[str, set[str]]:
+    """The indicators whose page ran onto another (the end of the page is not on the page its
+    title is on), each with the text columns that ran over ("about", "notes")."""
+    where: dict[str, int] = {}
+    for number_, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            where.setdefault(anchor, number_)
+    over = {}
+    for p in context.pages:
+        code = p.page.code
+        start = where.get(f"ind-{code}")
+        if where.get(f"end-{code}") != start:
+            columns = {c for c in ("about", "notes") if where.get(f"end-{code}-{c}") != start}
+            over[code] = columns or {"about", "notes"}
+    return over
