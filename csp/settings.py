@@ -163,6 +163,9 @@ if CELERY_BROKER_URL is not None and "://" not in CELERY_BROKER_URL:
     )
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
+# With no broker (the demo), a job that takes seconds (the pack's PDF) runs in a thread of the
+# web process after the response, so the page shows its progress instead of blocking.
+EAGER_JOBS_IN_BACKGROUND = env_bool("EAGER_JOBS_IN_BACKGROUND", True)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

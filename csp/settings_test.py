@@ -22,3 +22,6 @@ if os.environ.get("CSP_TEST_MEDIA_ROOT"):
 else:
     MEDIA_ROOT = os.environ["CSP_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="csp-test-media-")
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Tests run eager jobs inline (in the request, or when they capture on_commit callbacks), so a
+# test's transaction sees them; a test that checks the background thread turns it on.
+EAGER_JOBS_IN_BACKGROUND = False

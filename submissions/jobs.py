@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 from celery import Task
-from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
+from django.conf import settings
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    models,
+    transaction,
+)
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 logger = logging.getLogger(__name__)
@@ -47,12 +56,43 @@ JOB_RETRY: dict[str, Any] = {
 BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerUnreachable, ConnectionError, TimeoutError)
 
 
+_background: list[threading.Thread] = []
+_background_lock = threading.Lock()
+
+
+def _run_in_background(task: Task[..., object], kwargs: dict[str, Any]) -> None:
+    """Run an eager task in a thread of this process, after the response (no broker)."""
+
+    def run() -> None:
+        try:
+            task.apply(kwargs=kwargs)
+        except Exception:  # the task records its own failure; a thread has no one to tell
+            logger.exception("Background job %s failed", task.name)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"job-{task.name}", daemon=True)
+    with _background_lock:
+        _background[:] = [t for t in _background if t.is_alive()] + [thread]
+    thread.start()
+
+
+def background_jobs_wait(timeout: float) -> bool:
+    """Wait for the jobs started in background threads; True if all have finished."""
+    with _background_lock:
+        threads = list(_background)
+    for thread in threads:
+        thread.join(timeout)
+    return not any(t.is_alive() for t in threads)
+
+
 def queue_on_commit(
     task: Task[..., object],
     *,
     model: type[models.Model],
     pk: int,
     now: dt.datetime,
+    background_when_eager: bool = False,
     **kwargs: Any,
 ) -> None:
     """Hand ``task`` to the broker once the transaction commits.
@@ -60,9 +100,21 @@ def queue_on_commit(
     The caller has set the record's ``queued_at`` to ``now`` in the same transaction. If the
     broker is down, the record's ``queued_at`` is cleared and its step says it waits for the
     queue; the sweep queues it when the broker is back.
+
+    With no broker (eager tasks), a job the caller marks ``background_when_eager`` runs in a
+    thread of this process instead of inside the request (``EAGER_JOBS_IN_BACKGROUND``): the
+    request returns at once and the job's record shows its progress. A process that dies
+    mid-job leaves the record stalled, and it is queued again like any lost job.
     """
 
     def send() -> None:
+        if (
+            background_when_eager
+            and task.app.conf.task_always_eager
+            and settings.EAGER_JOBS_IN_BACKGROUND
+        ):
+            _run_in_background(task, kwargs)
+            return
         try:
             task.delay(**kwargs)
         except BROKER_ERRORS as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
@@ -34,7 +35,14 @@ def render_pack_pdf(*, pdf_id: int) -> str:
 
 
 def _queue(pdf_id: int, now: dt.datetime) -> None:
-    queue_on_commit(render_pack_pdf, model=PackPdf, pk=pdf_id, now=now, pdf_id=pdf_id)
+    queue_on_commit(
+        render_pack_pdf,
+        model=PackPdf,
+        pk=pdf_id,
+        now=now,
+        background_when_eager=True,
+        pdf_id=pdf_id,
+    )
 
 
 def _lost(now: dt.datetime) -> Q:
@@ -139,17 +147,12 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
     snapshot = snapshot_read(version.snapshot, version.schema_version)
     context = pdf_context(snapshot, version.number)
     _progress(pdf_id, 30, "Rendering the PDF", now)
-    document = _lay_out(context, version)
-    for attempt in range(1, MAX_PASSES):
-        over = overflowing(document, context)
-        if not over:
-            break
+
+    def refitting(attempt: int, over: dict[str, set[str]]) -> None:
         logger.info("PDF %s: %s ran over a page; pass %s", pdf_id, ", ".join(over), attempt + 1)
-        for page in context.pages:
-            if page.page.code in over:
-                shrink(page, over[page.page.code])
         _progress(pdf_id, 30 + 20 * attempt, "Fitting each indicator to one page", now)
-        document = _lay_out(context, version)
+
+    document = pack_pdf_document(context, version, refitting)
     content = document.write_pdf()
     _progress(
         pdf_id,
@@ -162,6 +165,26 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
         finished_at=now,
     )
     return f"PDF {pdf_id}: {len(document.pages)} pages, {number(len(content))} bytes."
+
+
+def pack_pdf_document(
+    context: PdfContext,
+    version: Any,
+    refitting: Callable[[int, dict[str, set[str]]], None] = lambda attempt, over: None,
+) -> Any:
+    """The laid-out document (WeasyPrint's), each indicator on one page: a page that ran over
+    is laid out again one size smaller, or cut tighter (at most ``MAX_PASSES`` layouts)."""
+    document = _lay_out(context, version)
+    for attempt in range(1, MAX_PASSES):
+        over = overflowing(document, context)
+        if not over:
+            break
+        refitting(attempt, over)
+        for page in context.pages:
+            if page.page.code in over:
+                shrink(page, over[page.page.code])
+        document = _lay_out(context, version)
+    return document
 
 
 def _lay_out(context: PdfContext, version: Any) -> Any:

@@ -187,6 +187,14 @@ def _demand(blocks: list[Block], width: float, pt: float) -> float:
     return sum(_height(_lines(b.text, width, pt) + 1, pt) + 1.2 for b in blocks)
 
 
+def _column_demand(name: str, blocks: list[Block], width: float, pt: float) -> float:
+    """The height (mm) a column's texts take; those under the charts flow through two columns
+    (each block's heading may start a column, hence a line each more)."""
+    if name == "notes":
+        return _demand(blocks, width, pt) / 2 + _height(len(blocks), pt)
+    return _demand(blocks, width, pt)
+
+
 def overflow(p: PdfPage) -> float:
     """How far (mm) the page's texts are estimated to run past the page at its type size."""
     return max(_over(p, "about"), _over(p, "notes"))
@@ -198,14 +206,14 @@ def _columns(p: PdfPage) -> dict[str, tuple[list[Block], float, float]]:
     charts = CHART_HEIGHT if any(c["legend"] for c in p.charts) else 12
     return {
         "about": (p.about, ABOUT_WIDTH - 4, room),
-        "notes": (p.notes, NOTES_WIDTH, 2 * (room - charts - 4)),
+        "notes": (p.notes, NOTES_WIDTH, room - charts - 4),
     }
 
 
-def _cut(blocks: list[Block], width: float, pt: float, budget: float) -> None:
+def _cut(name: str, blocks: list[Block], width: float, pt: float, budget: float) -> None:
     """Cut the longest texts at a word until the column's estimate is within ``budget`` (mm),
     each saying so (the template adds where the rest is)."""
-    while _demand(blocks, width, pt) > budget:
+    while _column_demand(name, blocks, width, pt) > budget:
         longest = max(blocks, key=lambda b: len(b.text))
         keep = max(CUT_FLOOR, int(len(longest.text) * 0.8))
         if keep >= len(longest.text):
@@ -216,7 +224,7 @@ def _cut(blocks: list[Block], width: float, pt: float, budget: float) -> None:
 
 def _over(p: PdfPage, name: str) -> float:
     blocks, width, space = _columns(p)[name]
-    return _demand(blocks, width, p.pt) - space
+    return _column_demand(name, blocks, width, p.pt) - space
 
 
 def _balance(p: PdfPage) -> None:
@@ -239,8 +247,8 @@ def fit(p: PdfPage) -> None:
     while p.level < SMALLEST and overflow(p) > 0:
         p.level += 1
         _balance(p)
-    for blocks, width, space in _columns(p).values():
-        _cut(blocks, width, p.pt, space)
+    for name, (blocks, width, space) in _columns(p).items():
+        _cut(name, blocks, width, p.pt, space)
 
 
 def shrink(p: PdfPage, columns: set[str]) -> None:
@@ -252,7 +260,7 @@ def shrink(p: PdfPage, columns: set[str]) -> None:
     p.cuts += 1
     for name, (blocks, width, _space) in _columns(p).items():
         if name in columns:
-            _cut(blocks, width, p.pt, 0.85 * _demand(blocks, width, p.pt))
+            _cut(name, blocks, width, p.pt, 0.85 * _column_demand(name, blocks, width, p.pt))
 
 
 def web_address(snapshot: PackSnapshot, number: int, code: str) -> str:
