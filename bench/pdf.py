@@ -97,8 +97,9 @@ def _bench(runs: int) -> int:
         )
     indicators = len(snapshot_read(version.snapshot, version.schema_version).indicators)
     print(
-        f"December 2016 pack PDF ({indicators} indicators): median {statistics.median(walls):.2f} s wall, "
-        f"{statistics.median(cpus):.2f} s CPU (target {TARGET_SECONDS:.0f} s)"
+        f"December 2016 pack PDF ({indicators} indicators): median "
+        f"{statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s CPU "
+        f"(target {TARGET_SECONDS:.0f} s)"
     )
     return 0
 

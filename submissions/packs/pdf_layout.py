@@ -28,7 +28,7 @@ from submissions.packs.schema import PackSnapshot, Page
 # Type sizes (pt) of an indicator page's texts, largest first; 7pt is the floor the board reads.
 LEVELS: tuple[float, ...] = (8.0, 7.5, 7.0)
 SMALLEST = len(LEVELS) - 1
-# The page's frame, in mm (A4 landscape less the margins of templates/packs/pdf.html).
+# The page's frame, in mm (A4 landscape less the margins the PDF template sets).
 PAGE_WIDTH, PAGE_HEIGHT = 277.0, 186.0
 ABOUT_WIDTH = 0.34 * PAGE_WIDTH  # the right-hand column: the indicator's standing texts
 NOTES_WIDTH = (PAGE_WIDTH - ABOUT_WIDTH) / 2 - 4  # each of the two columns under the charts
@@ -116,7 +116,9 @@ def pdf_charts(page: Page, month: str) -> list[dict[str, Any]]:
         charts.append(
             {
                 "title": CHARTS[name],
-                "svg": svg_line_chart(data, width=360, height=185, title=CHARTS[name], legend=False),
+                "svg": svg_line_chart(
+                    data, width=360, height=185, title=CHARTS[name], legend=False
+                ),
                 "legend": _legend(data),
             }
         )
@@ -163,11 +165,15 @@ def _notes(page: Page) -> list[Block]:
         found = "; ".join(f.message for f in page.commentary_findings)
         blocks.append(Block("findings", "Checked against the figures", found))
     actions = "\n".join(
-        f"{a.text} — {a.owner}" + (f", due {a.due_label}" if a.due_label else "")
-        + f": {a.status_label}" + (" (overdue)" if a.overdue else "")
+        f"{a.text} — {a.owner}"
+        + (f", due {a.due_label}" if a.due_label else "")
+        + f": {a.status_label}"
+        + (" (overdue)" if a.overdue else "")
         for a in page.action_log
     )
-    blocks.append(Block("actions", "Actions to sustain or improve performance", actions or c.actions))
+    blocks.append(
+        Block("actions", "Actions to sustain or improve performance", actions or c.actions)
+    )
     blocks.append(Block("benchmarking", "Benchmarking", c.benchmarking))
     return blocks
 

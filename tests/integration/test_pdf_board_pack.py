@@ -107,17 +107,13 @@ def test_with_no_broker_a_job_marked_for_the_background_runs_in_a_thread(
     settings.EAGER_JOBS_IN_BACKGROUND = True
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            queue_on_commit(
-                probe, model=PackPdf, pk=0, now=T0, background_when_eager=True, value=7
-            )
+            queue_on_commit(probe, model=PackPdf, pk=0, now=T0, background_when_eager=True, value=7)
         assert background_jobs_wait(10)
         assert ran == ["job-tests.background_probe:7"]  # not the request's thread
 
         settings.EAGER_JOBS_IN_BACKGROUND = False  # inline, as before
         with django_capture_on_commit_callbacks(execute=True):
-            queue_on_commit(
-                probe, model=PackPdf, pk=0, now=T0, background_when_eager=True, value=8
-            )
+            queue_on_commit(probe, model=PackPdf, pk=0, now=T0, background_when_eager=True, value=8)
         assert ran[-1] == f"{threading.current_thread().name}:8"
     finally:
         app.conf.task_always_eager = saved
