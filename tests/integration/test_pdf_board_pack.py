@@ -60,7 +60,7 @@ def test_the_december_pdf_has_one_page_per_indicator_after_at_most_4_front_pages
     contents = texts[0]
     for title, number in [(SEED_TITLES[0], front + 1), (SEED_TITLES[-1], front + 34)]:
         assert re.search(re.escape(_squash(title)) + r"\.*" + f"{number}(?!\\d)", contents)
-    assert "Call over" in texts[1]
+    assert "Callover:December2016" in texts[1]
 
 
 def test_texts_too_long_for_a_page_are_set_at_7pt_and_cut_with_a_note_never_silently() -> None:
