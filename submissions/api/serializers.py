@@ -350,6 +350,14 @@ class PublishSerializer(InputSerializer):
         default="",
         help_text="What changed since the last version (needed from version 2 on).",
     )
+    confirm_note = _text(
+        "publish_confirm_note",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the pack is published while the figures contradict a page's commentary "
+        "(needed then; refused with 400 and the contradictions without it).",
+    )
 
 
 class RoundReopenSerializer(InputSerializer):
@@ -374,7 +382,7 @@ class PackVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PackVersion
-        fields = ["id", "area", "month", "number", "published_at", "change_note"]
+        fields = ["id", "area", "month", "number", "published_at", "change_note", "confirm_note"]
 
 
 class PackVersionDetailSerializer(PackVersionSerializer):

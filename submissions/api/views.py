@@ -212,6 +212,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
                 round_id=self.get_object().pk,
                 user=request.user,
                 change_note=body.validated_data["change_note"],
+                confirm_note=body.validated_data["confirm_note"],
                 now=timezone.now(),
             )
         except REFUSALS as exc:

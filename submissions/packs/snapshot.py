@@ -43,7 +43,7 @@ def _num(value: Any) -> Any:
 def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     """Everything a published pack shows, read in a fixed number of queries (store it with
     ``to_dict()`` beside its ``schema_version``)."""
-    from indicators.engine.commentary import Facts, check_commentary
+    from indicators.engine.commentary import Facts, check_texts
     from indicators.engine.measures import MonthMetrics
     from indicators.engine.periods import add_months, fy_start, month_label, short_month_label
     from indicators.models import (
@@ -154,12 +154,13 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         )
         d_now = derived.get((ind.id, month))
         findings = []
-        if d_now is not None and commentary.performance_overview:
+        if d_now is not None and (commentary.performance_overview or commentary.actions):
             facts = Facts(
                 area=area.name,
                 unit=ind.unit,
                 kind=ind.kind,
                 decimals=ind.display_decimals,
+                frequency=ind.frequency,
                 metrics=MonthMetrics(
                     month=month,
                     ytd=d_now.ytd,
@@ -172,9 +173,18 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                     r12_change_pct=d_now.r12_change_pct,
                 ),
             )
+            # The check the entry form and the review panel run (``cycle.commentary``), here over
+            # the approved figures; an action's finding says so (the schema keeps two keys).
             findings = [
-                Finding(quote=f.quote, message=f.message)
-                for f in check_commentary(commentary.performance_overview, facts)
+                Finding(
+                    quote=f.quote,
+                    message=f.message
+                    if f.where == "overview"
+                    else f"in the {f.where}: {f.message}",
+                )
+                for f in check_texts(
+                    facts, overview=commentary.performance_overview, actions=commentary.actions
+                )
             ]
         override = sub.rag_override if sub else ""
         target = targets.get(adoption.id)
