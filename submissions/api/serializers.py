@@ -342,6 +342,16 @@ class RoundCreateSerializer(InputSerializer):
         return attrs
 
 
+class SavedSubmissionSerializer(SubmissionSerializer):
+    """A saved entry and what the figures contradict in its overview and actions (warnings: it
+    is saved; publishing asks for a confirming note while any stands)."""
+
+    commentary_findings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "commentary_findings"]
+
+
 class PublishSerializer(InputSerializer):
     change_note = _text(
         "change_note",
@@ -351,13 +361,9 @@ class PublishSerializer(InputSerializer):
         help_text="What changed since the last version (needed from version 2 on).",
     )
     confirm_note = _text(
-        "publish_confirm_note",
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why the pack is published while the figures contradict a page's commentary "
-        "(needed then; refused with 400 and the contradictions without it).",
-    )
+        "publish_confirm_note", required=False, allow_blank=True, default="",
+        help_text="Why the pack is published while the figures contradict its commentary.",
+    )  # fmt: skip
 
 
 class RoundReopenSerializer(InputSerializer):
