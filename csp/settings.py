@@ -209,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A submission's choices, named once: a saved submission (with its commentary findings)
+    # repeats the submission's fields.
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStatusEnum": "submissions.cycle.workflow.State.choices",
+        "SubmissionEntryStatusEnum": "submissions.cycle.validation.EntryStatus.choices",
+    },
 }
 
 # --- Bad input (README "Limits") -------------------------------------------------------------
