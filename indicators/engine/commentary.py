@@ -252,10 +252,11 @@ def check_commentary(text: str, f: Facts) -> list[Finding]:
     Every sentence: a month named as the point of a figure ("at October 2016") that is neither
     the month reported on nor the same month a year earlier (not for figures that arrive with a
     lag, rolling or cohort figures and quarterly or annual ones, whose periods end earlier and
-    whose text names them: "the January 2014 to December 2014 cohort"). Sentences naming a measure (year to
-    date, rolling 12 months): "up", "down", "rise", "fall", "increase", "decrease" against the
-    sign of that measure's change, and the figures quoted against the table (its value, last
-    year's, the change and the change in per cent). Other areas' averages are not ours to check.
+    whose text names them: "the January 2014 to December 2014 cohort"). Sentences naming a
+    measure (year to date, rolling 12 months): "up", "down", "rise", "fall", "increase",
+    "decrease" against the sign of that measure's change, and the figures quoted against the
+    table (its value, last year's, the change and the change in per cent). Other areas'
+    averages are not ours to check.
     """
     m = f.metrics
     lagged = f.kind == IndicatorKind.ROLLING or f.frequency != Frequency.MONTHLY
