@@ -175,5 +175,8 @@ def test_the_demo_publishes_the_seeds_contradictions_with_a_note_saying_why() ->
     messages = [f.message for f in tno.commentary_findings]
     # Seed page 1's actions, in the December pack: "… at October 2016."
     assert "in the actions: refers to October 2016; the figures are for December 2016" in messages
-    board = web("board").get("/packs/E09000002/2016-12/tno/")
-    assert "in the actions: refers to October 2016" in board.content.decode()
+    board = web("board")
+    page = board.get("/packs/E09000002/2016-12/tno/").content.decode()
+    assert "in the actions: refers to October 2016" in page
+    summary = board.get("/packs/E09000002/2016-12/").content.decode()
+    assert 'note: <span id="confirm-note">Published as the board read it' in summary
