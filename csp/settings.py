@@ -209,9 +209,13 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # A submission's choices, named once: a saved submission (with its commentary findings)
+    # Several bodies have a "status": the action log's is named for what it is. Target kinds
+    # appear in two components (a target nested in an adoption, and /api/targets/). A
+    # submission's choices are named once: a saved submission (with its commentary findings)
     # repeats the submission's fields.
     "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "submissions.actions_log.rules.ACTION_STATUSES",
+        "TargetKindEnum": "indicators.engine.vocabulary.TargetKind.choices",
         "SubmissionStatusEnum": "submissions.cycle.workflow.State.choices",
         "SubmissionEntryStatusEnum": "submissions.cycle.validation.EntryStatus.choices",
     },

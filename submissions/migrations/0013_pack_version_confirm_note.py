@@ -21,7 +21,7 @@ def sqlite_trigger_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0011_submission_adoption_required"),
+        ("submissions", "0012_action_log"),
     ]
 
     operations = [
