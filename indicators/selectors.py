@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 
+from indicators.engine.lagged import age_in_months, age_text, month_end
+from indicators.engine.periods import month_label
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
 from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator, IndicatorKind
 
@@ -97,6 +99,7 @@ def metrics_for_month(
             ),
             "missing_months": row.missing_months if row else [],
             "computed_at": row.computed_at.isoformat() if row else None,
+            **_period(row, month),
         }
         if ind["kind"] == IndicatorKind.RATIO:
             data.update({k: (getattr(row, k) if row else None) for k in RATIO_EXTRA})
@@ -111,3 +114,22 @@ def metrics_for_month(
             data["categories"] = row.categories
         out[ind["code"]] = _whole_numbers(data)
     return out
+
+
+def _period(row: DerivedMetric | None, month: dt.date) -> dict[str, Any]:
+    """The period the figure covers (the latest available one for a lagged kind) and its age
+    in months at ``month``; a month without a derived row covers the month itself."""
+    if row is None or row.period_start is None or row.period_end is None:
+        start, end, label, figure_month = month, month_end(month), month_label(month), None
+    else:
+        start, end, label = row.period_start, row.period_end, row.period_label
+        figure_month = row.figure_month
+    age = age_in_months(end, month)
+    return {
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "period_label": label,
+        "period_age_months": age,
+        "period_age": age_text(age),
+        "figure_month": figure_month.strftime("%Y-%m") if figure_month else None,
+    }
