@@ -49,6 +49,12 @@ def set_rag(
             pct, basis = out.value_change_pct, "Change on last year"
         elif spec.kind == "rolling":  # against the same period a year earlier
             pct, basis = out.r12_change_pct, out.period_label or "Rolling 12 months"
+            if pct is None:
+                out.rag = None
+                out.rag_reason = (
+                    f"No figure for the period a year before the {basis} to compare with: not rated"
+                )
+                return
         elif spec.change_basis == "r12" and spec.kind != "ratio":
             pct, basis = out.r12_change_pct, "Rolling 12 months"
         else:
@@ -137,5 +143,7 @@ def set_category_rags(
         return
     out.rag = max((r.rag for _w, r in rated if r.rag), key=_WORST.__getitem__)
     out.rag_reason = (
-        f"{out.period_label}: " if out.period_label else ""
-    ) + "; ".join(r.reason for _w, r in rated) + f". Overall {ragmod.NAMES[out.rag]} (the worst)"
+        (f"{out.period_label}: " if out.period_label else "")
+        + "; ".join(r.reason for _w, r in rated)
+        + f". Overall {ragmod.NAMES[out.rag]} (the worst)"
+    )

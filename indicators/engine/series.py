@@ -34,7 +34,7 @@ class Obs:
     denominator: int | None = None
     reason: str = ""
     categories: Mapping[str, Obs] | None = None
-    period: str = ""  # the reference period the figure covers, as entered ("July 2015 to June 2016")
+    period: str = ""  # the reference period it covers, as entered ("July 2015 to June 2016")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from indicators.engine.vocabulary import (
     IndicatorKind,
     ValueStatus,
 )
+from submissions.packs.latest import latest_of
 from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
@@ -97,6 +98,7 @@ class SummaryRow:
     direction: tuple[str, str] | None
     incomplete: str = ""
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
+    period: str = ""  # a lagged figure's period and age: "12 months to June 2016, 6 months old"
 
 
 def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
@@ -112,6 +114,9 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
         else:
             ytd = number(m.ytd)
             latest = row_figure(page.months[-1] if page.months else None, page) or DASH
+        lagged = latest_of(page)
+        if lagged is not None:  # the latest available period, named
+            latest = "; ".join(f"{c.label} {c.figure}" for c in lagged.categories) or lagged.figure
         change_pct, basis = page_change(page)
         change_text = change(change_pct, decimals)
         rate_text = rate(m.rate, page.per_n)
@@ -147,6 +152,7 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                     f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
+                period=f"{lagged.label}, {lagged.age.lower()}" if lagged is not None else "",
             )
         )
     return rows

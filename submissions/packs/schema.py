@@ -11,6 +11,9 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   then the frequency, the suppression threshold and four month figures, then the rate's
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
+- Version 3: each page's metrics name the period their figures cover (``period_*``,
+  ``figure_month``: the latest available period of a lagged kind), and categories may be
+  proportions with a baseline and a rating (``schema_periods``).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -24,8 +27,9 @@ from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_periods import page_v2_to_v3, v2_to_v3
 
-SCHEMA_VERSION = 2  # what publishing writes
+SCHEMA_VERSION = 3  # what publishing writes
 
 Number = int | float  # counts are ints, rates and percentages floats (2.0 may be stored as 2)
 
@@ -92,12 +96,36 @@ class MissingMonth(Record):
     reason: str
 
 
+def _category_written(category: CategoryFigure, name: str) -> bool:
+    """A breakdown's four keys always (as version 1 wrote them); the others when they hold
+    something."""
+    if name in {"status", "value", "share", "ytd"}:
+        return True
+    return getattr(category, name) not in (None, "")
+
+
 @dataclass(frozen=True)
 class CategoryFigure(Record):
     status: str
-    value: Number | None
-    share: float | None
-    ytd: Number | None
+    value: Number | None = None  # a breakdown's count (with its share and year to date)
+    share: float | None = None
+    ytd: Number | None = None
+    # A lagged figure's categories as proportions (PHOF 2.15, version 3): the figure, the one it
+    # is compared with (a year earlier, else the baseline release) and its rating.
+    numerator: int | None = None
+    denominator: int | None = None
+    pct: float | None = None
+    baseline_numerator: int | None = None
+    baseline_denominator: int | None = None
+    baseline_pct: float | None = None
+    baseline_period: str = ""
+    change_points: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    rag: str | None = None
+    rag_reason: str = ""
+
+    _written = _category_written
 
 
 # The month's metrics hold these keys only for their kinds (``indicators.selectors``).
@@ -142,6 +170,14 @@ class Metrics(Record):
     spc: Spc | None
     missing_months: tuple[MissingMonth, ...]
     computed_at: str | None  # when the figures were recomputed (ISO), not what they are
+    # The period the figures cover (version 3): for a lagged kind its latest available period,
+    # stored for ``figure_month``, ``period_age_months`` before the pack's month.
+    period_start: str  # "2015-07-01"
+    period_end: str  # "2016-06-30"
+    period_label: str  # "12 months to June 2016"
+    period_age_months: int
+    period_age: str  # "6 months old"
+    figure_month: str | None  # "2016-06", None where no figure was computed
     # Only for some kinds (KIND_METRICS), and categories only for indicators that have them.
     ytd_numerator: int | None = None
     ytd_denominator: int | None = None
@@ -300,7 +336,10 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # UPGRADES[n] turns a version-n snapshot into version n + 1 (new objects; the stored one is
 # left as it is).
-UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: v2_to_v3,
+}
 
 
 def snapshot_read(data: Any, schema_version: int | None = None) -> PackSnapshot:
@@ -339,7 +378,7 @@ def as_page(page: Page | Mapping[str, Any]) -> Page:
     if isinstance(page, Page):
         return page
     try:
-        return Page.from_dict(_page_v1_to_v2(page), path="page")
+        return Page.from_dict(page_v2_to_v3(_page_v1_to_v2(page)), path="page")
     except RecordError as exc:
         raise SnapshotError(f"A stored pack page is damaged: {exc}") from exc
 

@@ -93,6 +93,8 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     # and the XmR chart's points all come from this one query.
     all_derived: dict[int, list[Any]] = {}
     for dm in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
+        if dm.figure_month is not None and dm.figure_month != dm.month and dm.month != month:
+            continue  # a lagged figure standing for a later month: shown in its own month only
         all_derived.setdefault(dm.indicator_id, []).append(dm)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)

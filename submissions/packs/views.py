@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from csp import permissions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
+from submissions.packs.latest import latest_of
 from submissions.packs.pages import pack_table, summary_rows
 from submissions.packs.regions import (
     COLUMNS,
@@ -153,6 +154,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "snapshot": snapshot,
             "page": page,
             "row": summary_rows([page])[0],
+            "latest": latest_of(page),
             "table": pack_table(page, snapshot.month),
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,

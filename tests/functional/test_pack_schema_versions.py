@@ -158,9 +158,9 @@ def test_what_the_pack_pages_cache_is_plain_data(version_1, board: Client) -> No
     assert f":s{SCHEMA_VERSION}:{code_version()}:" in versions_cache_key("E09000002", DEC)
 
 
-def test_publishing_stores_version_2_with_its_number_on_the_row_and_in_the_json() -> None:
+def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json() -> None:
     stored = PackVersion.objects.get(round__month=DEC, number=1)
-    assert stored.schema_version == stored.snapshot["schema_version"] == SCHEMA_VERSION == 2
+    assert stored.schema_version == stored.snapshot["schema_version"] == SCHEMA_VERSION == 3
 
     def keys(value: Any, path: str = "") -> set[str]:
         if isinstance(value, dict):
@@ -170,7 +170,31 @@ def test_publishing_stores_version_2_with_its_number_on_the_row_and_in_the_json(
         return set()
 
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    assert keys(stored.snapshot) == keys(fixture) | {".schema_version"}
+    # Version 3 adds the period of each page's figures, and PHOF 2.15's categories (stored as
+    # proportions with their baselines and ratings: version 1 had none for the month).
+    period = {
+        f".indicators[].metrics.{k}"
+        for k in (
+            "period_start",
+            "period_end",
+            "period_label",
+            "period_age_months",
+            "period_age",
+            "figure_month",
+        )
+    }
+    phof = {
+        k
+        for k in keys(stored.snapshot)
+        if k.startswith(
+            (
+                ".indicators[].metrics.categories.opiate",
+                ".indicators[].metrics.categories.non-opiate",
+            )
+        )
+    }
+    assert phof, "PHOF 2.15's categories are in the snapshot"
+    assert keys(stored.snapshot) == keys(fixture) | {".schema_version"} | period | phof
 
 
 def test_a_republish_over_a_version_1_pack_with_nothing_changed_is_refused() -> None:

@@ -37,7 +37,7 @@ def stored() -> dict[str, Any]:
 
 def test_version_1_is_the_shape_without_a_version_key(stored: dict[str, Any]) -> None:
     assert "schema_version" not in stored
-    assert snapshot_read(stored).schema_version == SCHEMA_VERSION == 2
+    assert snapshot_read(stored).schema_version == SCHEMA_VERSION == 3
 
 
 def test_the_stored_version_1_figures_read_as_the_seed_prints_them(stored: dict[str, Any]) -> None:
@@ -63,7 +63,21 @@ def test_the_stored_version_1_figures_read_as_the_seed_prints_them(stored: dict[
 
 def test_the_types_describe_every_key_of_version_1(stored: dict[str, Any]) -> None:
     # Nothing stored is dropped: written back, version 1 is itself plus its version number.
-    assert snapshot_read(stored, 1).to_dict() == {**stored, "schema_version": 2}
+    # Version 3 names each page's period: version 1's figures are December 2016's own.
+    december = {
+        "period_start": "2016-12-01",
+        "period_end": "2016-12-31",
+        "period_label": "December 2016",
+        "period_age_months": 0,
+        "period_age": "Up to date",
+        "figure_month": None,
+    }
+    pages = [{**p, "metrics": {**p["metrics"], **december}} for p in stored["indicators"]]
+    assert snapshot_read(stored, 1).to_dict() == {
+        **stored,
+        "indicators": pages,
+        "schema_version": 3,
+    }
 
 
 def test_reading_never_changes_what_is_stored(stored: dict[str, Any]) -> None:
@@ -112,7 +126,7 @@ def test_a_page_of_stored_json_reads_as_a_typed_page(stored: dict[str, Any]) -> 
     assert (page.code, page.months[8].ytd, page.chart) == ("tno", 13207, None)
 
 
-@pytest.mark.parametrize("version", [0, 3, "2", None])
+@pytest.mark.parametrize("version", [0, 4, "2", None])
 def test_a_version_this_release_does_not_know_is_refused(
     stored: dict[str, Any], version: object
 ) -> None:
@@ -148,7 +162,7 @@ def test_a_damaged_snapshot_is_refused_naming_the_place(stored: dict[str, Any]) 
 def test_a_new_key_is_refused_on_its_way_into_a_snapshot_and_ignored_in_a_stored_one(
     stored: dict[str, Any],
 ) -> None:
-    metrics = {**stored["indicators"][0]["metrics"], "new_measure": 1}
+    metrics = {**snapshot_read(stored, 1).indicators[0].metrics.to_dict(), "new_measure": 1}
     with pytest.raises(RecordError, match=r"keys \['new_measure'\] are not in Metrics"):
         Metrics.from_dict(metrics, strict=True)
     assert Metrics.from_dict(metrics).ytd == 13207
@@ -160,3 +174,21 @@ def test_kind_specific_metrics_are_written_only_for_their_kind(stored: dict[str,
     assert "ytd_pct" in written["ratio"] and "ytd_pct" not in written["count"]
     assert "value_change_pct" in written["snapshot"] and "pct_satisfied" in written["breakdown"]
     assert isinstance(pack, PackSnapshot)
+
+
+def test_version_2_reads_as_version_3_with_the_pack_month_as_its_period(
+    stored: dict[str, Any],
+) -> None:
+    # A version-2 snapshot's metrics are the pack month's own: December 2016, up to date.
+    version_2 = {**copy.deepcopy(stored), "schema_version": 2}
+    pack = snapshot_read(version_2, 2)
+    tno = pack.indicators[0].metrics
+    assert (tno.period_start, tno.period_end) == ("2016-12-01", "2016-12-31")
+    assert (tno.period_label, tno.period_age_months, tno.figure_month) == (
+        "December 2016",
+        0,
+        None,
+    )
+    assert version_2["indicators"][0]["metrics"].get("period_label") is None  # not rewritten
+    page = as_page(version_2["indicators"][0])  # one page alone: its table's last month
+    assert page.metrics.period_label == "December 2016"
