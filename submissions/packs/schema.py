@@ -124,6 +124,10 @@ class CategoryFigure(Record):
     upper: float | None = None
     rag: str | None = None
     rag_reason: str = ""
+    # A rolling figure's categories as counts (hate crime's strands): a year earlier, the change.
+    previous: Number | None = None
+    change_abs: Number | None = None
+    change_pct: float | None = None
 
     _written = _category_written
 
