@@ -35,9 +35,9 @@ def metrics_for_month(
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    place = Adoption.objects.filter(
-        indicator=OuterRef("pk"), partnership__area_id=area_id
-    ).values("pack_order")
+    place = Adoption.objects.filter(indicator=OuterRef("pk"), partnership__area_id=area_id).values(
+        "pack_order"
+    )
     in_scope = Indicator.objects.annotate(place=Subquery(place)).order_by(
         F("place").asc(nulls_last=True), "code"
     )
@@ -118,18 +118,19 @@ def metrics_for_month(
 
 def _period(row: DerivedMetric | None, month: dt.date) -> dict[str, Any]:
     """The period the figure covers (the latest available one for a lagged kind) and its age
-    in months at ``month``; a month without a derived row covers the month itself."""
+    in months at ``month``; a month without a derived row covers the month itself, and its
+    figure (there is none) has no age."""
     if row is None or row.period_start is None or row.period_end is None:
         start, end, label, figure_month = month, month_end(month), month_label(month), None
     else:
         start, end, label = row.period_start, row.period_end, row.period_label
         figure_month = row.figure_month
-    age = age_in_months(end, month)
+    age = age_in_months(end, month) if row is not None else None
     return {
         "period_start": start.isoformat(),
         "period_end": end.isoformat(),
         "period_label": label,
         "period_age_months": age,
-        "period_age": age_text(age),
+        "period_age": age_text(age) if age is not None else "",
         "figure_month": figure_month.strftime("%Y-%m") if figure_month else None,
     }

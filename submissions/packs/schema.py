@@ -179,8 +179,8 @@ class Metrics(Record):
     period_start: str  # "2015-07-01"
     period_end: str  # "2016-06-30"
     period_label: str  # "12 months to June 2016"
-    period_age_months: int
-    period_age: str  # "6 months old"
+    period_age_months: int | None  # None where no figure was computed
+    period_age: str  # "6 months old", "" where no figure was computed
     figure_month: str | None  # "2016-06", None where no figure was computed
     # Only for some kinds (KIND_METRICS), and categories only for indicators that have them.
     ytd_numerator: int | None = None

@@ -221,6 +221,9 @@ def test_every_indicator_names_the_period_of_its_figures(december: dict[str, dic
         assert data["period_label"], code
         assert data["period_start"] <= data["period_end"], code
     assert december["tno"]["period_label"] == "December 2016"
+    # Re-offending (all cohorts): the seed prints no figure, so there is none and no age.
+    reoffending = december["reoffending-all"]
+    assert reoffending["month_value"] is None and reoffending["period_age_months"] is None
 
 
 def test_first_time_entrants_show_june_2016_and_are_red(december: dict[str, dict]) -> None:
