@@ -217,3 +217,18 @@ def test_phof_2_15_inside_one_range_is_rated_by_the_worse() -> None:
 def test_range_targets_use_the_tolerance_the_marac_page_states(value: float, expected: str) -> None:
     target = rag.TargetSpec(kind="range", lower=28, upper=40)
     assert rag.rate_range(value, target, what="YTD rate", decimals=0).rag == expected
+
+
+def test_the_draft_overview_names_the_latest_period_not_the_pack_month() -> None:
+    from indicators.engine.commentary import Facts, draft_overview
+
+    [m] = compute_series(FTE, FTE_VALUES, months=[DEC], targets=REDUCE)
+    text = draft_overview(
+        Facts(area="Barking and Dagenham", unit="people", kind="rolling", decimals=0, metrics=m)
+    )
+    # 131 against 109: (131 − 109) / 109 = +20.2%, "a 20% increase".
+    assert text == (
+        "The latest available figure for Barking and Dagenham, for the 12 months to June 2016, "
+        "is 131, a 20% increase on the same period a year earlier (109)."
+    )
+    assert "December 2016" not in text
