@@ -152,7 +152,9 @@ def compute_rows(
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))
-            if metrics.rate is not None:
+            # Ranked in the month of its own figure only: a lagged figure carried into later
+            # months would rank against other areas' figures for other periods.
+            if metrics.rate is not None and metrics.figure_month in (None, metrics.month):
                 rates[(indicator_id, metrics.month)][area_id] = (
                     metrics.rate,
                     metrics.r12,
