@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0005_catalogue_shared'),
+        ("indicators", "0005_catalogue_shared"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='derivedmetric',
-            name='figure_month',
+            model_name="derivedmetric",
+            name="figure_month",
             field=models.DateField(null=True),
         ),
         migrations.AddField(
-            model_name='derivedmetric',
-            name='period_end',
+            model_name="derivedmetric",
+            name="period_end",
             field=models.DateField(null=True),
         ),
         migrations.AddField(
-            model_name='derivedmetric',
-            name='period_label',
+            model_name="derivedmetric",
+            name="period_label",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='derivedmetric',
-            name='period_start',
+            model_name="derivedmetric",
+            name="period_start",
             field=models.DateField(null=True),
         ),
     ]
