@@ -10,8 +10,17 @@ from django.db.models import F, OuterRef, Subquery
 
 from indicators.engine.lagged import age_in_months, age_text, month_end
 from indicators.engine.periods import month_label
+from indicators.engine.rating_words import rating_rule
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
-from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator, IndicatorKind
+from indicators.models import (
+    Adoption,
+    DerivedMetric,
+    DerivedRank,
+    Indicator,
+    IndicatorKind,
+    Target,
+)
+from indicators.recompute.load import target_spec
 
 RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
 WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
@@ -134,3 +143,37 @@ def _period(row: DerivedMetric | None, month: dt.date) -> dict[str, Any]:
         "period_age": age_text(age) if age is not None else "",
         "figure_month": figure_month.strftime("%Y-%m") if figure_month else None,
     }
+
+
+def rating_rule_text(indicator: Indicator, target: Target | None, tolerance: Any = None) -> str:
+    """The rule behind an indicator's rating against its adoption's target for the year, in
+    words (``tolerance``: the adoption's amber band, used where the target gives none)."""
+    return rating_rule(
+        target_spec(target, tolerance) if target is not None else None,
+        kind=indicator.kind,
+        polarity=indicator.polarity,
+        change_basis=indicator.change_basis,
+        unit=indicator.unit,
+    )
+
+
+def ranks_by_month(
+    *, area_id: int, months: list[dt.date]
+) -> dict[int, dict[dt.date, list[dict[str, Any]]]]:
+    """Every rank of the area in ``months`` (computed or supplied, as ``DerivedRank`` holds it),
+    by indicator id and month, groups in code order: the pack table's monthly rank rows."""
+    out: dict[int, dict[dt.date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for rank in (
+        DerivedRank.objects.filter(area_id=area_id, month__in=months)
+        .select_related("group")
+        .order_by("indicator_id", "month", "group__code")
+    ):
+        out[rank.indicator_id][rank.month].append(
+            {
+                "group": rank.group.code,
+                "position": rank.position,
+                "size": rank.size,
+                "source": rank.source,
+            }
+        )
+    return out

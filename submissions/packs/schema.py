@@ -12,8 +12,16 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
 - Version 3: each page's metrics name the period their figures cover (``period_*``,
-  ``figure_month``: the latest available period of a lagged kind), and categories may be
-  proportions with a baseline and a rating (``schema_periods``).
+  ``figure_month``: the latest available period of a lagged kind; ``schema_periods``), and
+  categories may be proportions with a baseline and a rating. Each page states the rule behind
+  its rating in words (``rag_rule``, from the target and the adoption's tolerance at
+  publishing), and holds its ``tables``
+  (``schema_tables``: monthly ranks, computed history, estimated months, volume target to date).
+  Older snapshots read the rule as "" (not recorded; the pages leave it out) and the tables as
+  empty (no monthly rank rows, computed history or marked estimates).
+  Version 3 also holds each page's ``action_log`` (``schema_actions.LoggedAction``), the actions
+  open in the pack month as they stood at publish; older snapshots read with an empty log (their
+  free-text ``commentary.actions`` is what the board saw).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -22,12 +30,14 @@ snapshot is never migrated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
-from submissions.packs.schema_periods import page_v2_to_v3, v2_to_v3
+from submissions.packs.schema_actions import V2_PAGE_DEFAULTS, LoggedAction
+from submissions.packs.schema_periods import CategoryFigure, page_periods
+from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
 SCHEMA_VERSION = 3  # what publishing writes
 
@@ -94,42 +104,6 @@ class MissingMonth(Record):
     month: str
     status: str
     reason: str
-
-
-def _category_written(category: CategoryFigure, name: str) -> bool:
-    """A breakdown's four keys always (as version 1 wrote them); the others when they hold
-    something."""
-    if name in {"status", "value", "share", "ytd"}:
-        return True
-    return getattr(category, name) not in (None, "")
-
-
-@dataclass(frozen=True)
-class CategoryFigure(Record):
-    status: str
-    value: Number | None = None  # a breakdown's count (with its share and year to date)
-    share: float | None = None
-    ytd: Number | None = None
-    # A lagged figure's categories as proportions (PHOF 2.15, version 3): the figure, the one it
-    # is compared with (a year earlier, else the baseline release) and its rating.
-    numerator: int | None = None
-    denominator: int | None = None
-    pct: float | None = None
-    baseline_numerator: int | None = None
-    baseline_denominator: int | None = None
-    baseline_pct: float | None = None
-    baseline_period: str = ""
-    change_points: float | None = None
-    lower: float | None = None
-    upper: float | None = None
-    rag: str | None = None
-    rag_reason: str = ""
-    # A rolling figure's categories as counts (hate crime's strands): a year earlier, the change.
-    previous: Number | None = None
-    change_abs: Number | None = None
-    change_pct: float | None = None
-
-    _written = _category_written
 
 
 # The month's metrics hold these keys only for their kinds (``indicators.selectors``).
@@ -286,6 +260,7 @@ class Page(Record):
     commentary_findings: tuple[Finding, ...]
     rag: str | None  # as computed
     rag_reason: str
+    rag_rule: str  # the rule behind the rating, in words ("" before version 3)
     rag_override: str | None  # "R", "A", "G", "None" (rated as not rated) or None (no override)
     rag_override_justification: str
     rag_effective: str | None  # the rating the board sees
@@ -293,6 +268,8 @@ class Page(Record):
     categories: tuple[CategoryLabel, ...]
     suppression_threshold: int | None
     frequency: str
+    tables: Tables = field(default_factory=Tables)  # from version 3
+    action_log: tuple[LoggedAction, ...] = ()  # from version 3; empty before the log
 
 
 @dataclass(frozen=True)
@@ -338,11 +315,30 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
     return {**data, "indicators": pages, "schema_version": 2}
 
 
+# Keys version-3 pages added, with what older snapshots read for them.
+_V3_PAGE_DEFAULTS: dict[str, Any] = {"rag_rule": ""}
+
+
+def _page_v2_to_v3(page: Any, month: str | None = None) -> Any:
+    if not isinstance(page, Mapping):
+        return page
+    page = page_periods(page, month)  # the pack month is the period of its figures
+    return {**_V3_PAGE_DEFAULTS, **V2_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
+
+
+def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:
+    pages = data.get("indicators")
+    month = data.get("month")
+    if isinstance(pages, list):
+        pages = [_page_v2_to_v3(p, month if isinstance(month, str) else None) for p in pages]
+    return {**data, "indicators": pages, "schema_version": 3}
+
+
 # UPGRADES[n] turns a version-n snapshot into version n + 1 (new objects; the stored one is
 # left as it is).
 UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     1: _v1_to_v2,
-    2: v2_to_v3,
+    2: _v2_to_v3,
 }
 
 
@@ -382,7 +378,7 @@ def as_page(page: Page | Mapping[str, Any]) -> Page:
     if isinstance(page, Page):
         return page
     try:
-        return Page.from_dict(page_v2_to_v3(_page_v1_to_v2(page)), path="page")
+        return Page.from_dict(_page_v2_to_v3(_page_v1_to_v2(page)), path="page")
     except RecordError as exc:
         raise SnapshotError(f"A stored pack page is damaged: {exc}") from exc
 

@@ -1,8 +1,8 @@
 """Snapshot version 3: the period a page's figures cover (issue 13, the latest available period).
 
-A version-2 snapshot's metrics are the pack month's own figures: ``v2_to_v3`` says so, naming the
-pack's month as their period (up to date, no figure month). Its categories need nothing: the new
-category keys have defaults (``schema.CategoryFigure``).
+A version-2 snapshot's metrics are the pack month's own figures: ``page_periods`` says so,
+naming the pack's month as their period (up to date, no figure month). Its categories need
+nothing: the keys ``CategoryFigure`` added have defaults.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from indicators.engine.periods import month_label
+from submissions.packs.records import Record
+
+Number = int | float
 
 
 def _period_defaults(month: str) -> dict[str, Any]:
@@ -31,7 +35,7 @@ def _period_defaults(month: str) -> dict[str, Any]:
     }
 
 
-def page_v2_to_v3(page: Any, month: str | None = None) -> Any:
+def page_periods(page: Any, month: str | None = None) -> Any:
     """One version-2 page with its metrics' period (the pack's month: ``month``, else the last
     month of the page's table); keys already there are kept."""
     if not isinstance(page, Mapping) or not isinstance(page.get("metrics"), Mapping):
@@ -44,9 +48,37 @@ def page_v2_to_v3(page: Any, month: str | None = None) -> Any:
     return {**page, "metrics": {**defaults, **page["metrics"]}}
 
 
-def v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:
-    pages = data.get("indicators")
-    month = data.get("month")
-    if isinstance(pages, list):
-        pages = [page_v2_to_v3(p, month if isinstance(month, str) else None) for p in pages]
-    return {**data, "indicators": pages, "schema_version": 3}
+def _category_written(category: CategoryFigure, name: str) -> bool:
+    """A breakdown's four keys always (as version 1 wrote them); the others when they hold
+    something."""
+    if name in {"status", "value", "share", "ytd"}:
+        return True
+    return getattr(category, name) not in (None, "")
+
+
+@dataclass(frozen=True)
+class CategoryFigure(Record):
+    status: str
+    value: Number | None = None  # a breakdown's count (with its share and year to date)
+    share: float | None = None
+    ytd: Number | None = None
+    # A lagged figure's categories as proportions (PHOF 2.15, version 3): the figure, the one it
+    # is compared with (a year earlier, else the baseline release) and its rating.
+    numerator: int | None = None
+    denominator: int | None = None
+    pct: float | None = None
+    baseline_numerator: int | None = None
+    baseline_denominator: int | None = None
+    baseline_pct: float | None = None
+    baseline_period: str = ""
+    change_points: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    rag: str | None = None
+    rag_reason: str = ""
+    # A rolling figure's categories as counts (hate crime's strands): a year earlier, the change.
+    previous: Number | None = None
+    change_abs: Number | None = None
+    change_pct: float | None = None
+
+    _written = _category_written
