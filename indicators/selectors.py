@@ -10,6 +10,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from indicators.engine.lagged import age_in_months, age_text, month_end
 from indicators.engine.periods import month_label
+from indicators.engine.rating import category_rule
 from indicators.engine.rating_words import rating_rule
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
 from indicators.models import (
@@ -143,6 +144,17 @@ def _period(row: DerivedMetric | None, month: dt.date) -> dict[str, Any]:
         "period_age": age_text(age) if age is not None else "",
         "figure_month": figure_month.strftime("%Y-%m") if figure_month else None,
     }
+
+
+def category_rule_text(targets: list[Target]) -> str:
+    """The rule behind a rating by categories against their own targets (PHOF 2.15's ranges),
+    in words; each target with its category and adoption loaded."""
+    return category_rule(
+        [
+            (t.category.label if t.category else "", target_spec(t, t.adoption.tolerance))
+            for t in targets
+        ]
+    )
 
 
 def rating_rule_text(indicator: Indicator, target: Target | None, tolerance: Any = None) -> str:

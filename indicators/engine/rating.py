@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from indicators.engine import rag as ragmod
 from indicators.engine.periods import month_label, months_elapsed_in_fy
@@ -146,4 +146,24 @@ def set_category_rags(
         (f"{out.period_label}: " if out.period_label else "")
         + "; ".join(r.reason for _w, r in rated)
         + f". Overall {ragmod.NAMES[out.rag]} (the worst)"
+    )
+
+
+def category_rule(targets: Sequence[tuple[str, ragmod.TargetSpec]]) -> str:
+    """The rule behind a rating by categories (``set_category_rags``) in words: each category's
+    range, the amber band and the overall rating as the worst category."""
+    parts = []
+    tolerance = ragmod.DEFAULT_TOLERANCE
+    for label, t in targets:
+        if t.kind == "range" and t.lower is not None and t.upper is not None:
+            parts.append(f"{label} between {t.lower:g}% and {t.upper:g}%")
+        elif t.kind == "minimum" and t.value is not None:
+            parts.append(f"{label} at least {t.value:g}%")
+        if t.tolerance is not None:
+            tolerance = t.tolerance
+    if not parts:
+        return ""
+    return (
+        f"Each group against its own target ({'; '.join(parts)}): Green inside it, Amber within "
+        f"{tolerance:g}% of it, Red further out; the indicator is rated as its worst group"
     )

@@ -75,3 +75,14 @@ def test_the_export_carries_the_period_on_the_pack_month_row(board: Client) -> N
         "2016-06-30",
         "131",
     )
+
+
+def test_the_phof_page_states_the_rule_by_category(board: Client) -> None:
+    # PHOF 2.15 has no target of its own: its rule is its two ranges (seed: "7.94% - 16.67%",
+    # "44.77% - 56.08%"), amber within 10% (the adoption's default), rated as the worse group.
+    rule = board.get(f"{DEC}phof-2-15/").context["page"].rag_rule
+    assert rule == (
+        "Each group against its own target (Opiate Clients between 7.94% and 16.67%; "
+        "Non-opiates between 44.77% and 56.08%): Green inside it, Amber within 10% of it, "
+        "Red further out; the indicator is rated as its worst group"
+    )
