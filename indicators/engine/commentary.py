@@ -138,9 +138,15 @@ def value_sentence(f: Facts) -> str | None:
             return f"No figure for {month_label(m.month)}: {m.missing[0].describe()}."
         return None
     value = figure(m.month_value)
-    text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
+    lagged = m.figure_month is not None and m.figure_month != m.month and m.period_label
+    if lagged:  # the latest available period, not the month's own (``lagged``)
+        text = f"The latest available figure for {f.area}, for the {m.period_label}, is {value}"
+    else:
+        text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
     if m.previous_value is not None and m.value_change_abs is not None:
-        before = month_label(add_months(m.month, -12))
+        before = (
+            "the same period a year earlier" if lagged else month_label(add_months(m.month, -12))
+        )
         prev = figure(m.previous_value)
         if m.value_change_abs == 0:
             return f"{text}: no change on {before} ({prev})."

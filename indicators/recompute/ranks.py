@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.db.models import F, Q
+
 from csp.models import GroupMembership
 from indicators.bulk import bulk_insert
 from indicators.engine import ranks as rankmod
@@ -47,7 +49,7 @@ def ranks_recompute(
             area_id__in=all_areas,
             rate__isnull=False,
             **month_filter,
-        )
+        ).filter(Q(figure_month__isnull=True) | Q(figure_month=F("month")))  # see compute_rows
         for ind, area, month, rate, r12, den in derived.values_list(
             "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
         ):

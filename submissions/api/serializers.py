@@ -162,6 +162,8 @@ class DerivedMetricSerializer(serializers.ModelSerializer):
         read_only=True, slug_field="code"
     )
     month = serializers.DateField(format="%Y-%m")
+    # A lagged kind's figure is the latest available period's, stored for this month.
+    figure_month = serializers.DateField(format="%Y-%m", read_only=True, allow_null=True)
 
     class Meta:
         model = DerivedMetric

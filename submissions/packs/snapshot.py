@@ -56,7 +56,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         MonthValue,
         Target,
     )
-    from indicators.selectors import metrics_for_month, rating_rule_text
+    from indicators.selectors import category_rule_text, metrics_for_month, rating_rule_text
 
     area = round_.partnership.area
     month = round_.month
@@ -81,6 +81,18 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
             category__isnull=True,
         )
     }
+    # Targets set per category (PHOF 2.15's ranges) rate an indicator with none of its own.
+    category_targets: dict[int, list[Target]] = {}
+    for t in (
+        Target.objects.filter(
+            adoption__partnership_id=round_.partnership_id,
+            financial_year=start.year,
+            category__isnull=False,
+        )
+        .select_related("category", "adoption")
+        .order_by("category__order")
+    ):
+        category_targets.setdefault(t.adoption_id, []).append(t)
     own_history: dict[int, list[HistoryItem]] = {}
     shared_history: dict[int, list[HistoryItem]] = {}
     for h in HistoryEntry.objects.filter(
@@ -95,6 +107,8 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     # and the XmR chart's points all come from this one query.
     all_derived: dict[int, list[Any]] = {}
     for dm in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
+        if dm.figure_month is not None and dm.figure_month != dm.month and dm.month != month:
+            continue  # a lagged figure standing for a later month: shown in its own month only
         all_derived.setdefault(dm.indicator_id, []).append(dm)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
@@ -215,7 +229,11 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 commentary_findings=tuple(findings),
                 rag=computed.rag,
                 rag_reason=computed.rag_reason,
-                rag_rule=rating_rule_text(ind, target, adoption.tolerance),
+                rag_rule=(
+                    category_rule_text(category_targets[adoption.id])
+                    if target is None and adoption.id in category_targets
+                    else rating_rule_text(ind, target, adoption.tolerance)
+                ),
                 rag_override=override or None,
                 rag_override_justification=sub.rag_override_justification if sub else "",
                 rag_effective=(None if override == "None" else override)
