@@ -89,11 +89,12 @@ def test_the_phof_page_states_the_rule_by_category(board: Client) -> None:
 
 
 def test_the_summary_leaves_at_most_six_not_rated_each_with_its_reason(board: Client) -> None:
-    # Issue 13's acceptance: at most 6 "Not rated", each with its reason. Worked out by hand from
-    # the seed: three pages the 2016 pack did not rate either (domestic violence, sexual offences,
-    # re-offending of young people: the seed prints no rating for these) plus the three whose 2016 rating the app refuses or cannot derive: both IDAP pages (Green
-    # with "TBC" for every month) and re-offending of all cohorts (Green, no figure printed).
-    # Every other page is rated by rule or by the seed coordinator's judgement held as an override.
+    # Issue 13's acceptance: at most 6 "Not rated", each with its reason. Worked out by hand
+    # from the seed: three pages the 2016 pack did not rate either (domestic violence, sexual
+    # offences, re-offending of young people: the seed prints no rating for these), plus three
+    # whose 2016 rating the app refuses: both IDAP pages (Green with "TBC" for every month) and
+    # re-offending of all cohorts (Green, no figure printed). Every other page is rated by rule
+    # or by the seed coordinator's judgement, held as an override.
     rows = {r.code: r for r in board.get(DEC).context["rows"]}
     not_rated = {code for code, r in rows.items() if r.rag is None}
     assert not_rated == {
