@@ -56,7 +56,13 @@ def recompute_chunk(
     from indicators.bulk import bulk_insert
     from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
     from indicators.recompute.load import catalogue_load
-    from indicators.recompute.ranks import RANK_COLUMNS, group_members, rank_inputs, rank_rows
+    from indicators.recompute.ranks import (
+        RANK_COLUMNS,
+        group_members,
+        rank_inputs,
+        rank_rows,
+        released_load,
+    )
 
     try:
         report = RecomputeReport()
@@ -68,7 +74,8 @@ def recompute_chunk(
             del rows
             members, _areas = group_members(None)
             supplied_by, per_n = rank_inputs(indicator_ids, None)
-            ranks = rank_rows(rates, members, supplied_by, per_n)
+            released = released_load(indicator_ids, None)
+            ranks = rank_rows(rates, members, supplied_by, per_n, released)
             bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
         return report.series, count, len(ranks)
     finally:

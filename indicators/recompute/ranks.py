@@ -1,18 +1,24 @@
-"""Ranks and group averages: each member of a comparator group against the others, per month."""
+"""Ranks and group averages: each member of a comparator group against the others, per month.
+
+A member is ranked among the figures it may be compared with (ADR 00XX): every comparator
+area's, every partnership's as released (``ReleasedRate``: as its published packs show them),
+and its own live figures. So no partnership's unpublished figure moves another's rank."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from csp.models import GroupMembership
+from csp.models import GroupMembership, Partnership
 from indicators.bulk import bulk_insert
 from indicators.engine import ranks as rankmod
 from indicators.models import (
     DerivedMetric,
     DerivedRank,
     Indicator,
+    ReleasedRate,
     SuppliedBenchmark,
 )
 from indicators.recompute.compute import Rates
@@ -54,7 +60,8 @@ def ranks_recompute(
             rates[(ind, month)][area] = (rate, r12, den)
     supplied_by, per_n = rank_inputs(indicator_ids, all_areas, **month_filter)
     supplied_by = {k: v for k, v in supplied_by.items() if k[2] in members}
-    new = rank_rows(rates, members, supplied_by, per_n)
+    released = released_load(indicator_ids, all_areas, **month_filter)
+    new = rank_rows(rates, members, supplied_by, per_n, released)
     existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, **month_filter)
     if area_ids is not None or known_rates is None:
         # Only the groups rebuilt here: an area's other groups keep their ranks.
@@ -90,28 +97,55 @@ def rank_inputs(
     return supplied_by, per_n
 
 
+@dataclass(frozen=True, slots=True)
+class Released:
+    """The partnership areas, and their rates as released (the shape of ``Rates``)."""
+
+    partnership_areas: frozenset[int]
+    rates: Rates
+
+
+def released_load(
+    indicator_ids: Sequence[int], area_ids: set[int] | None, **month_filter: object
+) -> Released:
+    partnership_areas = frozenset(Partnership.objects.values_list("area_id", flat=True))
+    rows = ReleasedRate.objects.filter(indicator_id__in=indicator_ids, **month_filter)
+    if area_ids is not None:
+        rows = rows.filter(area_id__in=area_ids & partnership_areas)
+    else:
+        rows = rows.filter(area_id__in=partnership_areas)
+    rates: Rates = defaultdict(dict)
+    for ind, area, month, rate, r12, den in rows.values_list(
+        "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
+    ):
+        rates[(ind, month)][area] = (rate, r12, den)
+    return Released(partnership_areas, rates)
+
+
 def rank_rows(
     rates: Rates,
     members: dict[int, list[int]],
     supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
     per_n: dict[int, int | None],
+    released: Released,
 ) -> list[tuple[object, ...]]:
-    """Rank rows: computed where the engine says the group has enough rates, else supplied."""
+    """Rank rows: computed where the engine says the member's field has enough rates, else
+    supplied. A partnership area is seen by the others as released, and by itself as it is."""
     new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
-    groups = list(members.items())
+    groups = [(g, areas, [a for a in areas if a in released.partnership_areas])
+              for g, areas in members.items()]  # fmt: skip
+    empty: dict[int, tuple[float | None, float | None, int | None]] = {}
     for (ind, month), by_area in rates.items():
         n = per_n.get(ind)
         if not n:
             continue
-        for group_id, group_members in groups:
-            present = {a: by_area[a] for a in group_members if a in by_area}
-            if not rankmod.use_computed_ranks(len(group_members), len(present)):
-                continue
-            positions = rankmod.rank_positions({a: f[0] for a, f in present.items()})
-            average = rankmod.pooled_average(
-                {a: f[1] for a, f in present.items()}, {a: f[2] for a, f in present.items()}, n
-            )
-            for area, rank in positions.items():
+        released_by_area = released.rates.get((ind, month), empty)
+        for group_id, group_members, partners in groups:
+            seen = {a: by_area[a] for a in group_members if a in by_area}
+            own = {a: seen.pop(a, None) for a in partners}
+            seen.update((a, released_by_area[a]) for a in partners if a in released_by_area)
+            ranked = rankmod.field_ranks(group_members, seen, own, n)
+            for area, (rank, average) in ranked.items():
                 new[(ind, area, month, group_id)] = (
                     ind,
                     area,
