@@ -17,7 +17,8 @@ from django.db import transaction
 from indicators.models import DerivedMetric, ReleasedRate
 from indicators.recompute.ranks import ranks_recompute
 
-Figures = tuple[float | None, float | None, int | None]
+# (rate, rolling-12 total, denominator): the figures a rank and a group average use.
+Figures = tuple[float, float | None, int | None]
 
 
 def rates_release(*, area_id: int, through: dt.date | None, now: dt.datetime) -> list[dt.date]:
@@ -29,6 +30,7 @@ def rates_release(*, area_id: int, through: dt.date | None, now: dt.datetime) ->
         for ind, month, rate, r12, den in DerivedMetric.objects.filter(
             area_id=area_id, rate__isnull=False, **month_filter
         ).values_list("indicator_id", "month", "rate", "r12", "rate_denominator")
+        if rate is not None
     }
     old: dict[tuple[int, dt.date], Figures] = {
         (ind, month): (rate, r12, den)
