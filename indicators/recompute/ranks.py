@@ -11,7 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from csp.models import GroupMembership, Partnership
+from django.db import transaction
+
+from csp.models import ComparatorGroup, GroupMembership, Partnership
 from indicators.bulk import bulk_insert
 from indicators.engine import ranks as rankmod
 from indicators.models import (
@@ -38,7 +40,30 @@ def ranks_recompute(
     Computed from the members' stored rates where most of the group has one; otherwise the
     supplied benchmark figures, marked as supplied.
     """
-    members, all_areas = group_members(area_ids)
+    with transaction.atomic():
+        members, all_areas = group_members(area_ids)
+        # One rewrite of a group's ranks at a time (two partnerships publishing at once): the
+        # second waits here, then reads the first's rates and releases and replaces its rows.
+        list(
+            ComparatorGroup.objects.select_for_update()
+            .filter(id__in=sorted(members))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        return _ranks_rewrite(
+            indicator_ids, area_ids, from_month, months, known_rates, members, all_areas
+        )
+
+
+def _ranks_rewrite(
+    indicator_ids: Sequence[int],
+    area_ids: Sequence[int] | None,
+    from_month: dt.date | None,
+    months: Sequence[dt.date] | None,
+    known_rates: Rates | None,
+    members: dict[int, list[int]],
+    all_areas: set[int],
+) -> int:
     month_filter: dict[str, object] = {}
     if from_month is not None:
         month_filter["month__gte"] = from_month
