@@ -72,9 +72,9 @@ def recompute_chunk(
             bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
             count = len(rows)
             del rows
-            members, _areas = group_members(None)
+            members, _areas, partners = group_members(None)
             supplied_by, per_n = rank_inputs(indicator_ids, None)
-            released = released_load(indicator_ids, None)
+            released = released_load(indicator_ids, partners)
             ranks = rank_rows(rates, members, supplied_by, per_n, released)
             bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
         return report.series, count, len(ranks)

@@ -11,9 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from csp.models import ComparatorGroup, GroupMembership, Partnership
+from csp.models import ComparatorGroup, GroupMembership
 from indicators.bulk import bulk_insert
 from indicators.engine import ranks as rankmod
 from indicators.models import (
@@ -40,19 +38,19 @@ def ranks_recompute(
     Computed from the members' stored rates where most of the group has one; otherwise the
     supplied benchmark figures, marked as supplied.
     """
-    with transaction.atomic():
-        members, all_areas = group_members(area_ids)
-        # One rewrite of a group's ranks at a time (two partnerships publishing at once): the
-        # second waits here, then reads the first's rates and releases and replaces its rows.
-        list(
-            ComparatorGroup.objects.select_for_update()
-            .filter(id__in=sorted(members))
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        return _ranks_rewrite(
-            indicator_ids, area_ids, from_month, months, known_rates, members, all_areas
-        )
+    members, all_areas, partners = group_members(area_ids)
+    # One rewrite of a group's ranks at a time (two partnerships publishing at once): the second
+    # waits here, then reads the first's rates and releases and replaces its rows. Callers hold
+    # a transaction (the recompute's, the publish's).
+    list(
+        ComparatorGroup.objects.select_for_update()
+        .filter(id__in=sorted(members))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return _ranks_rewrite(
+        indicator_ids, area_ids, from_month, months, known_rates, members, all_areas, partners
+    )
 
 
 def _ranks_rewrite(
@@ -63,6 +61,7 @@ def _ranks_rewrite(
     known_rates: Rates | None,
     members: dict[int, list[int]],
     all_areas: set[int],
+    partners: frozenset[int],
 ) -> int:
     month_filter: dict[str, object] = {}
     if from_month is not None:
@@ -85,7 +84,7 @@ def _ranks_rewrite(
             rates[(ind, month)][area] = (rate, r12, den)
     supplied_by, per_n = rank_inputs(indicator_ids, all_areas, **month_filter)
     supplied_by = {k: v for k, v in supplied_by.items() if k[2] in members}
-    released = released_load(indicator_ids, all_areas, **month_filter)
+    released = released_load(indicator_ids, partners, **month_filter)
     new = rank_rows(rates, members, supplied_by, per_n, released)
     existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, **month_filter)
     if area_ids is not None or known_rates is None:
@@ -96,19 +95,27 @@ def _ranks_rewrite(
     return len(new)
 
 
-def group_members(area_ids: Sequence[int] | None) -> tuple[dict[int, list[int]], set[int]]:
-    """Members of every group (or of the groups the given areas belong to), and all of them."""
+def group_members(
+    area_ids: Sequence[int] | None,
+) -> tuple[dict[int, list[int]], set[int], frozenset[int]]:
+    """Members of every group (or of the groups the given areas belong to), all of them, and
+    those of them that a partnership serves."""
     memberships = GroupMembership.objects.all()
     if area_ids is not None:
         groups = GroupMembership.objects.filter(area_id__in=area_ids).values("group_id")
         memberships = memberships.filter(group_id__in=groups)
     members: dict[int, list[int]] = defaultdict(list)
-    for group_id, area_id in memberships.values_list("group_id", "area_id"):
+    partners: set[int] = set()
+    for group_id, area_id, partnership in memberships.values_list(
+        "group_id", "area_id", "area__partnership"
+    ):
         members[group_id].append(area_id)
+        if partnership is not None:
+            partners.add(area_id)
     all_areas = {a for group in members.values() for a in group}
     if area_ids is not None:
         all_areas |= set(area_ids)
-    return members, all_areas
+    return members, all_areas, frozenset(partners)
 
 
 def rank_inputs(
@@ -131,14 +138,12 @@ class Released:
 
 
 def released_load(
-    indicator_ids: Sequence[int], area_ids: set[int] | None, **month_filter: object
+    indicator_ids: Sequence[int], partnership_areas: frozenset[int], **month_filter: object
 ) -> Released:
-    partnership_areas = frozenset(Partnership.objects.values_list("area_id", flat=True))
-    rows = ReleasedRate.objects.filter(indicator_id__in=indicator_ids, **month_filter)
-    if area_ids is not None:
-        rows = rows.filter(area_id__in=area_ids & partnership_areas)
-    else:
-        rows = rows.filter(area_id__in=partnership_areas)
+    """The released rates of the given partnership areas (``group_members``' third answer)."""
+    rows = ReleasedRate.objects.filter(
+        indicator_id__in=indicator_ids, area_id__in=partnership_areas, **month_filter
+    )
     rates: Rates = defaultdict(dict)
     for ind, area, month, rate, r12, den in rows.values_list(
         "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
