@@ -31,7 +31,7 @@ from csp.models import (
 from indicators.models import (
     Portfolio,
 )
-from indicators.services import metrics_recompute
+from indicators.services import metrics_recompute, rates_release
 from submissions.demo.actions import demo_actions_load
 from submissions.demo.common import DEMO_DIR, DemoDataError, Loader, LoadReport, yaml_read
 from submissions.demo.judgements import judgements_load
@@ -101,6 +101,8 @@ def _publish_demo_rounds(loader: Loader, partnership: Partnership) -> None:
             schema_version=snapshot.schema_version,
             snapshot=snapshot.to_dict(),
         )
+        # As publishing does: the month's figures are now the others' to rank against.
+        rates_release(area_id=round_.partnership.area_id, through=round_.month, now=timezone.now())
         loader.report.created["pack versions"] += 1
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from csp import permissions
 from csp.users import User
-from indicators.services import metrics_recompute
+from indicators.services import metrics_recompute, rates_release
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
 from submissions.cycle.rounds import (
@@ -88,6 +88,8 @@ def round_publish(
             schema_version=snapshot.schema_version,
             snapshot=snapshot.to_dict(),
         )
+        # Its figures up to the month are now public: the other areas' ranks may use them.
+        rates_release(area_id=round_.partnership.area_id, through=round_.month, now=now)
         round_.status, round_.published_at = new_state, now
         transaction.on_commit(lambda: _forget_versions(round_))
         round_save(round_, user, f"published version {number}", ["status", "published_at"])
