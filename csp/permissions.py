@@ -87,13 +87,12 @@ def access_for(user: AnyUser) -> Access:
         .order_by()
         .values_list("region_id", Value(_READER, output_field=CharField()), "region__group_id")
     )
-    rows = list(roles.union(reads, all=True))  # one query for both
-    roles = [row for row in rows if row[1] != _READER]
+    rows = list(roles.union(reads, all=True))  # one query for both; _READER is no RoleKind
     access = Access(
-        coordinator_of=frozenset(p for p, k, _ in roles if k == RoleKind.COORDINATOR),
-        board_member_of=frozenset(p for p, k, _ in roles if k == RoleKind.BOARD_MEMBER),
-        administrator_of=frozenset(p for p, k, _ in roles if k == RoleKind.ADMINISTRATOR),
-        lead_of=frozenset((p, a) for p, k, a in roles if k == RoleKind.AGENCY_LEAD),
+        coordinator_of=frozenset(p for p, k, _ in rows if k == RoleKind.COORDINATOR),
+        board_member_of=frozenset(p for p, k, _ in rows if k == RoleKind.BOARD_MEMBER),
+        administrator_of=frozenset(p for p, k, _ in rows if k == RoleKind.ADMINISTRATOR),
+        lead_of=frozenset((p, a) for p, k, a in rows if k == RoleKind.AGENCY_LEAD),
         reader_of=frozenset((r, g) for r, k, g in rows if k == _READER),
     )
     user._csp_access = access  # type: ignore[attr-defined]  # read once per request, kept on the user
