@@ -187,6 +187,31 @@ def can_correct(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 
 
+# --- the action log ---------------------------------------------------------------------------
+
+
+class AdoptionLike(Protocol):
+    """What the action rules read of an adopted indicator: its partnership and owning agency."""
+
+    @property
+    def partnership_id(self) -> int: ...
+
+    @property
+    def owner_id(self) -> int | None: ...
+
+
+def can_view_actions(user: AnyUser, adoption: AdoptionLike) -> bool:
+    """An indicator's live action log: whoever sees its submissions (the owning agency's leads
+    and the coordinator). The board reads the log as the published pack froze it."""
+    return can_view_unpublished(user, adoption.partnership_id, adoption.owner_id)
+
+
+def can_edit_actions(user: AnyUser, adoption: AdoptionLike) -> bool:
+    """Add an action to an indicator's log, change it or mark it done: the owning agency's
+    leads and the coordinator, within their partnership."""
+    return can_view_actions(user, adoption)
+
+
 # --- rounds and packs -------------------------------------------------------------------------
 
 
@@ -210,6 +235,13 @@ def can_view_published_pack(user: AnyUser, partnership_id: int) -> bool:
     return partnership_id in access_for(
         user
     ).partnerships or partnership_id in regional_partnerships(user)
+
+
+def adoption_partnerships(user: AnyUser) -> frozenset[int]:
+    """Whose adoptions (owner, pack place, local texts) and targets the user reads through the
+    API: the partnerships they hold a role in. Not a regional reader's: a region's reader reads
+    the targets its partnerships *published* in their packs, and nothing of the live set-up."""
+    return access_for(user).partnerships
 
 
 def can_import(user: AnyUser) -> bool:

@@ -209,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several bodies have a "status": the action log's is named for what it is. Target kinds
+    # appear in two components (a target nested in an adoption, and /api/targets/).
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "submissions.actions_log.rules.ACTION_STATUSES",
+        "TargetKindEnum": "indicators.engine.vocabulary.TargetKind.choices",
+    },
 }
 
 # --- Bad input (README "Limits") -------------------------------------------------------------

@@ -100,3 +100,27 @@ def month_values_store(
             month=month,
         )
     return written
+
+
+def latest_figure_month(
+    *, indicator_id: int, area_id: int, month: dt.date, months: int = 12
+) -> dt.date | None:
+    """The latest month, in the ``months`` months ending with ``month``, holding an approved
+    figure (reported, or a suppressed count) for the indicator in the area; None if none does.
+
+    The figure a rating in the pack for ``month`` could judge: the month's own, or for an
+    indicator whose figures arrive late, the latest one before it."""
+    index = month.year * 12 + month.month - 1 - (months - 1)
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    return (
+        MonthValue.objects.filter(
+            indicator_id=indicator_id,
+            area_id=area_id,
+            month__gte=first,
+            month__lte=month,
+            status__in=[ValueStatus.REPORTED, ValueStatus.SUPPRESSED],
+        )
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )

@@ -8,8 +8,17 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 
+from indicators.engine.rating_words import rating_rule
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
-from indicators.models import Adoption, DerivedMetric, DerivedRank, Indicator, IndicatorKind
+from indicators.models import (
+    Adoption,
+    DerivedMetric,
+    DerivedRank,
+    Indicator,
+    IndicatorKind,
+    Target,
+)
+from indicators.recompute.load import target_spec
 
 RATIO_EXTRA = ["ytd_numerator", "ytd_denominator", "ytd_pct"]
 WHOLE = {"month_value", "ytd", "ytd_previous", "ytd_change_abs", "r12", "r12_previous", "variance"}
@@ -33,9 +42,9 @@ def metrics_for_month(
     Every indicator in scope appears; one without a derived row for the month has nulls.
     Numbers are unrounded; ``rag`` is "R", "A", "G" or None.
     """
-    place = Adoption.objects.filter(
-        indicator=OuterRef("pk"), partnership__area_id=area_id
-    ).values("pack_order")
+    place = Adoption.objects.filter(indicator=OuterRef("pk"), partnership__area_id=area_id).values(
+        "pack_order"
+    )
     in_scope = Indicator.objects.annotate(place=Subquery(place)).order_by(
         F("place").asc(nulls_last=True), "code"
     )
@@ -110,4 +119,38 @@ def metrics_for_month(
         if row and row.categories:
             data["categories"] = row.categories
         out[ind["code"]] = _whole_numbers(data)
+    return out
+
+
+def rating_rule_text(indicator: Indicator, target: Target | None, tolerance: Any = None) -> str:
+    """The rule behind an indicator's rating against its adoption's target for the year, in
+    words (``tolerance``: the adoption's amber band, used where the target gives none)."""
+    return rating_rule(
+        target_spec(target, tolerance) if target is not None else None,
+        kind=indicator.kind,
+        polarity=indicator.polarity,
+        change_basis=indicator.change_basis,
+        unit=indicator.unit,
+    )
+
+
+def ranks_by_month(
+    *, area_id: int, months: list[dt.date]
+) -> dict[int, dict[dt.date, list[dict[str, Any]]]]:
+    """Every rank of the area in ``months`` (computed or supplied, as ``DerivedRank`` holds it),
+    by indicator id and month, groups in code order: the pack table's monthly rank rows."""
+    out: dict[int, dict[dt.date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for rank in (
+        DerivedRank.objects.filter(area_id=area_id, month__in=months)
+        .select_related("group")
+        .order_by("indicator_id", "month", "group__code")
+    ):
+        out[rank.indicator_id][rank.month].append(
+            {
+                "group": rank.group.code,
+                "position": rank.position,
+                "size": rank.size,
+                "source": rank.source,
+            }
+        )
     return out

@@ -10,7 +10,7 @@ draft's preview of an entry).
 
 from __future__ import annotations
 
-from indicators.month_values import ApprovedFigure, month_values_store
+from indicators.month_values import ApprovedFigure, latest_figure_month, month_values_store
 from indicators.recompute.compute import METRIC_COLUMNS, METRIC_FIELDS, RecomputeReport
 from indicators.recompute.load import SeriesInputs, series_inputs_load
 from indicators.recompute.parallel import (
@@ -41,6 +41,7 @@ __all__ = [
     "RecomputeReport",
     "SeriesInputs",
     "area_ids_for_codes",
+    "latest_figure_month",
     "metrics_recompute",
     "metrics_recompute_after_change",
     "metrics_recompute_all",

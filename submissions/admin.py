@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from submissions.models import PackVersion, ReminderSent, ReportingRound, Submission
+from submissions.models import Action, PackVersion, ReminderSent, ReportingRound, Submission
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,3 +46,11 @@ class PackVersionAdmin(ReadOnlyAdmin):
 class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["submission", "stage", "sent_at", "recipients"]
     list_filter = ["stage"]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyHistoryAdmin):
+    """The action log, for reference: changes go through ``submissions.actions_log.services``."""
+
+    list_display = ["adoption", "text", "owner_agency", "owner_person", "due_date", "status"]
+    list_filter = ["status", "adoption__partnership"]

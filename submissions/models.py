@@ -27,9 +27,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from csp.models import Partnership
+from csp.models import Agency, Partnership
 from indicators.engine.formatting import month_label
 from indicators.models import Adoption, Indicator
+from submissions.actions_log.rules import ActionStatus
 from submissions.cycle.validation import ENTRY_FIELDS, EntryStatus
 from submissions.cycle.workflow import RoundState, State
 
@@ -156,6 +157,53 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} — {self.round}"
+
+
+class Action(models.Model):
+    """One entry of an adopted indicator's action log, carried from month to month until done.
+
+    Its owner is an agency of the adoption's partnership or a person holding a role there (one
+    of the two). ``created_in`` and ``closed_in`` are months (first day); the rules (statuses,
+    overdue) are plain Python in ``submissions.actions_log.rules``, the writes its services'.
+    The free-text ``Submission.actions`` stays for the months before the log (not migrated).
+    """
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="actions")
+    text = models.TextField()
+    owner_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices(), default=ActionStatus.OPEN
+    )
+    created_in = models.DateField(help_text="First day of the month the action was logged in.")
+    closed_in = models.DateField(null=True, blank=True, help_text="The month it was done in.")
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        ordering = ["adoption", "created_in", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_agency__isnull=True) ^ Q(owner_person__isnull=True),
+                name="action_has_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ActionStatus.DONE) ^ Q(closed_in__isnull=True),
+                name="action_closed_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(created_in__day=1) & (Q(closed_in__isnull=True) | Q(closed_in__day=1)),
+                name="action_months_first_of_month",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="action_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adoption.indicator.code}: {self.text[:40]}"
 
 
 class PackVersion(models.Model):

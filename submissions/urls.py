@@ -1,5 +1,6 @@
 from django.urls import path
 
+from submissions.actions_log import views as action_views
 from submissions.cycle import round_views, views
 from submissions.imports import views as import_views
 
@@ -13,6 +14,12 @@ urlpatterns = [
     path("submissions/<int:pk>/return/", views.return_, name="return"),
     path("submissions/<int:pk>/override/", views.override, name="override"),
     path("submissions/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("submissions/<int:pk>/actions/", action_views.action_add, name="action_add"),
+    path(
+        "submissions/<int:pk>/actions/<int:action_id>/",
+        action_views.action_change,
+        name="action_change",
+    ),
     path("review/", views.review, name="review"),
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),

@@ -26,6 +26,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def eager():
+    """Tasks run in-process, when queued (the tests have a broker at most, never a worker)."""
+    from csp.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def demo_password() -> str:
     return settings.DEMO_PASSWORD
 

@@ -61,8 +61,7 @@ def rate_change(
     """
     if change_pct is None:
         return Rating(None, f"No {basis} comparison with last year: not rated")
-    default = -DEFAULT_STRETCH if higher_is_better else DEFAULT_STRETCH
-    stretch = target.value if target.value is not None else default
+    stretch = stretch_of(target, higher_is_better=higher_is_better)
     sign = -1 if higher_is_better else 1  # compare as if lower were better
     if sign * change_pct <= sign * stretch:
         rag = GREEN
@@ -71,10 +70,35 @@ def rate_change(
     else:
         rag = RED
     reason = (
-        f"{basis} {percent(change_pct, decimals, signed=True)} against a target of "
-        f"{percent(stretch, signed=True)}: {NAMES[rag]}"
+        f"{basis} {percent(change_pct, decimals, signed=True)} on last year against a target of "
+        f"{change_target_words(stretch, higher_is_better=higher_is_better)}: {NAMES[rag]}"
     )
     return Rating(rag, reason)
+
+
+def stretch_of(target: TargetSpec, *, higher_is_better: bool) -> float:
+    """The change on last year a change target asks for (the stated one, else ±5%)."""
+    if target.value is not None:
+        return target.value
+    return -DEFAULT_STRETCH if higher_is_better else DEFAULT_STRETCH
+
+
+def plain_percent(value: float) -> str:
+    """A target's own percentage as it is written: 5 → '5%', 7.5 → '7.5%', 25.2 → '25.2%'."""
+    value = round(value, 6)
+    return percent(value, 0 if float(value).is_integer() else 1)
+
+
+def change_target_words(stretch: float, *, higher_is_better: bool) -> str:
+    """What a change target asks for, in words: −5 → '5% or more below last year'."""
+    if stretch == 0:
+        return "no worse than last year" if higher_is_better else "at or below last year"
+    side = "above" if stretch > 0 else "below"
+    good_side = (stretch > 0) == higher_is_better
+    size = plain_percent(abs(stretch))
+    return (
+        f"{size} or more {side} last year" if good_side else f"no more than {size} {side} last year"
+    )
 
 
 def rate_ceiling(ytd: float | None, to_date: int | None, target: TargetSpec) -> Rating:
@@ -110,7 +134,7 @@ def rate_minimum(
         rag = AMBER
     else:
         rag = RED
-    reason = f"{what} {percent(value, decimals)} against a minimum of {percent(target.value)}"
+    reason = f"{what} {percent(value, decimals)} against a minimum of {plain_percent(target.value)}"
     if volume is not None and volume_to_date is not None:
         # The volume target to date must be met as well: the rating is the worse of the two.
         if volume >= volume_to_date:
@@ -138,5 +162,6 @@ def rate_range(value: float | None, target: TargetSpec, *, what: str, decimals: 
         rag = RED
     return Rating(
         rag,
-        f"{what} {percent(value, decimals)} against a range of {low:g}–{high:g}%: {NAMES[rag]}",
+        f"{what} {percent(value, decimals)} against a range of {plain_percent(low)} to "
+        f"{plain_percent(high)}: {NAMES[rag]}",
     )

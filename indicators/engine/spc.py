@@ -25,6 +25,11 @@ ASSURE_PASS = "consistently_passing"
 ASSURE_FAIL = "consistently_failing"
 ASSURE_HIT_MISS = "hit_and_miss"
 ASSURE_NONE = "none"
+# A target to assure against, but too few points yet for process limits.
+ASSURE_TOO_FEW = "too_few_points"
+# A target, but no figure for it on the chart's scale this month (no figure from last year to
+# move by the stretch, or a change in a count where the chart plots a share).
+ASSURE_OFF_SCALE = "target_off_chart"
 
 
 @dataclass(frozen=True, slots=True)

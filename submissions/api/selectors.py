@@ -19,6 +19,7 @@ from submissions.cycle.visibility import (
 )
 
 __all__ = [
+    "adoptions_visible_to",
     "agencies_visible_to",
     "areas",
     "derived_metrics_visible_to",
@@ -28,6 +29,7 @@ __all__ = [
     "packs_visible_to",
     "rounds_visible_to",
     "submissions_visible_to",
+    "targets_visible_to",
 ]
 
 
@@ -52,7 +54,7 @@ def indicators(user: AnyUser) -> QuerySet[Indicator]:
     """The shared catalogue; each indicator carries (as ``visible_adoptions``) the adoptions of
     the user's partnerships, with their targets (ADR 0015)."""
     adoptions = (
-        Adoption.objects.filter(partnership_id__in=permissions.access_for(user).partnerships)
+        Adoption.objects.filter(partnership_id__in=permissions.adoption_partnerships(user))
         .select_related("partnership__area", "portfolio", "owner")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
         .order_by("partnership_id")
@@ -75,4 +77,30 @@ def derived_metrics_visible_to(user: AnyUser) -> QuerySet[DerivedMetric]:
         DerivedMetric.objects.filter(figures_visible_q(user))
         .select_related("area", "indicator")
         .order_by("indicator__code", "area__code", "month")
+    )
+
+
+def adoptions_visible_to(user: AnyUser) -> QuerySet[Adoption]:
+    """The adoptions of the user's partnerships (``permissions.adoption_partnerships``), each
+    with its targets, in pack order within each partnership."""
+    return (
+        Adoption.objects.filter(partnership_id__in=permissions.adoption_partnerships(user))
+        .select_related("partnership__area", "indicator", "portfolio", "owner")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("category")))
+        .order_by("partnership__area__code", "pack_order", "indicator__code")
+    )
+
+
+def targets_visible_to(user: AnyUser) -> QuerySet[Target]:
+    """The targets of the user's partnerships' adoptions (``permissions.adoption_partnerships``)."""
+    return (
+        Target.objects.filter(adoption__partnership_id__in=permissions.adoption_partnerships(user))
+        .select_related("adoption__partnership__area", "adoption__indicator", "category")
+        .order_by(
+            "adoption__partnership__area__code",
+            "adoption__pack_order",
+            "financial_year",
+            "category__order",
+            "id",
+        )
     )

@@ -53,7 +53,7 @@ class AgencySerializer(serializers.ModelSerializer):
 
 class TargetSerializer(serializers.ModelSerializer):
     category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
-        read_only=True, slug_field="code"
+        read_only=True, slug_field="code", allow_null=True, help_text="null: the whole indicator."
     )
 
     class Meta:
@@ -77,7 +77,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="partnership.area.code", read_only=True)
     portfolio: serializers.StringRelatedField[Portfolio] = serializers.StringRelatedField()
     owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
-        read_only=True, slug_field="code"
+        read_only=True, slug_field="code", allow_null=True, help_text="null: no owning agency."
     )
     targets = TargetSerializer(many=True, read_only=True)
 

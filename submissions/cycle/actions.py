@@ -34,6 +34,7 @@ from submissions.cycle.errors import (
     ValidationFailed,
     refuse_bad_text,
 )
+from submissions.cycle.ratings import rating_override_refusal
 from submissions.cycle.rounds import round_save
 from submissions.cycle.validation import Entry, check_entry
 from submissions.models import (
@@ -282,6 +283,9 @@ def submission_override_rag(
     with transaction.atomic():
         sub = _lock(submission_id)
         _refuse(user, sub, OVERRIDE)
+        refusal = rating_override_refusal(sub, rag)
+        if refusal:
+            raise CycleError(refusal)
         sub.rag_override = rag
         sub.rag_override_justification = justification.strip() if rag else ""
         sub.version += 1
@@ -322,7 +326,3 @@ def submission_reopen(
         sub.version += 1
         _save(sub, user, f"reopened for correction: {reason.strip()}", ["status", "version"])
         return sub
-
-
-
-

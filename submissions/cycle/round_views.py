@@ -67,7 +67,11 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "deadline": listed.next_deadline,
             }
         )
-    return render(request, "cycle/rounds.html", {"rounds": listed.rounds, "form": form})
+    return render(
+        request,
+        "cycle/rounds.html",
+        {"rounds": listed.rounds, "form": form, "partnership": partnership},
+    )
 
 
 def _form_errors(form: forms.Form) -> str:

@@ -25,7 +25,6 @@ from submissions.models import AUDITED_FIELDS, ReportingRound, Submission, Submi
 
 @dataclass(frozen=True)
 class RoundSummary:
-    partnership: str
     month: date
     deadline: date
     status: str
@@ -35,24 +34,30 @@ class RoundSummary:
 
 @dataclass(frozen=True)
 class HomeData:
-    roles: list[str]
+    partnership: str  # the working partnership's name, "" for a person with no role
+    roles: list[str]  # the person's roles in it
+    other_partnerships: int  # how many more they hold roles in (the header's switcher)
     rounds: list[RoundSummary]
 
 
-def home_data(*, user: User) -> HomeData:
-    roles = list(Role.objects.filter(user=user).select_related("partnership", "agency"))
-    partnership_ids = {r.partnership_id for r in roles}
-    rounds = (
-        ReportingRound.objects.filter(partnership_id__in=partnership_ids)
-        .select_related("partnership")
-        .order_by("-month")
+def home_data(*, user: User, partnership_id: int | None) -> HomeData:
+    """The home page of the working partnership (``permissions.working_partnership``): the
+    person's roles and the rounds there; their other partnerships are a switch away."""
+    roles = list(
+        Role.objects.filter(user=user).select_related("partnership", "agency").order_by("id")
     )
-    rounds = rounds.annotate(n=Count("submissions"))
+    here = [r for r in roles if r.partnership_id == partnership_id]
+    rounds = (
+        ReportingRound.objects.filter(partnership_id__in=[p.partnership_id for p in here[:1]])
+        .order_by("-month")
+        .annotate(n=Count("submissions"))
+    )
     return HomeData(
-        roles=[str(r) for r in roles],
+        partnership=here[0].partnership.name if here else "",
+        roles=[str(r) for r in here],
+        other_partnerships=len({r.partnership_id for r in roles} - {partnership_id}),
         rounds=[
             RoundSummary(
-                partnership=r.partnership.name,
                 month=r.month,
                 deadline=r.deadline,
                 status=r.status,

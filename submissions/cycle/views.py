@@ -18,8 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csp import permissions
-from csp.switcher import chosen_partnership
+from csp.switcher import chosen_partnership, working_partnership_id
 from csp.users import AuthenticatedHttpRequest
+from submissions.actions_log.selectors import action_panel
 from submissions.cycle import services, workflow
 from submissions.cycle.allowed import SAVE, submission_actions
 from submissions.cycle.forms import (
@@ -57,7 +58,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     landing = landing_for(request.user, chosen_partnership(request))
     if landing is not None:
         return redirect(landing.view, **landing.kwargs)
-    return render(request, "cycle/home.html", {"data": home_data(user=request.user)})
+    data = home_data(user=request.user, partnership_id=working_partnership_id(request))
+    return render(request, "cycle/home.html", {"data": data})
 
 
 @login_required
@@ -69,7 +71,12 @@ def my_submissions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cycle/mine.html",
-        {"rows": data.rows, "agencies": data.agencies, "overdue": data.overdue},
+        {
+            "rows": data.rows,
+            "agencies": data.agencies,
+            "overdue": data.overdue,
+            "partnership": partnership,
+        },
     )
 
 
@@ -174,6 +181,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "audit": submission_audit(sub),
             "context": review_context(sub) if coordinator else None,
             "allowed": allowed,
+            "action_log": action_panel(request.user, sub),
         },
     )
 
@@ -289,6 +297,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "cycle/review.html",
         {
+            "partnership": partnership,
             "rows": queue.rows,
             "status": status,
             "agency": agency,
@@ -298,5 +307,3 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
             "portfolios": queue.portfolios,
         },
     )
-
-

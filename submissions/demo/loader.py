@@ -32,7 +32,9 @@ from indicators.models import (
     Portfolio,
 )
 from indicators.services import metrics_recompute
+from submissions.demo.actions import demo_actions_load
 from submissions.demo.common import DEMO_DIR, DemoDataError, Loader, LoadReport, yaml_read
+from submissions.demo.judgements import judgements_load
 from submissions.demo.pages import indicator_load, rounds_load
 from submissions.models import (
     PackVersion,
@@ -54,6 +56,8 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> LoadReport:
         for page in pages:
             indicator_load(loader, page, partnership)
         rounds_load(loader, partnership_data, partnership, pages)
+        judgements_load(loader, partnership, pages)
+        demo_actions_load(loader, partnership, pages)
         if report.changed:
             metrics_recompute(now=timezone.now())
         _publish_demo_rounds(loader, partnership)
@@ -185,5 +189,3 @@ def _load_partnership(loader: Loader, data: dict[str, Any], password: str) -> Pa
             account = user(u["username"], u["first_name"], u["last_name"])
             loader.sync(RegionalReader, {"user": account, "region": region}, {})
     return partnership
-
-

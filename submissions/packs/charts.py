@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404
 
 from indicators.engine.formatting import fy_label_of, number
+from submissions.packs.chart_marks import axis_range, mark_estimates, volume_chart, y_title
 from submissions.packs.schema import Page
 
 BLUE, GREY, RED, BLACK, GREEN, ORANGE, LIGHT = (
@@ -33,7 +34,7 @@ SIGNAL_COLOURS = {"improving": GREEN, "concerning": RED, "neutral": ORANGE}
 def available_charts(page: Page) -> list[str]:
     chart = page.chart
     names = ["year"]
-    if chart and chart.target_to_date:
+    if chart and chart.target_to_date or page.tables.volume_to_date:
         names.append("cumulative")
     if chart and chart.xmr:
         names.append("xmr")
@@ -41,8 +42,15 @@ def available_charts(page: Page) -> list[str]:
 
 
 def chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
-    """{"labels": [...], "datasets": [...]} for one of the charts of a page of the pack of
-    ``month`` ('YYYY-MM')."""
+    """{"labels": [...], "datasets": [...], "yTitle": "..."} for one of the charts of a page of
+    the pack of ``month`` ('YYYY-MM'); estimated points are drawn as triangles."""
+    data = _chart_data(page, name, month)
+    data["yTitle"] = y_title(page, name)
+    mark_estimates(data, page, month, name)
+    return data
+
+
+def _chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
     chart = page.chart
     labels = list(chart.labels) if chart else []
     if name == "year":
@@ -83,6 +91,8 @@ def chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
                 },
             ],
         }
+    if name == "cumulative" and page.tables.volume_to_date:
+        return volume_chart(page, labels)
     if name == "xmr" and chart and chart.xmr:
         xmr = chart.xmr
         n = len(xmr.labels)
@@ -126,7 +136,7 @@ def chart_data(page: Page, name: str, month: str) -> dict[str, Any]:
 
 def svg_line_chart(
     data: dict[str, Any], *, width: int = 520, height: int = 220, title: str = ""
-) -> str:
+) -> str:  # noqa: C901  # one drawing, top to bottom
     """A server-drawn SVG of the same data (WeasyPrint runs no JavaScript)."""
     from html import escape
 
@@ -140,8 +150,7 @@ def svg_line_chart(
             f'role="img" aria-label="{escape(title)}: no data"><text x="4" y="30" '
             f'font-size="12">No data to chart</text></svg>'
         )
-    lo, hi = min(0.0, min(values)), max(values)
-    hi = hi if hi > lo else lo + 1
+    lo, hi = axis_range(values)
     span_x = max(1, len(labels) - 1)
 
     def x(i: int) -> float:
@@ -161,6 +170,12 @@ def svg_line_chart(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             f'stroke="#e5e5e5"/><text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="9" '
             f'text-anchor="end">{number(v)}</text>'
+        )
+    if data.get("yTitle"):
+        mid = top + (height - top - bottom) / 2
+        parts.append(
+            f'<text x="10" y="{mid:.1f}" font-size="9" text-anchor="middle" '
+            f'transform="rotate(-90 10 {mid:.1f})">{escape(data["yTitle"])}</text>'
         )
     for i, label in enumerate(labels):
         if len(labels) <= 12 or i % 3 == 0:
@@ -188,6 +203,15 @@ def svg_line_chart(
                 if v is not None:
                     parts.append(
                         f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{points[i]}"/>'
+                    )
+        styles = d.get("pointStyle")
+        if isinstance(styles, list):  # an estimate: a hollow triangle, as on the page
+            for i, v in enumerate(d["data"]):
+                if v is not None and styles[i] == "triangle":
+                    cx, cy = x(i), y(v)
+                    parts.append(
+                        f'<path d="M{cx:.1f},{cy - 4:.1f} L{cx + 4:.1f},{cy + 3:.1f} '
+                        f'L{cx - 4:.1f},{cy + 3:.1f} Z" fill="white" stroke="{colour}"/>'
                     )
         ly = height - 10
         lx = left + n * 130

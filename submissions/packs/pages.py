@@ -22,6 +22,7 @@ from indicators.engine.formatting import (
     rate_per,
     suppressed,
 )
+from indicators.engine.rating_words import RATING_KEY
 from indicators.engine.vocabulary import (
     COUNT_KINDS,
     LEVEL_KINDS,
@@ -29,22 +30,18 @@ from indicators.engine.vocabulary import (
     IndicatorKind,
     ValueStatus,
 )
+from submissions.packs.icons import (
+    Icon,
+    assurance_icon,
+    assurance_words,
+    icon_key,
+    variation_icon,
+)
+from submissions.packs.judgement import override_text
 from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
+from submissions.packs.table_rows import HistoryLine, estimated_mark, history_lines, rank_rows
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
-VARIATION = {
-    "common_cause": ("Common cause variation", "●"),
-    "special_cause_improving": ("Special cause: improving", "▲"),
-    "special_cause_concerning": ("Special cause: concerning", "▼"),
-    "special_cause_neutral_high": ("Special cause: higher (neutral)", "△"),
-    "special_cause_neutral_low": ("Special cause: lower (neutral)", "▽"),
-}
-ASSURANCE = {
-    "consistently_passing": "Consistently passing the target",
-    "consistently_failing": "Consistently failing the target",
-    "hit_and_miss": "Hit and miss against the target",
-    "none": "No target to assure against",
-}
 DIRECTION = {
     "improving": ("Improving on last year", "↗"),
     "worsening": ("Worse than last year", "↘"),
@@ -74,6 +71,15 @@ def page_change(page: Page) -> tuple[float | None, str]:
     return m.r12_change_pct, "R12"
 
 
+def pack_key() -> dict[str, Any]:
+    """The key of the ratings and the SPC icons, for the summary, the pages and the PDF."""
+    variation, assurance = icon_key()
+    ratings = [
+        (code, RAG_NAMES[None if code == "None" else code], text) for code, text in RATING_KEY
+    ]
+    return {"ratings": ratings, "variation": variation, "assurance": assurance}
+
+
 @dataclass
 class SummaryRow:
     code: str
@@ -92,11 +98,15 @@ class SummaryRow:
     overridden: bool
     override_justification: str
     computed_rag: str | None
-    variation: tuple[str, str] | None
-    assurance: str
+    variation: Icon | None
+    assurance: Icon | None
+    assurance_text: str  # the assurance in words (the icon's label, or why there is none)
     direction: tuple[str, str] | None
     incomplete: str = ""
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
+    rag_rule: str = ""  # the rule behind the rating in words ("" in snapshots before version 3)
+    judgement: str = ""  # an override with the computed rating beside it (``judgement``)
+    history: list[HistoryLine] = field(default_factory=list)  # ``table_rows.history_lines``
 
 
 def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) -> list[SummaryRow]:
@@ -140,13 +150,17 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 overridden=bool(page.rag_override),
                 override_justification=page.rag_override_justification or "",
                 computed_rag=page.rag,
-                variation=VARIATION.get(m.variation or ""),
-                assurance=ASSURANCE.get(m.assurance or "none", ""),
+                variation=variation_icon(m.variation, page.polarity),
+                assurance=assurance_icon(m.assurance),
+                assurance_text=assurance_words(m.assurance),
                 direction=DIRECTION.get(m.direction or ""),
                 incomplete="; ".join(
                     f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
                 ),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
+                rag_rule=page.rag_rule,
+                judgement=override_text(page),
+                history=history_lines(page),
             )
         )
     return rows
@@ -177,7 +191,7 @@ def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
         table.rows.append(TableRow(label, [fn(m) if m else "" for m in months]))
 
     def figure(m: MonthRow) -> str:
-        return row_figure(m, page)
+        return row_figure(m, page) + estimated_mark(page, m)
 
     kind = page.kind
     threshold = page.suppression_threshold
@@ -228,6 +242,7 @@ def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
             add("Target to date", lambda m: number(m.target_to_date, none=""))
     elif kind in LEVEL_KINDS:
         add("Change on same month last year", lambda m: _change(m.value_change_pct, decimals))
+    table.rows.extend(TableRow(label, cells) for label, cells in rank_rows(page, months))
     return table
 
 

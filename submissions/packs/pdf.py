@@ -17,7 +17,7 @@ from indicators.engine.formatting import number
 from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
 from submissions.models import PackPdf, PdfStatus
 from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
-from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.schema import snapshot_read
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
             "version": version,
             "rows": summary_rows(snapshot),
             "pages": pages,
+            "key": pack_key(),
         },
     )
     _progress(pdf_id, 40, "Rendering the PDF", now)

@@ -11,6 +11,14 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   then the frequency, the suppression threshold and four month figures, then the rate's
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
+- Version 3: each page states the rule behind its rating in words (``rag_rule``, from the
+  target and the adoption's tolerance at publishing), and holds its ``tables``
+  (``schema_tables``: monthly ranks, computed history, estimated months, volume target to date).
+  Older snapshots read the rule as "" (not recorded; the pages leave it out) and the tables as
+  empty (no monthly rank rows, computed history or marked estimates).
+  Version 3 also holds each page's ``action_log`` (``schema_actions.LoggedAction``), the actions
+  open in the pack month as they stood at publish; older snapshots read with an empty log (their
+  free-text ``commentary.actions`` is what the board saw).
 
 A change to what a snapshot holds is a new version with an upgrade from the one before; a stored
 snapshot is never migrated.
@@ -19,13 +27,15 @@ snapshot is never migrated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
+from submissions.packs.schema_actions import V2_PAGE_DEFAULTS, LoggedAction
+from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
-SCHEMA_VERSION = 2  # what publishing writes
+SCHEMA_VERSION = 3  # what publishing writes
 
 Number = int | float  # counts are ints, rates and percentages floats (2.0 may be stored as 2)
 
@@ -246,6 +256,7 @@ class Page(Record):
     commentary_findings: tuple[Finding, ...]
     rag: str | None  # as computed
     rag_reason: str
+    rag_rule: str  # the rule behind the rating, in words ("" before version 3)
     rag_override: str | None  # "R", "A", "G", "None" (rated as not rated) or None (no override)
     rag_override_justification: str
     rag_effective: str | None  # the rating the board sees
@@ -253,6 +264,8 @@ class Page(Record):
     categories: tuple[CategoryLabel, ...]
     suppression_threshold: int | None
     frequency: str
+    tables: Tables = field(default_factory=Tables)  # from version 3
+    action_log: tuple[LoggedAction, ...] = ()  # from version 3; empty before the log
 
 
 @dataclass(frozen=True)
@@ -298,9 +311,29 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
     return {**data, "indicators": pages, "schema_version": 2}
 
 
+# Keys version-3 pages added, with what older snapshots read for them.
+_V3_PAGE_DEFAULTS: dict[str, Any] = {"rag_rule": ""}
+
+
+def _page_v2_to_v3(page: Any) -> Any:
+    if not isinstance(page, Mapping):
+        return page
+    return {**_V3_PAGE_DEFAULTS, **V2_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
+
+
+def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:
+    pages = data.get("indicators")
+    if isinstance(pages, list):
+        pages = [_page_v2_to_v3(p) for p in pages]
+    return {**data, "indicators": pages, "schema_version": 3}
+
+
 # UPGRADES[n] turns a version-n snapshot into version n + 1 (new objects; the stored one is
 # left as it is).
-UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 
 
 def snapshot_read(data: Any, schema_version: int | None = None) -> PackSnapshot:
@@ -339,7 +372,7 @@ def as_page(page: Page | Mapping[str, Any]) -> Page:
     if isinstance(page, Page):
         return page
     try:
-        return Page.from_dict(_page_v1_to_v2(page), path="page")
+        return Page.from_dict(_page_v2_to_v3(_page_v1_to_v2(page)), path="page")
     except RecordError as exc:
         raise SnapshotError(f"A stored pack page is damaged: {exc}") from exc
 

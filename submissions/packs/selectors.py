@@ -17,7 +17,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 
+from csp import permissions
+from csp.models import Partnership
 from csp.users import AnyUser
 from submissions.cycle.visibility import packs_visible_to
 from submissions.models import PackVersion
@@ -115,13 +118,46 @@ def version_snapshot(version: PublishedVersion) -> PackSnapshot:
     return snapshot_read(stored, version.schema_version)
 
 
-def pack_index(*, user: AnyUser) -> list[dict[str, Any]]:
-    """The packs the user may read, newest month first, each with its versions."""
-    versions = packs_visible_to(user).order_by("-round__month", "number")
+@dataclass(frozen=True)
+class PackIndex:
+    """The pack index: the working partnership's packs, and (for a regional reader, ADR 0017)
+    the published packs of their regions' other partnerships."""
+
+    partnership: str  # the working partnership's name, "" for a person with no role
+    packs: list[dict[str, Any]]
+    regional: list[dict[str, Any]]
+
+
+def _grouped(versions: QuerySet[PackVersion]) -> list[dict[str, Any]]:
+    """Versions grouped by (area, month), newest month first, each with its versions."""
     packs: dict[Any, dict[str, Any]] = {}
-    for v in versions:
+    for v in versions.order_by("-round__month", "round__partnership__name", "number"):
         key = (v.round.partnership.area.code, v.round.month)
         packs.setdefault(
-            key, {"area": v.round.partnership.area, "month": v.round.month, "versions": []}
+            key,
+            {
+                "area": v.round.partnership.area,
+                "partnership": v.round.partnership.name,
+                "month": v.round.month,
+                "versions": [],
+            },
         )["versions"].append(v)
     return list(packs.values())
+
+
+def pack_index(*, user: AnyUser, partnership_id: int | None) -> PackIndex:
+    """The packs of the working partnership (``permissions.working_partnership``; the header's
+    switcher leads to the others), and those the user reads as a regional reader of any other
+    partnership. Two queries at most, plus the partnership's name."""
+    visible = packs_visible_to(user)
+    own = _grouped(visible.filter(round__partnership_id=partnership_id)) if partnership_id else []
+    regional_ids = permissions.regional_partnerships(user) - {partnership_id}
+    regional = (
+        _grouped(visible.filter(round__partnership_id__in=regional_ids)) if regional_ids else []
+    )
+    name = (
+        Partnership.objects.filter(id=partnership_id).values_list("name", flat=True).first()
+        if partnership_id
+        else None
+    )
+    return PackIndex(partnership=name or "", packs=own, regional=regional)

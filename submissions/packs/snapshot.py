@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.models import ReportingRound
+from submissions.packs.action_log import pack_actions
 from submissions.packs.schema import (
     SCHEMA_VERSION,
     Area,
@@ -30,6 +31,7 @@ from submissions.packs.schema import (
     Xmr,
     as_snapshot,
 )
+from submissions.packs.snapshot_tables import page_tables, tables_source
 
 
 def _num(value: Any) -> Any:
@@ -54,7 +56,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         MonthValue,
         Target,
     )
-    from indicators.selectors import metrics_for_month
+    from indicators.selectors import metrics_for_month, rating_rule_text
 
     area = round_.partnership.area
     month = round_.month
@@ -102,6 +104,8 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
             CategoryLabel(code=c.code, label=c.label, is_total=c.is_total)
         )
     submissions = {s.indicator_id: s for s in round_.submissions.all()}
+    tables = tables_source(area.id, start, month)
+    logged = pack_actions(round_.partnership_id, month)
 
     pages = []
     for adoption in adoptions:
@@ -201,6 +205,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 commentary_findings=tuple(findings),
                 rag=computed.rag,
                 rag_reason=computed.rag_reason,
+                rag_rule=rating_rule_text(ind, target, adoption.tolerance),
                 rag_override=override or None,
                 rag_override_justification=sub.rag_override_justification if sub else "",
                 rag_effective=(None if override == "None" else override)
@@ -210,6 +215,15 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 categories=tuple(category_labels.get(ind.id, [])),
                 suppression_threshold=adoption.suppression_threshold,
                 frequency=ind.frequency,
+                tables=page_tables(
+                    tables,
+                    ind.id,
+                    ind.kind,
+                    {d.month: d for d in all_derived.get(ind.id, [])},
+                    month,
+                    volume=bool(target and target.volume is not None),
+                ),
+                action_log=logged.get(adoption.id, ()),
             )
         )
     built = PackSnapshot(
@@ -248,6 +262,8 @@ def pack_changes(
             items.append(("Rating", prior.rag_effective, page.rag_effective))
         if prior.commentary != page.commentary:
             items.append(("Commentary", "changed", ""))
+        if prior.action_log != page.action_log:
+            items.append(("Actions", "changed", ""))
         if items:
             changes.append({"code": page.code, "title": page.title, "items": items})
     return changes

@@ -14,8 +14,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from csp import permissions
+from csp.switcher import working_partnership_id
+from submissions.packs.action_log import overdue_actions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
-from submissions.packs.pages import pack_table, summary_rows
+from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.regions import (
     COLUMNS,
     Comparison,
@@ -69,7 +71,8 @@ def _page(snapshot: PackSnapshot, code: str) -> Page:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "packs/index.html", {"packs": pack_index(user=request.user)})
+    index = pack_index(user=request.user, partnership_id=working_partnership_id(request))
+    return render(request, "packs/index.html", {"index": index})
 
 
 @login_required
@@ -126,12 +129,15 @@ def _summary_body(
             "rows": shown,
             "total": len(rows),
             "counts": counts,
+            "actions_logged": any(p.action_log for p in snapshot.indicators),
+            "actions_overdue": overdue_actions(snapshot.indicators),
             "portfolios": portfolios,
             "portfolio": portfolio,
             "rag": rag,
             "changes": pack_changes(version_snapshot(previous), snapshot) if previous else [],
             "previous": previous,
             "query": query,
+            "key": pack_key(),
         },
     )
 
@@ -157,6 +163,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
+            "key": pack_key(),
             "query": f"?version={version.number}" if version != versions[-1] else "",
         },
     )
@@ -214,7 +221,7 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
 
 
 class PackChartView(BaseLineChartView):
-    """JSON for Chart.js: labels and datasets only (no view, no URL parameters)."""
+    """JSON for Chart.js: labels, datasets and the y-axis title (no view, no URL parameters)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         versions = _versions(request, kwargs["area"], kwargs["month"])
@@ -224,7 +231,11 @@ class PackChartView(BaseLineChartView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {"labels": self._payload["labels"], "datasets": self._payload["datasets"]}
+        return {
+            "labels": self._payload["labels"],
+            "datasets": self._payload["datasets"],
+            "yTitle": self._payload.get("yTitle", ""),
+        }
 
 
 # --- regional comparison (ADR 0017) -----------------------------------------------------------

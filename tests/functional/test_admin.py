@@ -24,6 +24,7 @@ READ_ONLY = {
     ("submissions", "packversion"),
     ("submissions", "remindersent"),
     ("submissions", "packpdf"),
+    ("submissions", "action"),  # the action log: through its services, audited
     ("indicators", "monthvalue"),
 }
 

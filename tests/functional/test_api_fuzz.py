@@ -71,7 +71,7 @@ BOUNDED = settings(
 def _real_keys() -> dict[str, list[object]]:
     """Ids and codes of existing objects, by the API path they are read under."""
     from csp.models import Agency, Area, ComparatorGroup
-    from indicators.models import DerivedMetric, Indicator, MonthValue
+    from indicators.models import Adoption, DerivedMetric, Indicator, MonthValue, Target
     from submissions.models import PackVersion, ReportingRound, Submission
 
     def ids(model: type, limit: int = 100) -> list[object]:
@@ -83,6 +83,8 @@ def _real_keys() -> dict[str, list[object]]:
         "/api/packs/": ids(PackVersion),
         "/api/month-values/": ids(MonthValue),
         "/api/derived-metrics/": ids(DerivedMetric),
+        "/api/adoptions/": ids(Adoption),
+        "/api/targets/": ids(Target),
         "/api/areas/": list(Area.objects.values_list("code", flat=True)),
         "/api/indicators/": list(Indicator.objects.values_list("code", flat=True)),
         "/api/agencies/": list(Agency.objects.values_list("code", flat=True)),

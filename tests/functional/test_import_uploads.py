@@ -15,7 +15,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from csp.celery import app
 from csp.models import Area
 from indicators.engine.periods import add_months
 from indicators.models import MonthValue
@@ -28,15 +27,6 @@ def _client(username: str = "coordinator") -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     return client
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in-process (CI has a broker but no worker in these tests)."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """A pack stored as schema version 1 still renders, exports and prints; what the pages cache is
-plain data; what publishing stores now is version 2.
+plain data; what publishing stores now is version 3.
 
 The version-1 pack is ``tests/fixtures/pack-2016-12-schema-1.json`` (the December 2016 demo pack
 as stored before schema versions existed), inserted as version 2 of the December round with
@@ -11,6 +11,7 @@ and 10 of 15; burglary 118 and 900; IDAP collected quarterly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -31,6 +32,7 @@ from submissions.models import PackPdf, PackVersion, ReportingRound
 from submissions.packs import publish
 from submissions.packs.pdf import pack_pdf_render, pack_pdf_request
 from submissions.packs.schema import SCHEMA_VERSION
+from submissions.packs.schema_actions import LoggedAction
 from submissions.packs.selectors import code_version, versions_cache_key
 
 pytestmark = pytest.mark.django_db
@@ -158,9 +160,9 @@ def test_what_the_pack_pages_cache_is_plain_data(version_1, board: Client) -> No
     assert f":s{SCHEMA_VERSION}:{code_version()}:" in versions_cache_key("E09000002", DEC)
 
 
-def test_publishing_stores_version_2_with_its_number_on_the_row_and_in_the_json() -> None:
+def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json() -> None:
     stored = PackVersion.objects.get(round__month=DEC, number=1)
-    assert stored.schema_version == stored.snapshot["schema_version"] == SCHEMA_VERSION == 2
+    assert stored.schema_version == stored.snapshot["schema_version"] == SCHEMA_VERSION == 3
 
     def keys(value: Any, path: str = "") -> set[str]:
         if isinstance(value, dict):
@@ -170,7 +172,16 @@ def test_publishing_stores_version_2_with_its_number_on_the_row_and_in_the_json(
         return set()
 
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    assert keys(stored.snapshot) == keys(fixture) | {".schema_version"}
+    # Version 3 added each page's rule in words, its tables and its action log (the demo's
+    # December actions fill every key of the log).
+    tables = {k for k in keys(stored.snapshot) if k.startswith(".indicators[].tables")}
+    logged = {
+        ".indicators[].action_log",
+        *(f".indicators[].action_log[].{f.name}" for f in dataclasses.fields(LoggedAction)),
+    }
+    added = {".schema_version", ".indicators[].rag_rule"}
+    assert keys(stored.snapshot) == keys(fixture) | added | tables | logged
+    assert {".indicators[].tables.ranks[].source", ".indicators[].tables.history[].total"} <= tables
 
 
 def test_a_republish_over_a_version_1_pack_with_nothing_changed_is_refused() -> None:

@@ -91,12 +91,16 @@ def test_statuses_print_as_such_never_as_zero(board: Client) -> None:
 
 def test_chart_json_is_labels_and_datasets_with_numbers(board: Client) -> None:
     data = json.loads(board.get(f"{DEC}tno/chart/year.json").content)
-    assert set(data) == {"labels", "datasets"}
+    assert set(data) == {"labels", "datasets", "yTitle"}
+    assert data["yTitle"] == "Offences in the month"
     assert data["labels"][0] == "Apr"
     assert data["datasets"][0]["data"][:2] == [1383, 1639]
     assert data["datasets"][1]["data"][0] == 1342  # April 2015, back-derived
     xmr = json.loads(board.get(f"{DEC}tno/chart/xmr.json").content)
-    assert [d["label"] for d in xmr["datasets"]][:2] == ["Value", "Mean"]
+    assert [d["label"] for d in xmr["datasets"]][:2] == [
+        "Value (triangles: January 2016, February 2016, March 2016 estimated)",
+        "Mean",
+    ]
     fires = json.loads(board.get(f"{DEC}outdoor-rubbish-fires/chart/cumulative.json").content)
     assert fires["datasets"][1]["data"][:9] == [21, 43, 64, 86, 107, 129, 150, 171, 193]
     assert board.get(f"{DEC}tno/chart/cumulative.json").status_code == 404

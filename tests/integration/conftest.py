@@ -1,6 +1,7 @@
-"""What the job tests share (test_import_jobs, test_pdf_jobs): their clock, tasks run
-in-process, and a broker that is down; and a second partnership (Barnet, with its January 2017
-round) and a person with roles in both, for the tests of people across partnerships."""
+"""What the job tests share (test_import_jobs, test_pdf_jobs): their clock and a broker that
+is down (tasks run in-process with ``eager``, from ``tests/conftest.py``); and a second
+partnership (Barnet, with its January 2017 round) and a person with roles in both, for the
+tests of people across partnerships."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from kombu.exceptions import OperationalError as BrokerDown
 
-from csp.celery import app
 from csp.models import Agency, Partnership, Role, RoleKind
 from indicators.partnerships import partnership_setup
 from submissions import tasks
@@ -19,14 +19,6 @@ from submissions.cycle import services
 T0 = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
 JAN = dt.date(2017, 1, 1)
 BARNET_COORDINATOR = "barnet.coordinator@example.org"
-
-
-@pytest.fixture
-def eager():
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
 
 
 @pytest.fixture

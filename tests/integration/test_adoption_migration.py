@@ -1,23 +1,13 @@
 """The adoption migrations (ADR 0015) move an install's indicators onto adoptions without loss,
-and can be undone. They run on a database of their own (a subprocess: SQLite in a temporary
-directory, or a scratch PostgreSQL database when the suite runs on PostgreSQL), never on the
-test database."""
+and can be undone. They run on a database of their own (``tests.migration_scripts``), never on
+the test database."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.migration_scripts import migration_script_run
 
 SCRIPT = textwrap.dedent(
     """
@@ -131,52 +121,10 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def scratch_database(tmp_path: Path) -> Iterator[str]:
-    """A database URL of the same kind as the suite's, for the migration to run on alone."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'csp'}_adoption_migration"
-    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def _run(database_url: str, tmp_path: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "CACHE_URL"}}
-    env.update(
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="csp.settings",
-        DATABASE_URL=database_url,
-        MEDIA_ROOT=str(tmp_path / "media"),
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def test_every_indicator_is_adopted_by_every_partnership_without_loss_and_back(
-    scratch_database: str, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
-    out = _run(scratch_database, tmp_path)
+    out = migration_script_run(SCRIPT, tmp_path, name="adoption")
     after, undone = out["after"], out["undone"]
     texts = ["A decrease.", "Comparisons.", "Reporting campaigns."]
     # B&D keeps today's owner, portfolio, pack order, threshold and texts; Barnet adopts too,

@@ -1,16 +1,13 @@
 """The migration that moves uploads out of the database keeps a waiting job's file, and can be
-undone. It runs on a database of its own (a subprocess), never on the test database."""
+undone. It runs on a database of its own (``tests.migration_scripts``: SQLite, or
+PostgreSQL when the suite runs on it), never on the test database."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.migration_scripts import migration_script_run
 
 SCRIPT = textwrap.dedent(
     """
@@ -46,27 +43,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_a_waiting_jobs_upload_moves_to_file_storage_and_back(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
-    }
-    env.update(
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="csp.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'migration.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out = migration_script_run(SCRIPT, tmp_path, name="import_upload")
     name, background, never_queued = out["after"]["pending"]
     assert name.startswith("imports/") and name.endswith(".csv")
     assert background and never_queued  # the sweep queues it again

@@ -1,18 +1,15 @@
 """The migration that names snapshot schema versions makes every stored version 1, rewrites no
 snapshot and keeps published versions immutable both ways (on SQLite it rebuilds the table,
-which drops the trigger; the migration creates it again). It runs on a database of its own (a
-subprocess), never on the test database."""
+which drops the trigger; the migration creates it again). It runs on a database of its own
+(``tests.migration_scripts``: SQLite, or PostgreSQL when the suite runs on it), never on the
+test database."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.migration_scripts import migration_script_run
 
 SCRIPT = textwrap.dedent(
     """
@@ -69,26 +66,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_stored_versions_become_schema_1_and_stay_immutable_both_ways(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
-    }
-    env.update(
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="csp.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'migration.sqlite3'}",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out = migration_script_run(SCRIPT, tmp_path, name="pack_schema")
     assert out == {
         "schema_version": 1,
         "snapshot_kept": True,

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from csp import permissions
-from submissions.models import ReportingRound, Submission
+from submissions.models import Action, ReportingRound, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,9 @@ MATRIX = {
     "reopen_round": {"coordinator"},
     "view_unpublished": {"own_lead", "coordinator"},
     "view_published_pack": {"own_lead", "other_lead", "coordinator", "board"},
+    # The action log of TNO (issue 13, item 7): whoever sees its submission adds and changes.
+    "view_actions": {"own_lead", "coordinator"},
+    "edit_actions": {"own_lead", "coordinator"},
 }
 
 
@@ -69,6 +72,8 @@ def rule(action: str, user, sub: Submission) -> bool:
             user, partnership, sub.adoption.owner_id
         ),
         "view_published_pack": lambda: permissions.can_view_published_pack(user, partnership),
+        "view_actions": lambda: permissions.can_view_actions(user, sub.adoption),
+        "edit_actions": lambda: permissions.can_edit_actions(user, sub.adoption),
     }[action]()
 
 
@@ -133,6 +138,16 @@ def page(action: str, role: str) -> bool:
         return b"98,765" in html
     if action == "view_published_pack":
         return client.get("/packs/E09000002/2016-12/").status_code == 200
+    if action == "view_actions":
+        # TNO's seed action, on its January entry form's panel.
+        return (
+            b"Total Notifiable Offences is up 7%" in client.get(f"/submissions/{sub.pk}/").content
+        )
+    if action == "edit_actions":
+        owner = f"agency:{sub.adoption.owner_id}"
+        client.post(f"/submissions/{sub.pk}/actions/",
+                    {"text": "Matrix action", "owner": owner, "status": "open"})  # fmt: skip
+        return Action.objects.filter(text="Matrix action").exists()
     raise AssertionError(action)
 
 

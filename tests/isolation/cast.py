@@ -13,11 +13,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from csp.models import Agency, Partnership, Role, RoleKind
+from indicators.models import Target, TargetKind
 from indicators.partnerships import partnership_setup
 from indicators.services import metrics_recompute_after_change
+from submissions.actions_log.rules import Owner
+from submissions.actions_log.services import action_create
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
-from submissions.models import ImportJob, ReportingRound, Submission
+from submissions.models import Action, ImportJob, ReportingRound, Submission
 from submissions.packs.publish import round_publish
 
 JAN = dt.date(2017, 1, 1)
@@ -38,6 +41,8 @@ class Side:
     draft: Submission
     approved: Submission
     job: ImportJob
+    action: Action
+    target: Target  # of the draft's adoption; it and the adoption carry sentinel texts
     sentinels: list[str] = field(default_factory=list)
 
 
@@ -84,11 +89,28 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
         user=users["coordinator"], status="refused", created_at=NOW,
         summary=f"{key.upper()}-SECRET-IMPORT-{n}",
     )  # fmt: skip
+    # Its set-up (ADR 0015): the draft's adoption's local text and a target line of its own.
+    adoption_text, target_text = (
+        f"{key.upper()}-SECRET-ADOPTION-{n}",
+        f"{key.upper()}-SECRET-TARGET-{n}",
+    )
+    draft.adoption.why_important = adoption_text
+    draft.adoption.save(update_fields=["why_important"])
+    target, _ = Target.objects.update_or_create(
+        adoption=draft.adoption, financial_year=2017, category=None,
+        defaults={"kind": TargetKind.MONITORING, "text": target_text},
+    )  # fmt: skip
     # The derived figures of the unpublished month, as the approval's queued recompute writes them.
     metrics_recompute_after_change(
         indicator_id=approved.indicator_id, area_id=partnership.area_id, month=JAN, now=NOW
     )
-    sentinels = [draft_text, approved_text, job.filename]
+    # An action on the draft's indicator's log, owned by the police lead (a sentinel name).
+    action = action_create(
+        adoption_id=draft.adoption_id, user=users["police"], month=JAN,
+        text=f"{key.upper()}-SECRET-ACTION-{n}", owner=Owner(person_id=users["police"].pk),
+        due_date=dt.date(2016, 12, 20),
+    )  # fmt: skip
+    sentinels = [draft_text, approved_text, job.filename, action.text, adoption_text, target_text]
     # Links to its objects: its packs, round and items.
     sentinels += [f"/packs/{partnership.area.code}/", f"/rounds/{round_.pk}/"]
     sentinels += [f"/submissions/{pk}/" for pk in (draft.pk, approved.pk)]
@@ -97,7 +119,7 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     for u in users.values():
         if "sentinel" in u.last_name:  # the demo's own people have plain names
             sentinels.append(u.last_name)
-    return Side(key, partnership, users, round_, draft, approved, job, sentinels)
+    return Side(key, partnership, users, round_, draft, approved, job, action, target, sentinels)
 
 
 def barnet_setup() -> tuple[Partnership, dict]:

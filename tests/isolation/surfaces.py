@@ -28,6 +28,10 @@ class Surface:
     path: Callable[[Side], str]
     data: dict | None = None
     own: bool = False  # aimed at the actor's own partnership: may open, never shows the other's
+    body: Callable[[Side], dict] | None = None  # a body naming the target's objects
+
+    def payload(self, side: Side) -> dict | None:
+        return self.body(side) if self.body is not None else self.data
 
 
 def _area(side: Side) -> str:
@@ -67,6 +71,7 @@ def _post(id: str, url_name: str, path: Callable[[Side], str], data: dict | None
 
 
 SUB = "submissions:"
+ACTION_CHANGE = {"text": "x", "owner": "agency:1", "due_date": "", "status": "done"}
 PAGES = [
     _get("home", SUB + "home", ABSENT, lambda s: "/"),
     _get("my-submissions", SUB + "mine", ABSENT, lambda s: "/submissions/"),
@@ -96,6 +101,20 @@ PAGES = [
     _post("round-close", SUB + "round_close", lambda s: f"/rounds/{s.round.pk}/close/"),
     _post("round-reopen", SUB + "round_reopen", lambda s: f"/rounds/{s.round.pk}/reopen/"),
     _get("round-audit", SUB + "round_audit", REFUSED, lambda s: f"/rounds/{s.round.pk}/audit/"),
+    _post(
+        "action-add",
+        SUB + "action_add",
+        lambda s: f"/submissions/{s.draft.pk}/actions/",
+        {"text": "x", "owner": "agency:1", "due_date": "", "status": "open"},
+    ),
+    Surface(
+        "action-change",
+        SUB + "action_change",
+        REFUSED,
+        "post",
+        lambda s: f"/submissions/{s.draft.pk}/actions/{s.action.pk}/",
+        body=lambda s: {f"a{s.action.pk}-{k}": v for k, v in ACTION_CHANGE.items()},
+    ),
 ]
 PACKS = [
     _get("pack-index", "packs:index", ABSENT, lambda s: "/packs/"),
@@ -149,6 +168,30 @@ API = [
     _get("api-agency", "agency-detail", ABSENT, lambda s: "/api/agencies/police/"),
     _get("api-indicators", "indicator-list", ABSENT, lambda s: "/api/indicators/"),
     _get("api-indicator", "indicator-detail", ABSENT, lambda s: "/api/indicators/asb-calls/"),
+    # A partnership's set-up (ADR 0015): its adoptions and targets, its own people's only.
+    _get(
+        "api-adoptions", "adoption-list", ABSENT, lambda s: f"/api/adoptions/?indicator={_tno(s)}"
+    ),
+    _get(
+        "api-adoptions-filtered",
+        "adoption-list",
+        ABSENT,
+        lambda s: f"/api/adoptions/?partnership={_area(s)}&indicator={_tno(s)}",
+    ),
+    _get(
+        "api-adoption",
+        "adoption-detail",
+        REFUSED,
+        lambda s: f"/api/adoptions/{s.draft.adoption_id}/",
+    ),
+    _get("api-targets", "target-list", ABSENT, lambda s: f"/api/targets/?indicator={_tno(s)}"),
+    _get(
+        "api-targets-filtered",
+        "target-list",
+        ABSENT,
+        lambda s: f"/api/targets/?partnership={_area(s)}&indicator={_tno(s)}&financial_year=2017",
+    ),
+    _get("api-target", "target-detail", REFUSED, lambda s: f"/api/targets/{s.target.pk}/"),
     _get(
         "api-month-values",
         "monthvalue-list",
@@ -209,6 +252,24 @@ API = [
         "submission-submit",
         lambda s: f"/api/submissions/{s.draft.pk}/submit/",
         {"entry_status": "reported", "value": 1, "version": 99},
+    ),
+    _get("api-actions", "action-list", ABSENT, lambda s: "/api/actions/"),
+    _get("api-action", "action-detail", REFUSED, lambda s: f"/api/actions/{s.action.pk}/"),
+    Surface(
+        "api-action-create",
+        "action-list",
+        REFUSED,
+        "post",
+        lambda s: "/api/actions/",
+        body=lambda s: {"indicator": "tno", "area": _area(s), "text": "x"},
+    ),
+    Surface(
+        "api-action-patch",
+        "action-detail",
+        REFUSED,
+        "patch",
+        lambda s: f"/api/actions/{s.action.pk}/",
+        {"status": "done", "text": "changed"},
     ),
     _get("api-packs", "pack-list", ABSENT, lambda s: "/api/packs/"),
     _get("api-pack", "pack-detail", REFUSED, lambda s: f"/api/packs/{_published(s)}/"),

@@ -14,11 +14,13 @@ sees the published packs of both (``surfaces.READER_OPENS``) and nothing else of
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from submissions.models import PackVersion, ReportingRound, Submission
+from submissions.models import Action, PackVersion, ReportingRound, Submission
 from tests.isolation.cast import JAN
 from tests.isolation.surfaces import OPEN, REFUSED, SURFACES, Surface, reader_expect
 
@@ -41,10 +43,12 @@ CELLS = [
 
 def _state(side) -> list:
     subs = Submission.objects.filter(pk__in=[side.draft.pk, side.approved.pk]).order_by("pk")
+    actions = Action.objects.filter(adoption__partnership=side.partnership).order_by("pk")
     return [
         list(subs.values_list("status", "version", "rag_override")),
         ReportingRound.objects.get(pk=side.round.pk).status,
         PackVersion.objects.filter(round__partnership=side.partnership).count(),
+        list(actions.values_list("pk", "text", "status")),
     ]
 
 
@@ -62,11 +66,14 @@ def leaked(body: str, sentinels: list[str]) -> list[str]:
     return [s for s in sentinels if s in body]
 
 
-def _fetch(client: Client, surface: Surface, path: str, expect: str):
+def _fetch(client: Client, surface: Surface, path: str, expect: str, side):
     if surface.method == "get":
         response = client.get(path, follow=expect != REFUSED)
+    elif surface.method == "patch":
+        data = json.dumps(surface.payload(side))
+        response = client.patch(path, data, content_type="application/json")
     else:
-        response = client.post(path, surface.data)
+        response = client.post(path, surface.payload(side))
     body = b"".join(response) if response.streaming else response.content
     assert response.status_code < 500, path
     if expect == REFUSED:
@@ -79,9 +86,10 @@ def test_cell(cast, side: str, role: str, surface: Surface) -> None:
     other = cast[SIDES[side]]
     client = Client()
     client.force_login(cast[side].users[role])
-    path = surface.path(cast[side] if surface.own else other)
+    target = cast[side] if surface.own else other
+    path = surface.path(target)
     before = _state(other)
-    _, body = _fetch(client, surface, path, surface.expect)
+    _, body = _fetch(client, surface, path, surface.expect, target)
     assert leaked(body, other.sentinels) == [], path
     assert _state(other) == before
 
@@ -107,7 +115,7 @@ def test_reader_cell(cast, side: str, surface: Surface) -> None:
     path = surface.path(cast[side])
     before = [_state(s) for s in cast.values()]
     expect = reader_expect(surface)
-    response, body = _fetch(client, surface, path, expect)
+    response, body = _fetch(client, surface, path, expect, cast[side])
     if expect == OPEN:
         assert response.status_code == 200, f"{path}: {response.status_code}"
     sentinels = [s for each in cast.values() for s in _reader_sentinels(each)]

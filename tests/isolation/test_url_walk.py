@@ -45,7 +45,8 @@ def test_the_walk_finds_a_new_pattern() -> None:
     assert url_names(get_resolver(Conf)) - url_names() == {"new-page"}
 
 
-REGIONAL = {"region", "region-csv"}  # a region's readers', never a partnership's (ADR 0017)
+REGIONAL = {"region", "region-csv"}  # a region's readers', never a partnership's (ADR 0017):
+# that the reader opens them is a cell of the matrix (``test_matrix.test_reader_cell``)
 OWN_OPENS = [
     s
     for s in SURFACES
@@ -73,6 +74,10 @@ def test_the_partnerships_own_coordinator_opens_what_the_other_is_refused(
         ("/api/submissions/", "draft-text"),
         ("/submissions/", "draft-figure"),
         ("/api/month-values/?area={area}&month_from=2017-01-01", "approved-figure"),
+        ("/api/actions/", "action-text"),
+        ("/submissions/{draft}/", "action-text"),
+        ("/api/adoptions/?indicator=tno", "adoption-text"),
+        ("/api/targets/?indicator=tno", "target-text"),
     ],
 )
 @pytest.mark.parametrize("side", ["bd", "barnet"])
@@ -80,22 +85,15 @@ def test_the_partnerships_own_coordinator_receives_its_sentinels(cast, side, pat
     own = cast[side]
     client = Client()
     client.force_login(own.users["coordinator"])
-    body = client.get(path.format(area=own.partnership.area.code), follow=True).content.decode()
+    url = path.format(area=own.partnership.area.code, draft=own.draft.pk)
+    body = client.get(url, follow=True).content.decode()
     n = own.sentinels[0].rsplit("-", 1)[1]
     wanted = {
         "draft-figure": f"{900_000 + int(n):,}",
         "draft-text": own.sentinels[0],
         "approved-figure": str(800_000 + int(n)),
+        "action-text": own.action.text,
+        "adoption-text": f"{side.upper()}-SECRET-ADOPTION-{n}",
+        "target-text": f"{side.upper()}-SECRET-TARGET-{n}",
     }[sentinel]
     assert wanted in body
-
-
-@pytest.mark.parametrize("surface", [s for s in SURFACES if s.id in REGIONAL], ids=sorted(REGIONAL))
-def test_the_regional_comparison_the_cast_is_refused_opens_for_the_regions_reader(
-    cast, surface
-) -> None:
-    from django.contrib.auth import get_user_model
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="mopac"))  # the demo's reader
-    assert client.get(surface.path(cast["bd"])).status_code == 200

@@ -82,7 +82,10 @@ def test_an_increase_target_where_higher_is_better() -> None:
 
 def test_the_reason_is_in_words() -> None:
     rating = rate_change(-21.3, TargetSpec(kind="reduce"), basis="YTD", decimals=0)
-    assert rating.reason == "YTD −21% against a target of −5%: Green"
+    assert (
+        rating.reason
+        == "YTD −21% on last year against a target of 5% or more below last year: Green"
+    )
     assert rate_change(None, TargetSpec(kind="reduce"), basis="YTD", decimals=0).rag is None
 
 

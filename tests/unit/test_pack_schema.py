@@ -37,7 +37,7 @@ def stored() -> dict[str, Any]:
 
 def test_version_1_is_the_shape_without_a_version_key(stored: dict[str, Any]) -> None:
     assert "schema_version" not in stored
-    assert snapshot_read(stored).schema_version == SCHEMA_VERSION == 2
+    assert snapshot_read(stored).schema_version == SCHEMA_VERSION == 3
 
 
 def test_the_stored_version_1_figures_read_as_the_seed_prints_them(stored: dict[str, Any]) -> None:
@@ -62,8 +62,44 @@ def test_the_stored_version_1_figures_read_as_the_seed_prints_them(stored: dict[
 
 
 def test_the_types_describe_every_key_of_version_1(stored: dict[str, Any]) -> None:
-    # Nothing stored is dropped: written back, version 1 is itself plus its version number.
-    assert snapshot_read(stored, 1).to_dict() == {**stored, "schema_version": 2}
+    # Nothing stored is dropped: written back, version 1 is itself plus its version number and
+    # the keys version 3 added, with their defaults: no rule recorded (""), an empty action log,
+    # and ``tables`` read as empty (no monthly rank rows, computed history or marked estimates).
+    written = snapshot_read(stored, 1).to_dict()
+    tables = [page.pop("tables") for page in written["indicators"]]
+    pages = [{**p, "rag_rule": "", "action_log": []} for p in stored["indicators"]]
+    assert written == {**stored, "indicators": pages, "schema_version": 3}
+    assert set(map(str, tables)) == {
+        str(
+            {
+                "ranks": [],
+                "history": [],
+                "estimated": [],
+                "volume_to_date": None,
+                "volume_achieved": None,
+            }
+        )
+    }
+
+
+def test_version_2_reads_as_version_3_without_a_rule_or_tables(stored: dict[str, Any]) -> None:
+    v2 = {**stored, "schema_version": 2}
+    pack = snapshot_read(v2, 2)
+    assert pack.schema_version == 3
+    assert {p.rag_rule for p in pack.indicators} == {""}
+    assert {len(p.tables.ranks) for p in pack.indicators} == {0}
+    assert "rag_rule" not in v2["indicators"][0]  # what is stored is left as it is
+
+
+def test_version_2_reads_with_an_empty_action_log_and_its_free_text_kept(
+    stored: dict[str, Any],
+) -> None:
+    v2 = {**stored, "schema_version": 2}
+    pack = snapshot_read(v2, 2)
+    tno = pack.page("tno")
+    assert tno is not None and tno.action_log == ()
+    # The board saw the free text then; it is still there to show.
+    assert tno.commentary.actions.startswith("Total Notifiable Offences is up 7%")
 
 
 def test_reading_never_changes_what_is_stored(stored: dict[str, Any]) -> None:
@@ -112,7 +148,7 @@ def test_a_page_of_stored_json_reads_as_a_typed_page(stored: dict[str, Any]) -> 
     assert (page.code, page.months[8].ytd, page.chart) == ("tno", 13207, None)
 
 
-@pytest.mark.parametrize("version", [0, 3, "2", None])
+@pytest.mark.parametrize("version", [0, 4, "2", None])
 def test_a_version_this_release_does_not_know_is_refused(
     stored: dict[str, Any], version: object
 ) -> None:

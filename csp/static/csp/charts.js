@@ -8,8 +8,12 @@
         canvas.chart = new Chart(canvas, {
           type: "line",
           data: data,
+          // The y-axis says what it counts and, like Chart.js's default, starts near the data
+          // rather than at zero (a count of 1,383 to 1,639 is not drawn as a flat line).
           options: { responsive: true, maintainAspectRatio: false, animation: false,
-                     plugins: { legend: { position: "bottom" } } },
+                     scales: { y: { beginAtZero: false, grace: "5%",
+                                    title: { display: Boolean(data.yTitle), text: data.yTitle } } },
+                     plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } } },
         });
         canvas.dataset.drawn = "true";
       });
