@@ -224,3 +224,16 @@ def test_a_snapshot_stored_with_the_wrong_version_is_refused() -> None:
     with pytest.raises(ValueError, match="schema version 1, not 2"):
         _store(fixture, 2)
     assert _store(fixture, None).schema_version == 1
+
+
+def test_the_regional_comparison_reads_a_version_1_pack(version_1) -> None:
+    """The comparison reads only the indicator's page of the stored snapshot (``packs.parts``):
+    a version-1 page is upgraded as a whole snapshot is. The seed's TNO figures."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="mopac"))
+    response = client.get("/packs/region/london/tno/2016-12/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    bd = next(r for r in rows if r[1] == "E09000002")
+    assert bd[2:5] == ["2", "1,386", "13,207"]  # the latest version: the version-1 one
+    html = client.get("/packs/region/london/tno/2016-12/").content.decode()
+    assert "Other indicators, December 2016" in html and "MOPAC 7: Robbery Overall" in html
