@@ -86,7 +86,7 @@ def partnership_setup(
             raise SetupRefused(f"{coordinator_email}: {'; '.join(exc.messages)}") from None
         partnership = Partnership.objects.create(name=name, area=area)
         # The area's figures so far came in as a comparator's public data: they stay in the
-        # other areas' ranks. From now on its figures are released by publishing (ADR 00XX).
+        # other areas' ranks. From now on its figures are released by publishing (ADR 0018).
         rates_release(area_id=area.id, through=None, now=timezone.now())
         report = SetupReport(partnership, coordinator=account.username, coordinator_created=created)
         if source is not None:

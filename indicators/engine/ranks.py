@@ -75,7 +75,7 @@ def field_ranks(
     ``seen`` holds each member's figures as any other member may see them (a comparator's
     public figures, a partnership's released ones); ``own`` a member's own live figures where
     they may differ from what the others see (a partnership's, None when it has none). A member
-    is ranked among what is seen of the others and its own figures (ADR 00XX), with the usual
+    is ranked among what is seen of the others and its own figures (ADR 0018), with the usual
     ties rule, and only where that field holds most of the group (``use_computed_ranks``).
     """
     out: dict[K, tuple[Rank, float | None]] = {}

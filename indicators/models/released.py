@@ -1,4 +1,4 @@
-"""Released rates: a partnership's rates as its published packs show them (ADR 00XX).
+"""Released rates: a partnership's rates as its published packs show them (ADR 0018).
 
 Another area's rank may use a partnership's figures only once they are released, and then as
 released: publishing a round for a month copies the partnership's rates for that month and every

@@ -1,6 +1,6 @@
 """Ranks and group averages: each member of a comparator group against the others, per month.
 
-A member is ranked among the figures it may be compared with (ADR 00XX): every comparator
+A member is ranked among the figures it may be compared with (ADR 0018): every comparator
 area's, every partnership's as released (``ReleasedRate``: as its published packs show them),
 and its own live figures. So no partnership's unpublished figure moves another's rank."""
 

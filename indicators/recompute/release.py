@@ -1,4 +1,4 @@
-"""Releasing a partnership's rates: what other areas' ranks may use of its figures (ADR 00XX).
+"""Releasing a partnership's rates: what other areas' ranks may use of its figures (ADR 0018).
 
 Publishing a partnership's round for a month releases its figures for that month and every
 earlier one, as they stand when the pack is frozen. Called by the publish service inside its

@@ -1,4 +1,4 @@
-"""Ranks never use another partnership's unpublished figure (issue 11; ADR 00XX).
+"""Ranks never use another partnership's unpublished figure (issue 11; ADR 0018).
 
 A comparator group of three, made for the test: Barking and Dagenham (the demo's partnership,
 its December 2016 pack published), Barnet (a second partnership, set up with

@@ -1,5 +1,5 @@
 """Two partnerships of one comparator group publishing at the same moment (PostgreSQL: real row
-locks): both packs are published and the ranks take in both releases (ADR 00XX).
+locks): both packs are published and the ranks take in both releases (ADR 0018).
 
 Each publish rewrites the rank rows of its area's groups; without a lock on the groups the second
 transaction's rows collided with the first's (a unique violation), or were computed without the

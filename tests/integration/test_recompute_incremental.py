@@ -237,7 +237,7 @@ def test_an_incremental_recompute_from_any_month_writes_the_rows_of_a_full_recom
         )
         metrics_recompute(now=T0)  # the store as it was before the change
         # Area 0 has published up to the middle of its series, area 1 all of it, area 2 nothing:
-        # each is ranked among the others' released rates and its own live ones (ADR 00XX), and
+        # each is ranked among the others' released rates and its own live ones (ADR 0018), and
         # a change to a released month moves its own rank only.
         middle = add_months(start, scenario.length // 2)
         rates_release(area_id=areas[0].id, through=middle, now=T0)
