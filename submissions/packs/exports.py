@@ -36,6 +36,13 @@ COLUMNS = [
     ("ytd_denominator", "ytd_denominator"),
     ("ytd_pct", "ytd_pct"),
     ("target_to_date", "target_to_date"),
+    # The pack month's row: the period its figures cover (a lagged kind's latest available
+    # period) and that period's figure.
+    ("period_label", "period_label"),
+    ("period_start", "period_start"),
+    ("period_end", "period_end"),
+    ("period_age_months", "period_age_months"),
+    ("period_value", "period_value"),
     ("rag", "rag"),
     ("rag_reason", "rag_reason"),
     ("rag_override_justification", "rag_override_justification"),
@@ -86,6 +93,11 @@ def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespac
                     ytd_denominator=m.ytd_denominator,
                     ytd_pct=m.ytd_pct,
                     target_to_date=m.target_to_date,
+                    period_label=page.metrics.period_label if is_pack_month else "",
+                    period_start=page.metrics.period_start if is_pack_month else "",
+                    period_end=page.metrics.period_end if is_pack_month else "",
+                    period_age_months=page.metrics.period_age_months if is_pack_month else None,
+                    period_value=page.metrics.month_value if is_pack_month else None,
                     rag=(page.rag_effective or "None") if is_pack_month else m.rag,
                     rag_reason=page.rag_reason if is_pack_month else "",
                     rag_override_justification=(page.rag_override_justification or "")

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from indicators.engine.formatting import month_label
 from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
+from submissions.packs.latest import Latest, latest_of
 from submissions.packs.pages import SummaryRow, pack_table, summary_rows
 from submissions.packs.schema import PackSnapshot, Page
 
@@ -68,6 +69,7 @@ class PdfPage:
     about: list[Block]
     notes: list[Block]
     missing: str
+    latest: Latest | None = None  # a lagged figure's latest available period
     level: int = 0
     cuts: int = 0  # how many times the texts were cut (each cut tighter)
 
@@ -181,6 +183,8 @@ def _notes(page: Page) -> list[Block]:
 def _header_height(p: PdfPage) -> float:
     pt = p.pt
     missing = _height(_lines(p.missing, PAGE_WIDTH, pt), pt) if p.missing else 0
+    if p.latest is not None:  # its sentence, or a line per category and a heading
+        missing += _height(2 + len(p.latest.categories), pt) + 2
     head = 5 + 12 * LINE_EM * MM_PER_PT * _lines(p.page.title, PAGE_WIDTH, 12)
     rating = " ".join([p.row.rag_reason, p.row.rag_rule, p.row.judgement])
     table_rows = len(p.table.rows) + 1
@@ -288,6 +292,7 @@ def pdf_context(snapshot: PackSnapshot, version_number: int) -> PdfContext:
             about=_about(page, row),
             notes=_notes(page),
             missing=_missing(page),
+            latest=latest_of(page),
         )
         fit(p)
         context.pages.append(p)
