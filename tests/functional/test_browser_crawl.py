@@ -123,11 +123,13 @@ def console_errors(page, into: list[tuple[str, str]]) -> None:
 def server_error_page() -> str:
     """The 500 page as Django's handler renders it: no request context, no database."""
     from django.db import connection
+    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
     from django.views.defaults import server_error
 
     with CaptureQueriesContext(connection) as queries:
-        response = server_error(None)  # type: ignore[arg-type]  # it never reads the request
+        # A bare request (no session, no user): the template is rendered without it.
+        response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500 and len(queries) == 0
     return response.content.decode()
 
