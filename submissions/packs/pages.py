@@ -15,6 +15,7 @@ from typing import Any
 from indicators.engine.formatting import (
     DASH,
     change,
+    fy_label_of,
     fy_month_labels,
     month_figure,
     month_label,
@@ -24,7 +25,7 @@ from indicators.engine.formatting import (
     rate_per,
     suppressed,
 )
-from indicators.engine.periods import add_months
+from indicators.engine.periods import add_months, fy_start_year
 from indicators.engine.rating_words import RATING_KEY
 from indicators.engine.series import Missing
 from indicators.engine.vocabulary import (
@@ -223,6 +224,7 @@ class TableRow:
 class FyTable:
     months: list[str]
     rows: list[TableRow] = field(default_factory=list)
+    period: str = ""  # in words, for the heading: "2016/17 (April 2016 to March 2017)"
 
 
 def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
@@ -302,4 +304,9 @@ def _change(value: float | None, decimals: int) -> str:
 
 def pack_table(page: Page | Mapping[str, Any], month: str) -> FyTable:
     """The table of a pack page: the financial year of the pack's month ('YYYY-MM')."""
-    return fy_table(page, fy_month_labels(month))
+    table = fy_table(page, fy_month_labels(month))
+    start = dt.date(fy_start_year(_date(month)), 4, 1)
+    table.period = (
+        f"{fy_label_of(month)} ({month_label(start)} to {month_label(add_months(start, 11))})"
+    )
+    return table

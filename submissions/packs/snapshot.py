@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -255,7 +256,7 @@ def pack_changes(
             "month_value": lambda v: figure(v, none=DASH),
             "ytd": number,
             "r12": number,
-            "rate": lambda v, p=page: rate(v, p.per_n, p.rate_unit),
+            "rate": partial(_rate_text, per_n=page.per_n, unit=page.rate_unit),
         }
         items: list[tuple[str, str, str]] = [
             (
@@ -286,6 +287,10 @@ def pack_changes(
         if items:
             changes.append({"code": page.code, "title": page.title, "items": items})
     return changes
+
+
+def _rate_text(value: float | None, *, per_n: int | None, unit: str) -> str:
+    return rate(value, per_n, unit)
 
 
 def _chart_value(ind: Any, d: Any) -> float | None:

@@ -9,6 +9,7 @@ The crawl is breadth-first over same-origin links, GET only. It skips signing ou
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
@@ -78,9 +79,28 @@ def check_page(page, url: str, console: list[tuple[str, str]], status: int = 0) 
         for text, where in console
         if not (status and own in text and where == response.url)
     ]
+    problems += [f"{url}: a month in prose as {m!r}" for m in months_in_prose(page)]
     if status and not page.get_by_role("link", name="Go to your home page").count():
         problems.append(f"{url}: the {status} page offers no way back")
     return problems
+
+
+PROSE = """() => {
+  const body = document.body.cloneNode(true);
+  // A field's help text shows the format it takes ("YYYY-MM, e.g. 2017-02"): not prose.
+  body.querySelectorAll("table, code, pre, select, input, textarea, script, canvas, .helptext")
+    .forEach(e => e.remove());
+  return body.textContent;
+}"""
+# "2016-04" or "Apr-16" in a sentence: prose names months in full ("April 2016"); tables may
+# keep the short labels.
+SHORT_MONTH = re.compile(
+    r"\b(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d\d)\b"
+)
+
+
+def months_in_prose(page) -> list[str]:
+    return sorted(set(SHORT_MONTH.findall(page.evaluate(PROSE))))
 
 
 def crawl(page, origin: str, console: list[tuple[str, str]]) -> tuple[int, list[str]]:
