@@ -193,14 +193,13 @@ def missing_text(missing: Sequence[MissingMonth]) -> str:
     texts = []
     for run in runs:
         first, end = run[0], run[-1]
-        text = Missing(_date(first.month), first.status, first.reason).describe()
+        # The run's last month in the engine's words, its first month put before it.
+        text = Missing(_date(end.month), end.status, end.reason).describe()
         if len(run) > 1:
             start = month_label(_date(first.month))
             if first.month[:4] == end.month[:4]:
                 start = start.rsplit(" ", 1)[0]
-            text = f"{start} – {text}".replace(
-                month_label(_date(first.month)), month_label(_date(end.month)), 1
-            )
+            text = f"{start} – {text}"
         texts.append(text)
     return "; ".join(texts)
 

@@ -103,17 +103,17 @@ def months_in_prose(page) -> list[str]:
     return sorted(set(SHORT_MONTH.findall(page.evaluate(PROSE))))
 
 
-def crawl(page, origin: str, console: list[tuple[str, str]]) -> tuple[int, list[str]]:
+def crawl(page, origin: str, console: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
     """Visit what the signed-in user can reach from the home page; the pages seen and problems."""
     queue: deque[str] = deque(["/"])
     seen: set[str] = {"/"}
     per_route: dict[str, int] = {}
     problems: list[str] = []
-    visited = 0
-    while queue and visited < PER_USER:
+    visited: list[str] = []
+    while queue and len(visited) < PER_USER:
         url = queue.popleft()
         problems += check_page(page, url, console)
-        visited += 1
+        visited.append(url)
         if urlsplit(page.url).path.startswith("/accounts/login"):
             problems.append(f"{url}: redirected to sign in")
             continue
@@ -178,7 +178,7 @@ def test_every_page_each_demo_user_reaches_is_clean(new_page, eager, live_server
     demo_load(password=settings.DEMO_PASSWORD)
     origin = live_server.url
     problems: list[str] = []
-    crawled: dict[str, int] = {}
+    crawled: dict[str, list[str]] = {}
 
     # Signed out: the sign-in page, and a page that does not exist.
     page = new_page()
@@ -212,7 +212,11 @@ def test_every_page_each_demo_user_reaches_is_clean(new_page, eager, live_server
             for url in (DEC, f"{DEC}tno/", f"{DEC}atr-completions/"):
                 problems += [f"[board] {p}" for p in narrow_page_problems(page, url)]
 
-    print("pages crawled per user:", crawled)
+    for username, urls in crawled.items():
+        print(f"{username}: {len(urls)} pages crawled: {' '.join(urls)}")
     assert problems == [], "\n".join(problems)
-    # Every user reached more than their landing page.
-    assert all(n >= 2 for n in crawled.values()), crawled
+    # Every user reached more than their landing page; the coordinator reached the rounds, their
+    # audit trail and the imports.
+    assert all(len(urls) >= 2 for urls in crawled.values()), crawled
+    coordinator = " ".join(crawled["coordinator"])
+    assert all(p in coordinator for p in ("/rounds/", "/audit/", "/imports/", "/review/"))
