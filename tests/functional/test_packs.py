@@ -86,7 +86,9 @@ def test_statuses_print_as_such_never_as_zero(board: Client) -> None:
     assert hate["Disability hate crime"][:3] == ["10", "<10", "<10"]
     assert hate["Hate Crime"][6] == "TBC"
     atr = board.get(f"{DEC}atr-completions/").content.decode()
-    assert "2016-07" in atr and "impossible figure" in atr
+    # In words, never "2016-07 available" (the template once cut "not_" out of the status).
+    assert "Incomplete:</strong> July 2016 not available (Seed printed 9" in atr
+    assert "2016-07" not in atr
 
 
 def test_chart_json_is_labels_and_datasets_with_numbers(board: Client) -> None:
