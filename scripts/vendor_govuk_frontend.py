@@ -1,4 +1,4 @@
-"""Vendor GOV.UK Frontend's compiled CSS and JS from its npm package, without the GDS Transport font.
+"""Vendor GOV.UK Frontend's compiled CSS and JS from its npm package, without its font.
 
     python scripts/vendor_govuk_frontend.py [govuk-frontend-VERSION.tgz]
 
@@ -14,6 +14,7 @@ sans-serif``. The CSS's source map no longer matches the edited file, so it is l
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -39,8 +40,12 @@ def without_fonts(css: str) -> str:
 
 
 def tarball(workdir: Path) -> Path:
-    subprocess.run(
-        ["npm", "pack", f"govuk-frontend@{VERSION}", "--silent"], cwd=workdir, check=True
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is not installed: pass the package's tarball instead")
+    # Fixed arguments (the pinned version), no input reaches the command.
+    subprocess.run(  # noqa: S603
+        [npm, "pack", f"govuk-frontend@{VERSION}", "--silent"], cwd=workdir, check=True
     )
     return workdir / f"govuk-frontend-{VERSION}.tgz"
 
