@@ -28,6 +28,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "admin": permissions.can_use_admin(user),
             "partnerships": switcher,
             "current": current,
-            "region": bool(permissions.regional_access_for(user).regions),
+            "region": permissions.reads_regions(user),
         }
     }

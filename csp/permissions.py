@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
-from csp.models import Partnership, Region, Role, RoleKind
+from csp.models import Partnership, RegionalReader, Role, RoleKind
 from csp.users import AnyUser
 
 
@@ -30,6 +30,9 @@ class Access:
     board_member_of: frozenset[int]
     administrator_of: frozenset[int]
     lead_of: frozenset[tuple[int, int]]  # (partnership_id, agency_id)
+    # The regions the user reads (``RegionalReader``), read with the roles in the same query so
+    # the header's "Regions" link costs none: (region_id, its comparator group's id or None).
+    reader_of: frozenset[tuple[int, int | None]] = frozenset()
 
     @property
     def partnerships(self) -> frozenset[int]:
@@ -67,18 +70,30 @@ class SubmissionLike(Protocol):
     def adoption(self) -> _Owned: ...
 
 
+_READER = "regional reader"  # no RoleKind: marks the union's rows read from RegionalReader
+
+
 def access_for(user: AnyUser) -> Access:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_ACCESS
     cached: Access | None = getattr(user, "_csp_access", None)
     if cached is not None:
         return cached
-    roles = list(Role.objects.filter(user=user).values_list("partnership_id", "kind", "agency_id"))
+    roles = (
+        Role.objects.filter(user=user).order_by().values_list("partnership_id", "kind", "agency_id")
+    )
+    reads = (
+        RegionalReader.objects.filter(user=user)
+        .order_by()
+        .values_list("region_id", Value(_READER, output_field=CharField()), "region__group_id")
+    )
+    rows = list(roles.union(reads, all=True))  # one query for both; _READER is no RoleKind
     access = Access(
-        coordinator_of=frozenset(p for p, k, _ in roles if k == RoleKind.COORDINATOR),
-        board_member_of=frozenset(p for p, k, _ in roles if k == RoleKind.BOARD_MEMBER),
-        administrator_of=frozenset(p for p, k, _ in roles if k == RoleKind.ADMINISTRATOR),
-        lead_of=frozenset((p, a) for p, k, a in roles if k == RoleKind.AGENCY_LEAD),
+        coordinator_of=frozenset(p for p, k, _ in rows if k == RoleKind.COORDINATOR),
+        board_member_of=frozenset(p for p, k, _ in rows if k == RoleKind.BOARD_MEMBER),
+        administrator_of=frozenset(p for p, k, _ in rows if k == RoleKind.ADMINISTRATOR),
+        lead_of=frozenset((p, a) for p, k, a in rows if k == RoleKind.AGENCY_LEAD),
+        reader_of=frozenset((r, g) for r, k, g in rows if k == _READER),
     )
     user._csp_access = access  # type: ignore[attr-defined]  # read once per request, kept on the user
     return access
@@ -267,17 +282,16 @@ NO_REGIONS = RegionalAccess(frozenset(), {})
 
 def regional_access_for(user: AnyUser) -> RegionalAccess:
     """The regions the user reads (``RegionalReader``) and the partnerships of each: those named
-    and those serving an area of the region's comparator group. Two queries, once per request."""
+    and those serving an area of the region's comparator group. The regions come with the roles
+    (``access_for``); their partnerships are one more query, for a regional reader only, once
+    per request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_REGIONS
     cached: RegionalAccess | None = getattr(user, "_csp_regions", None)
     if cached is not None:
         return cached
-    regions = list(
-        Region.objects.filter(readers__user=user).values_list("id", "group_id").distinct()
-    )
-    members: dict[int, set[int]] = {region: set() for region, _ in regions}
-    if regions:
+    members: dict[int, set[int]] = {region: set() for region, _ in access_for(user).reader_of}
+    if members:
         ids = list(members)
         rows = Partnership.objects.filter(
             Q(regions__in=ids) | Q(area__groups__regions__in=ids)
@@ -297,6 +311,12 @@ def regional_access_for(user: AnyUser) -> RegionalAccess:
 def regional_partnerships(user: AnyUser) -> frozenset[int]:
     """Every partnership whose published packs the user reads as a regional reader."""
     return regional_access_for(user).every_partnership
+
+
+def reads_regions(user: AnyUser) -> bool:
+    """Whether the user is a regional reader of any region (the header's "Regions" link; the
+    pages ask ``can_view_region``). No query beyond the roles' own."""
+    return bool(access_for(user).reader_of)
 
 
 def can_view_region(user: AnyUser, region_id: int) -> bool:

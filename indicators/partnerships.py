@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from csp.invitations import account_for_email, invitation_send
 from csp.models import Agency, Area, Partnership, Role, RoleKind
 from indicators.models import LOCAL_TEXTS, Adoption, Target
+from indicators.recompute.release import rates_release
 
 TARGET_FIELDS = (
     "financial_year",
@@ -83,6 +85,9 @@ def partnership_setup(
         except ValidationError as exc:
             raise SetupRefused(f"{coordinator_email}: {'; '.join(exc.messages)}") from None
         partnership = Partnership.objects.create(name=name, area=area)
+        # The area's figures so far came in as a comparator's public data: they stay in the
+        # other areas' ranks. From now on its figures are released by publishing (ADR 0018).
+        rates_release(area_id=area.id, through=None, now=timezone.now())
         report = SetupReport(partnership, coordinator=account.username, coordinator_created=created)
         if source is not None:
             _copy(source, partnership, report)

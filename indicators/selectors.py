@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 
+from indicators.engine.lagged import age_in_months, age_text, month_end
+from indicators.engine.periods import month_label
+from indicators.engine.rating import category_rule
 from indicators.engine.rating_words import rating_rule
 from indicators.engine.vocabulary import LEVEL_KINDS, NOT_SUBMITTED
 from indicators.models import (
@@ -106,6 +109,7 @@ def metrics_for_month(
             ),
             "missing_months": row.missing_months if row else [],
             "computed_at": row.computed_at.isoformat() if row else None,
+            **_period(row, month),
         }
         if ind["kind"] == IndicatorKind.RATIO:
             data.update({k: (getattr(row, k) if row else None) for k in RATIO_EXTRA})
@@ -120,6 +124,37 @@ def metrics_for_month(
             data["categories"] = row.categories
         out[ind["code"]] = _whole_numbers(data)
     return out
+
+
+def _period(row: DerivedMetric | None, month: dt.date) -> dict[str, Any]:
+    """The period the figure covers (the latest available one for a lagged kind) and its age
+    in months at ``month``; a month without a derived row covers the month itself, and its
+    figure (there is none) has no age."""
+    if row is None or row.period_start is None or row.period_end is None:
+        start, end, label, figure_month = month, month_end(month), month_label(month), None
+    else:
+        start, end, label = row.period_start, row.period_end, row.period_label
+        figure_month = row.figure_month
+    age = age_in_months(end, month) if row is not None else None
+    return {
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "period_label": label,
+        "period_age_months": age,
+        "period_age": age_text(age) if age is not None else "",
+        "figure_month": figure_month.strftime("%Y-%m") if figure_month else None,
+    }
+
+
+def category_rule_text(targets: list[Target]) -> str:
+    """The rule behind a rating by categories against their own targets (PHOF 2.15's ranges),
+    in words; each target with its category and adoption loaded."""
+    return category_rule(
+        [
+            (t.category.label if t.category else "", target_spec(t, t.adoption.tolerance))
+            for t in targets
+        ]
+    )
 
 
 def rating_rule_text(indicator: Indicator, target: Target | None, tolerance: Any = None) -> str:

@@ -2,10 +2,12 @@
 
 Everything outside ``indicators`` (the cycle, imports, packs, tasks, commands, the demo) calls
 these names; the work is done in ``indicators.recompute`` (load, compute, write, ranks, requests,
-the parallel fan-out) and ``indicators.month_values``. ``metrics_recompute`` loads its inputs in a
-few set-based queries, calls the engine per series, and writes the derived store in bulk; running
-it twice gives the same rows. ``series_inputs_load`` reads one series the same way (the commentary
-draft's preview of an entry).
+the parallel fan-out, the release) and ``indicators.month_values``. ``metrics_recompute`` loads
+its inputs in a few set-based queries, calls the engine per series, and writes the derived store
+in bulk; running it twice gives the same rows. ``rates_release`` records a partnership's rates
+as a published pack releases them: the only figures of it that other areas' ranks use.
+``series_inputs_load`` reads one series the same way (the commentary draft's preview of an
+entry).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from indicators.recompute.parallel import (
     stage_tables_drop_stale,
 )
 from indicators.recompute.ranks import RANK_COLUMNS, ranks_recompute
+from indicators.recompute.release import rates_release
 from indicators.recompute.requests import (
     metrics_recompute_all,
     recompute_request,
@@ -47,6 +50,7 @@ __all__ = [
     "metrics_recompute_all",
     "month_values_store",
     "ranks_recompute",
+    "rates_release",
     "recompute_request",
     "recompute_request_process",
     "recompute_requests_sweep",

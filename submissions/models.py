@@ -222,6 +222,12 @@ class PackVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     change_note = models.TextField(blank=True)
+    confirm_note = models.TextField(
+        blank=True,
+        default="",
+        help_text="Why the pack was published with commentary the figures contradict "
+        "(the coordinator's confirming note; empty when nothing was found).",
+    )
     snapshot = models.JSONField()
     schema_version = models.PositiveSmallIntegerField(
         help_text="The shape the snapshot was stored in (1 before versions were named)."

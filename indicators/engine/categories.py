@@ -95,3 +95,36 @@ def set_breakdown(
             out.ytd_pct_satisfied = pct_of(
                 sum(ytd_by_cat[c] for c in codes if c in spec.satisfied_categories), out.ytd
             )
+
+
+def proportion_categories(
+    spec: SeriesSpec, values: Mapping[dt.date, Obs], figure_month: dt.date
+) -> dict[str, dict[str, float | int | str | None]]:
+    """A lagged figure's categories given as numerator and denominator (PHOF 2.15's opiate and
+    non-opiate clients), each with the figure it is compared with: the same period a year
+    earlier, else the latest earlier release (the page's baseline), named by its period."""
+    from indicators.engine.lagged import comparison_month, period_of
+
+    obs = values[figure_month]
+    base_month = comparison_month(values, figure_month)
+    base = values.get(base_month) if base_month is not None else None
+    base_label = period_of(spec, base_month, base.period).label if base and base_month else ""
+    cats = obs.categories or {}
+    out: dict[str, dict[str, float | int | str | None]] = {}
+    for code in list(spec.category_order) or sorted(cats):
+        c = cats.get(code)
+        b = (base.categories or {}).get(code) if base is not None else None
+        pct = pct_of(c.numerator, c.denominator) if c and c.status == REPORTED else None
+        b_pct = pct_of(b.numerator, b.denominator) if b and b.status == REPORTED else None
+        out[code] = {
+            "status": c.status if c is not None else NOT_SUBMITTED,
+            "numerator": c.numerator if c is not None else None,
+            "denominator": c.denominator if c is not None else None,
+            "pct": pct,
+            "baseline_numerator": b.numerator if b is not None else None,
+            "baseline_denominator": b.denominator if b is not None else None,
+            "baseline_pct": b_pct,
+            "baseline_period": base_label if b is not None else "",
+            "change_points": None if pct is None or b_pct is None else pct - b_pct,
+        }
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from indicators.engine.formatting import figure, month_label, number, percent, rate_per
 from indicators.engine.measures import MonthMetrics
 from indicators.engine.periods import MONTH_NAMES, add_months
-from indicators.engine.vocabulary import COUNT_KINDS, IndicatorKind
+from indicators.engine.vocabulary import COUNT_KINDS, Frequency, IndicatorKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class Facts:
     per_n: int | None = None
     rate_unit: str = ""  # who the rate counts, from the population series: "households"
     target_to_date_label: str = "the target to date"
+    frequency: str = Frequency.MONTHLY  # a lagged figure's text names its own period's months
 
 
 def _pct_words(change_pct: float | None, change_abs: float | None, decimals: int) -> str:
@@ -137,9 +138,15 @@ def value_sentence(f: Facts) -> str | None:
             return f"No figure for {month_label(m.month)}: {m.missing[0].describe()}."
         return None
     value = figure(m.month_value)
-    text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
+    lagged = m.figure_month is not None and m.figure_month != m.month and m.period_label
+    if lagged:  # the latest available period, not the month's own (``lagged``)
+        text = f"The latest available figure for {f.area}, for the {m.period_label}, is {value}"
+    else:
+        text = f"At {month_label(m.month)} the figure for {f.area} is {value}"
     if m.previous_value is not None and m.value_change_abs is not None:
-        before = month_label(add_months(m.month, -12))
+        before = (
+            "the same period a year earlier" if lagged else month_label(add_months(m.month, -12))
+        )
         prev = figure(m.previous_value)
         if m.value_change_abs == 0:
             return f"{text}: no change on {before} ({prev})."
@@ -193,19 +200,30 @@ def draft_overview(f: Facts, ranks: Sequence[Mapping[str, object]] | None = None
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A sentence of a person's text that the figures contradict; ``where`` names the text
+    ("overview", "actions", or whatever a caller checks)."""
+
     quote: str
     message: str
+    where: str = "overview"
 
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(%?)")
 _MONTHS = "|".join(MONTH_NAMES)
-_PERIOD_END = re.compile(rf"\b(?:to|at|–|-)\s+({_MONTHS})\s+(\d{{4}})", re.IGNORECASE)
+# A month named as the point a figure is "at" or runs "to": the month the text reports on.
+_PERIOD_END = re.compile(
+    rf"\b(?:to|at|as at|as of|ending|end of|–|-)\s+({_MONTHS})\s+(\d{{4}})", re.IGNORECASE
+)
 _PREVIOUS = re.compile(r"compared|previous|last year|same time", re.IGNORECASE)
+_SAYS_UP = re.compile(r"\b(increas(e|es|ed|ing)|up|ris(e|es|en|ing)|rose|higher)\b", re.IGNORECASE)
+_SAYS_DOWN = re.compile(
+    r"\b(decreas(e|es|ed|ing)|down|reduction|reduced|fall(s|en|ing)?|fell|lower)\b", re.IGNORECASE
+)
 
 
 def _sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(])|\n+|•", text)
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip(" -–\t") for p in parts if p.strip(" -–\t")]
 
 
 def _measure(sentence: str) -> str | None:
@@ -221,71 +239,101 @@ def _to_number(whole: str, frac: str | None) -> float:
     return float(whole.replace(",", "") + (frac or ""))
 
 
+def check_texts(f: Facts, **texts: str) -> list[Finding]:
+    """What the figures contradict in each of a person's texts, named by keyword
+    (``check_texts(facts, overview=..., actions=...)``): each finding says which text it is in.
+
+    The same check for every free text of a page: the overview, the actions, and any action's
+    text a caller passes one at a time."""
+    return [
+        Finding(x.quote, x.message, where)
+        for where, text in texts.items()
+        for x in check_commentary(text or "", f)
+    ]
+
+
 def check_commentary(text: str, f: Facts) -> list[Finding]:
-    """Numbers and periods in ``text`` that contradict the computed figures."""
+    """Numbers, periods and directions in ``text`` that contradict the computed figures.
+
+    Every sentence: a month named as the point of a figure ("at October 2016") that is neither
+    the month reported on nor the same month a year earlier (not for figures that arrive with a
+    lag, rolling or cohort figures and quarterly or annual ones, whose periods end earlier and
+    whose text names them: "the January 2014 to December 2014 cohort"). Sentences naming a
+    measure (year to date, rolling 12 months): "up", "down", "rise", "fall", "increase",
+    "decrease" against the sign of that measure's change, and the figures quoted against the
+    table (its value, last year's, the change and the change in per cent). Other areas'
+    averages are not ours to check.
+    """
     m = f.metrics
+    lagged = f.kind == IndicatorKind.ROLLING or f.frequency != Frequency.MONTHLY
     findings: list[Finding] = []
     for sentence in _sentences(text):
+        if not lagged:
+            findings += _check_periods(sentence, m.month)
         measure = _measure(sentence)
         if measure is None or re.search(r"\baverage\b", sentence, re.IGNORECASE):
             continue  # other areas' figures ("the MET average YTD is +3%") are not ours to check
-        current = m.r12 if measure == "r12" else m.ytd
-        previous = m.r12_previous if measure == "r12" else m.ytd_previous
-        change_abs = m.r12_change_abs if measure == "r12" else m.ytd_change_abs
-        change_pct = m.r12_change_pct if measure == "r12" else m.ytd_change_pct
-        label = "rolling 12 months" if measure == "r12" else "year to date"
-        findings += _check_periods(sentence, m.month, measure)
-        split = _PREVIOUS.search(sentence)
-        boundary = split.start() if split else len(sentence)
-        lower = sentence.lower()
-        says_up = re.search(r"\b(increase|up)\b", lower) is not None
-        says_down = re.search(r"\b(decrease|down|reduction|fall)\b", lower) is not None
-        if change_abs not in (None, 0) and says_up != says_down:
-            if says_up and change_abs < 0:
-                findings.append(Finding(sentence, f"says an increase, but the {label} fell"))
-            elif says_down and change_abs > 0:
-                findings.append(Finding(sentence, f"says a decrease, but the {label} rose"))
-        for match in _NUMBER.finditer(sentence):
-            whole, frac, pct = match.groups()
-            value = _to_number(whole, frac)
-            before_text = sentence[max(0, match.start() - 12) : match.start()].lower()
-            if pct:
-                if change_pct is not None and abs(abs(change_pct) - value) > 1.0:
-                    findings.append(
-                        Finding(
-                            sentence,
-                            f"says {whole}{frac or ''}% where the {label} change is "
-                            f"{percent(abs(change_pct), 1)}",
-                        )
-                    )
-                continue
-            if "," not in whole and 1900 <= value <= 2100:
-                continue  # a year
-            if re.search(r"\b(up|down)\s*$", before_text):
-                if change_abs is not None and value != abs(change_abs):
-                    findings.append(
-                        Finding(
-                            sentence,
-                            f"says {'up' if 'up' in before_text else 'down'} {whole} where the "
-                            f"{label} changed by {number(change_abs)}",
-                        )
-                    )
-                continue
-            expected = previous if match.start() > boundary else current
-            if expected is None or value < 10:
-                continue
-            if value != expected and abs(value - expected) <= 0.1 * expected:
-                which = "last year's " if match.start() > boundary else ""
-                findings.append(
-                    Finding(
-                        sentence,
-                        f"says {whole} where {which}{label} is {number(expected)}",
-                    )
-                )
+        findings += _check_figures(sentence, m, measure)
     return findings
 
 
-def _check_periods(sentence: str, month: dt.date, measure: str) -> list[Finding]:
+def _check_figures(sentence: str, m: MonthMetrics, measure: str) -> list[Finding]:
+    findings = []
+    current = m.r12 if measure == "r12" else m.ytd
+    previous = m.r12_previous if measure == "r12" else m.ytd_previous
+    change_abs = m.r12_change_abs if measure == "r12" else m.ytd_change_abs
+    change_pct = m.r12_change_pct if measure == "r12" else m.ytd_change_pct
+    label = "rolling 12 months" if measure == "r12" else "year to date"
+    split = _PREVIOUS.search(sentence)
+    boundary = split.start() if split else len(sentence)
+    says_up = _SAYS_UP.search(sentence) is not None
+    says_down = _SAYS_DOWN.search(sentence) is not None
+    if change_abs not in (None, 0) and says_up != says_down:
+        if says_up and change_abs < 0:
+            findings.append(Finding(sentence, f"says an increase, but the {label} fell"))
+        elif says_down and change_abs > 0:
+            findings.append(Finding(sentence, f"says a decrease, but the {label} rose"))
+    for match in _NUMBER.finditer(sentence):
+        whole, frac, pct = match.groups()
+        value = _to_number(whole, frac)
+        before_text = sentence[max(0, match.start() - 12) : match.start()].lower()
+        if pct:
+            if change_pct is not None and abs(abs(change_pct) - value) > 1.0:
+                findings.append(
+                    Finding(
+                        sentence,
+                        f"says {whole}{frac or ''}% where the {label} change is "
+                        f"{percent(abs(change_pct), 1)}",
+                    )
+                )
+            continue
+        if "," not in whole and 1900 <= value <= 2100:
+            continue  # a year
+        if re.search(r"\b(up|down)\s*$", before_text):
+            if change_abs is not None and value != abs(change_abs):
+                findings.append(
+                    Finding(
+                        sentence,
+                        f"says {'up' if 'up' in before_text else 'down'} {whole} where the "
+                        f"{label} changed by {number(change_abs)}",
+                    )
+                )
+            continue
+        expected = previous if match.start() > boundary else current
+        if expected is None or value < 10:
+            continue
+        if value != expected and abs(value - expected) <= 0.1 * expected:
+            which = "last year's " if match.start() > boundary else ""
+            findings.append(
+                Finding(
+                    sentence,
+                    f"says {whole} where {which}{label} is {number(expected)}",
+                )
+            )
+    return findings
+
+
+def _check_periods(sentence: str, month: dt.date) -> list[Finding]:
     out = []
     expected_ends = {month, add_months(month, -12)}
     for name, year in _PERIOD_END.findall(sentence):

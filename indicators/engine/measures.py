@@ -15,9 +15,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from indicators.engine import rag as ragmod
 from indicators.engine import spc
-from indicators.engine.categories import plain_categories, ratio_categories, set_breakdown
+from indicators.engine.categories import (
+    plain_categories,
+    proportion_categories,
+    ratio_categories,
+    set_breakdown,
+)
+from indicators.engine.lagged import latest_available, period_of
 from indicators.engine.periods import add_months, fy_start_year, month_index
-from indicators.engine.rating import set_direction, set_rag
+from indicators.engine.rating import set_category_rags, set_direction, set_rag
 from indicators.engine.series import (
     COUNT_KINDS,
     INVALID,
@@ -74,8 +80,12 @@ def compute_series(
     months: Iterable[dt.date],
     denominators: Sequence[tuple[dt.date, int]] = (),
     targets: Mapping[int, ragmod.TargetSpec] | None = None,
+    category_targets: Mapping[int, Mapping[str, ragmod.TargetSpec]] | None = None,
 ) -> list[MonthMetrics]:
-    """Every derived figure for the requested months of one (indicator, area) series."""
+    """Every derived figure for the requested months of one (indicator, area) series.
+
+    ``category_targets`` (financial year -> category code -> target) rate each category of a
+    series whose categories have targets of their own (PHOF 2.15's two ranges)."""
     targets = targets or {}
     wanted = sorted(set(months))
     if not wanted:
@@ -84,7 +94,10 @@ def compute_series(
 
     sums = PrefixSums(spec, values, wanted) if spec.kind in COUNT_KINDS else None
     return [
-        _compute_month(spec, values, m, denominators, targets, limits, as_of, sums) for m in wanted
+        _compute_month(
+            spec, values, m, denominators, targets, limits, as_of, sums, category_targets
+        )
+        for m in wanted
     ]
 
 
@@ -97,10 +110,16 @@ def _compute_month(
     limits: spc.Limits | None,
     as_of: Mapping[dt.date, tuple[int, spc.PointSignal]],
     sums: PrefixSums | None = None,
+    category_targets: Mapping[int, Mapping[str, ragmod.TargetSpec]] | None = None,
 ) -> MonthMetrics:
-    obs = values.get(m)
+    # A lagged kind shows its latest available period (``lagged``); any other, the month's own.
+    src = latest_available(spec, values, m)
+    obs = values.get(src)
     last_year = add_months(m, -12)
     out = MonthMetrics(month=m)
+    period = period_of(spec, src, obs.period if obs is not None else "")
+    out.figure_month, out.period_label = src, period.label
+    out.period_start, out.period_end = period.start, period.end
     out.status = NOT_SUBMITTED if obs is None else obs.status
     out.month_value = figure(spec, obs)
     kind = spec.kind
@@ -157,29 +176,39 @@ def _compute_month(
         out.ytd_change_abs, out.ytd_change_pct = change(out.ytd, out.ytd_previous)
         if obs is not None and obs.categories is not None and obs.status == REPORTED:
             out.categories = ratio_categories(spec, obs)
-    else:  # snapshot and rolling: the figure itself, against the same month last year
-        previous = values.get(last_year)
+    else:  # snapshot and rolling: the figure itself, against the same period a year earlier
+        previous = values.get(add_months(src, -12))
         out.previous_value = figure(spec, previous) if previous is not None else None
         out.value_change_abs, out.value_change_pct = change(out.month_value, out.previous_value)
-        if out.month_value is None and not no_figure_due(spec, obs, m):
-            out.missing = [missing_of(obs, m)]
+        proportions = (
+            obs is not None
+            and obs.status == REPORTED
+            and obs.categories is not None
+            and any(c.numerator is not None for c in obs.categories.values())
+        )
+        if out.month_value is None and not proportions and not no_figure_due(spec, obs, src):
+            out.missing = [missing_of(obs, src)]
         if kind == "rolling":
             out.r12 = out.month_value
             out.r12_previous = out.previous_value
             out.r12_change_abs, out.r12_change_pct = out.value_change_abs, out.value_change_pct
             if out.month_value is not None and spec.per_n:
-                den = denominator_in_force(denominators, m)
+                den = denominator_in_force(denominators, src)
                 if den:
                     out.rate = out.month_value / den * spec.per_n
                     out.rate_denominator = den
-        if obs is not None and obs.categories is not None:
-            out.categories = plain_categories(obs, values.get(last_year))
+        if proportions:
+            out.categories = proportion_categories(spec, values, src)
+        elif obs is not None and obs.categories is not None:
+            out.categories = plain_categories(obs, previous)
 
     if kind == "breakdown":
         set_breakdown(spec, values, m, obs, out)
 
     target = targets.get(fy_start_year(m))
     set_rag(spec, target, out, m)
+    if out.categories is not None and category_targets:
+        set_category_rags(spec, category_targets.get(fy_start_year(m), {}), target, out)
     set_direction(spec, out)
     set_spc(spec, out, m, limits, as_of, target)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from indicators.engine import rag as ragmod
 from indicators.engine.periods import month_label, months_elapsed_in_fy
@@ -46,7 +47,15 @@ def set_rag(
     if target.kind in {"reduce", "percent_change"}:
         if spec.kind == "snapshot":
             pct, basis = out.value_change_pct, "Change on last year"
-        elif spec.kind == "rolling" or (spec.change_basis == "r12" and spec.kind != "ratio"):
+        elif spec.kind == "rolling":  # against the same period a year earlier
+            pct, basis = out.r12_change_pct, out.period_label or "Rolling 12 months"
+            if pct is None:
+                out.rag = None
+                out.rag_reason = (
+                    f"No figure for the period a year before the {basis} to compare with: not rated"
+                )
+                return
+        elif spec.change_basis == "r12" and spec.kind != "ratio":
             pct, basis = out.r12_change_pct, "Rolling 12 months"
         else:
             pct, basis = out.ytd_change_pct, "YTD"
@@ -93,3 +102,68 @@ def set_direction(spec: SeriesSpec, out: MonthMetrics) -> None:
     else:
         better = pct < 0 if spec.polarity == "down" else pct > 0
         out.direction = "improving" if better else "worsening"
+
+
+_WORST = {ragmod.GREEN: 0, ragmod.AMBER: 1, ragmod.RED: 2}
+
+
+def set_category_rags(
+    spec: SeriesSpec,
+    targets: Mapping[str, ragmod.TargetSpec],
+    whole: ragmod.TargetSpec | None,
+    out: MonthMetrics,
+) -> None:
+    """Rate each category against its own target (a range or a minimum on its percentage) and,
+    when the indicator has no target of its own, rate it overall as its worst category."""
+    if out.categories is None or not targets:
+        return
+    labels = dict(spec.category_labels)
+    rated: list[tuple[str, ragmod.Rating]] = []
+    for code, cat in out.categories.items():
+        target = targets.get(code)
+        if target is None:
+            continue
+        value = cat.get("pct")
+        pct = float(value) if isinstance(value, int | float) else None
+        what = labels.get(code, code)
+        if target.kind == "range":
+            rating = ragmod.rate_range(pct, target, what=what, decimals=spec.decimals)
+            cat["lower"], cat["upper"] = target.lower, target.upper
+        elif target.kind == "minimum":
+            rating = ragmod.rate_minimum(pct, target, what=what, decimals=spec.decimals)
+        else:
+            continue
+        cat["rag"], cat["rag_reason"] = rating.rag, rating.reason
+        rated.append((what, rating))
+    if not rated or (whole is not None and whole.kind != "monitoring"):
+        return
+    if out.status != REPORTED or any(r.rag is None for _w, r in rated):
+        out.rag = None
+        out.rag_reason = "; ".join(r.reason for _w, r in rated)
+        return
+    out.rag = max((r.rag for _w, r in rated if r.rag), key=_WORST.__getitem__)
+    out.rag_reason = (
+        (f"{out.period_label}: " if out.period_label else "")
+        + "; ".join(r.reason for _w, r in rated)
+        + f". Overall {ragmod.NAMES[out.rag]} (the worst)"
+    )
+
+
+def category_rule(targets: Sequence[tuple[str, ragmod.TargetSpec]]) -> str:
+    """The rule behind a rating by categories (``set_category_rags``) in words: each category's
+    range, the amber band and the overall rating as the worst category."""
+    parts = []
+    tolerance = ragmod.DEFAULT_TOLERANCE
+    for label, t in targets:
+        if t.kind == "range" and t.lower is not None and t.upper is not None:
+            parts.append(f"{label} between {t.lower:g}% and {t.upper:g}%")
+        elif t.kind == "minimum" and t.value is not None:
+            parts.append(f"{label} at least {t.value:g}%")
+        if t.tolerance is not None:
+            tolerance = t.tolerance
+    if not parts:
+        return ""
+    return (
+        f"Each group against its own target ({'; '.join(parts)}): Green inside it, Amber within "
+        f"{tolerance:g}% of it, Red further out; the indicator is rated as its worst group"
+    )

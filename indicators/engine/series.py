@@ -34,6 +34,7 @@ class Obs:
     denominator: int | None = None
     reason: str = ""
     categories: Mapping[str, Obs] | None = None
+    period: str = ""  # the reference period it covers, as entered ("July 2015 to June 2016")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class SeriesSpec:
     total_category: str | None = None
     satisfied_categories: frozenset[str] = frozenset()
     category_order: tuple[str, ...] = ()
+    category_labels: tuple[tuple[str, str], ...] = ()  # (code, label) as the pages print them
     spc_baseline: int = 12
     spc_shift_run: int = 7
     spc_trend_run: int = 7
@@ -111,6 +113,12 @@ class MonthMetrics:
     variation: str | None = None
     assurance: str | None = None
     missing: list[Missing] = field(default_factory=list)
+    # The period the month's figure covers (``lagged``): for a lagged kind the latest available
+    # period, whose figure is that of ``figure_month``.
+    figure_month: dt.date | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_label: str = ""
 
     @property
     def missing_months(self) -> list[dict[str, str]]:

@@ -3,7 +3,8 @@ benchmarks, the derived store and recompute requests (one Django app, label ``in
 
 ``catalogue`` (portfolios, indicators, categories, targets, history), ``adoptions`` (a
 partnership's adoption of an indicator), ``values`` (month values, supplied benchmarks),
-``derived`` (metrics, ranks, recompute requests).
+``derived`` (metrics, ranks, recompute requests), ``released`` (a partnership's rates as
+published, which other areas' ranks use).
 """
 
 from indicators.models.adoptions import LOCAL_TEXTS, SHARED_TEXTS, Adoption
@@ -24,6 +25,7 @@ from indicators.models.derived import (
     DerivedRank,
     RecomputeRequest,
 )
+from indicators.models.released import ReleasedRate
 from indicators.models.values import (
     MonthValue,
     SuppliedBenchmark,
@@ -46,6 +48,7 @@ __all__ = [
     "Polarity",
     "Portfolio",
     "RecomputeRequest",
+    "ReleasedRate",
     "SuppliedBenchmark",
     "Target",
     "TargetKind",

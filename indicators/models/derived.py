@@ -63,6 +63,12 @@ class DerivedMetric(models.Model):
     assurance = models.CharField(max_length=30, blank=True)
     missing_months = models.JSONField(default=list, blank=True)
     categories = models.JSONField(null=True, blank=True)
+    # The period the month's figure covers; for a lagged kind (``engine.lagged``) the latest
+    # available period, whose figure was stored for ``figure_month``.
+    figure_month = models.DateField(null=True)
+    period_start = models.DateField(null=True)
+    period_end = models.DateField(null=True)
+    period_label = models.CharField(max_length=200, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -56,7 +56,13 @@ def recompute_chunk(
     from indicators.bulk import bulk_insert
     from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
     from indicators.recompute.load import catalogue_load
-    from indicators.recompute.ranks import RANK_COLUMNS, group_members, rank_inputs, rank_rows
+    from indicators.recompute.ranks import (
+        RANK_COLUMNS,
+        group_members,
+        rank_inputs,
+        rank_rows,
+        released_load,
+    )
 
     try:
         report = RecomputeReport()
@@ -66,9 +72,10 @@ def recompute_chunk(
             bulk_insert(stage_metrics, METRIC_COLUMNS, rows)
             count = len(rows)
             del rows
-            members, _areas = group_members(None)
+            members, _areas, partners = group_members(None)
             supplied_by, per_n = rank_inputs(indicator_ids, None)
-            ranks = rank_rows(rates, members, supplied_by, per_n)
+            released = released_load(indicator_ids, partners)
+            ranks = rank_rows(rates, members, supplied_by, per_n, released)
             bulk_insert(stage_ranks, RANK_COLUMNS, ranks)
         return report.series, count, len(ranks)
     finally:

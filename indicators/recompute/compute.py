@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from indicators.engine.formatting import number
+from indicators.engine.lagged import LAG_HORIZON, is_lagged
 from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
 from indicators.recompute.load import (
@@ -61,6 +62,10 @@ METRIC_FIELDS = [
     "assurance",
     "missing_months",
     "categories",
+    "figure_month",
+    "period_start",
+    "period_end",
+    "period_label",
 ]
 
 
@@ -147,7 +152,9 @@ def compute_rows(
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))
-            if metrics.rate is not None:
+            # Ranked in the month of its own figure only: a lagged figure carried into later
+            # months would rank against other areas' figures for other periods.
+            if metrics.rate is not None and metrics.figure_month in (None, metrics.month):
                 rates[(indicator_id, metrics.month)][area_id] = (
                     metrics.rate,
                     metrics.r12,
@@ -187,22 +194,24 @@ def series_rewrite(
     """
     values = inputs.values
     first = min(values)
+    lag = LAG_HORIZON if is_lagged(inputs.spec) else 0
     if from_month is None or from_month <= first:
-        return first, inputs.metrics(output_months(values, first))
+        return first, inputs.metrics(output_months(values, first, lag))
     last_before = max(m for m in values if m < from_month)
     start = min(from_month, add_months(last_before, 1))
-    months = output_months(values, start)
+    months = output_months(values, start, lag)
     probe = max((m for m in values if m < start and values[m].status == REPORTED), default=None)
     if probe is not None:
         shown, *results = inputs.metrics([probe, *months])
         if shown.spc_mean is not None:
             return start, results
-    return first, inputs.metrics(output_months(values, first))
+    return first, inputs.metrics(output_months(values, first, lag))
 
 
-def output_months(values: dict[dt.date, Obs], start: dt.date) -> list[dt.date]:
-    """Every month from ``start`` (or the series' first figure) to its last, gaps included."""
-    first, last = max(start, min(values)), max(values)
+def output_months(values: dict[dt.date, Obs], start: dt.date, lag: int = 0) -> list[dt.date]:
+    """Every month from ``start`` (or the series' first figure) to its last, gaps included, and
+    for a lagged series the ``lag`` months after its last, which show its latest figure."""
+    first, last = max(start, min(values)), add_months(max(values), lag)
     out = []
     m = first
     while m <= last:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -43,6 +43,7 @@ def series_spec(indicator: Indicator, categories: Sequence[IndicatorCategory]) -
         total_category=total,
         satisfied_categories=frozenset(c.code for c in categories if c.counts_as_satisfied),
         category_order=tuple(c.code for c in categories if not c.is_total),
+        category_labels=tuple((c.code, c.label) for c in categories),
     )
 
 
@@ -68,6 +69,10 @@ class Catalogue:
     # (indicator, area) -> financial year -> target: the targets of the adoption by the area's
     # partnership. Areas without a partnership (comparators) have none, so are not rated.
     targets: dict[tuple[int, int], dict[int, TargetSpec]]
+    # The same for targets set per category (PHOF 2.15's two ranges): -> year -> category code.
+    category_targets: dict[tuple[int, int], dict[int, dict[str, TargetSpec]]] = field(
+        default_factory=dict
+    )
 
 
 def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
@@ -79,23 +84,28 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
     for c in IndicatorCategory.objects.filter(indicator_id__in=list(by_id)).order_by("order"):
         categories[c.indicator_id].append(c)
     targets: dict[tuple[int, int], dict[int, TargetSpec]] = defaultdict(dict)
-    # Per-category targets (PHOF 2.15's two ranges) are rated on their pages, not in the store.
-    for t in Target.objects.filter(
-        adoption__indicator_id__in=list(by_id), category__isnull=True
-    ).select_related("adoption__partnership"):
+    per_category: dict[tuple[int, int], dict[int, dict[str, TargetSpec]]] = defaultdict(dict)
+    for t in Target.objects.filter(adoption__indicator_id__in=list(by_id)).select_related(
+        "adoption__partnership", "category"
+    ):
         key = (t.adoption.indicator_id, t.adoption.partnership.area_id)
-        targets[key][t.financial_year] = target_spec(t, t.adoption.tolerance)
+        spec = target_spec(t, t.adoption.tolerance)
+        if t.category is None:
+            targets[key][t.financial_year] = spec
+        else:
+            per_category[key].setdefault(t.financial_year, {})[t.category.code] = spec
     return Catalogue(
         indicators=by_id,
         specs={i: series_spec(ind, categories[i]) for i, ind in by_id.items()},
         category_codes={c.id: c.code for cs in categories.values() for c in cs},
         targets=targets,
+        category_targets=per_category,
     )
 
 
 _VALUES_SQL = """
 SELECT indicator_id, area_id, month, category_id, status, value, numerator, denominator,
-       decimal_value, reason
+       decimal_value, reason, reference_period
 FROM indicators_monthvalue
 WHERE {where}
 ORDER BY indicator_id, area_id, month
@@ -116,7 +126,7 @@ def values_load(
             rows = cursor.fetchmany(20_000)
             if not rows:
                 break
-            for ind, area, month, cat, status, value, num, den, dec, reason in rows:
+            for ind, area, month, cat, status, value, num, den, dec, reason, period in rows:
                 key = (ind, area)
                 if key != current:
                     if current is not None:
@@ -124,7 +134,7 @@ def values_load(
                     current, series, parts, whole = key, {}, {}, {}
                 if isinstance(month, str):  # SQLite returns text dates
                     month = dt.date.fromisoformat(month)
-                obs = row_obs(status, value, num, den, dec, reason)
+                obs = row_obs(status, value, num, den, dec, reason, period)
                 if cat is None:
                     whole[month] = obs
                 else:
@@ -140,11 +150,12 @@ def row_obs(
     denominator: int | None,
     decimal_value: Decimal | float | None,
     reason: str,
+    period: str = "",
 ) -> Obs:
     """One stored row (a whole month's or a category's) as the engine reads it."""
     if value is None and decimal_value is not None:
-        return Obs(status, float(decimal_value), numerator, denominator, reason)
-    return Obs(status, value, numerator, denominator, reason)
+        return Obs(status, float(decimal_value), numerator, denominator, reason, period=period)
+    return Obs(status, value, numerator, denominator, reason, period=period)
 
 
 def series_assemble(
@@ -156,7 +167,12 @@ def series_assemble(
         if status_row is not None and status_row.status != ValueStatus.REPORTED:
             continue  # a whole-month status (e.g. TBC) stands for every category
         reference = next(iter(cats.values()))
-        series[month] = Obs(status=ValueStatus.REPORTED, categories=cats, reason=reference.reason)
+        series[month] = Obs(
+            status=ValueStatus.REPORTED,
+            categories=cats,
+            reason=reference.reason,
+            period=reference.period,
+        )
     return series
 
 
@@ -199,6 +215,7 @@ class SeriesInputs:
     values: dict[dt.date, Obs]
     denominators: list[tuple[dt.date, int]]
     targets: dict[int, TargetSpec]
+    category_targets: dict[int, dict[str, TargetSpec]] = field(default_factory=dict)
 
     def metrics(self, months: Sequence[dt.date]) -> list[MonthMetrics]:
         return compute_series(
@@ -207,6 +224,7 @@ class SeriesInputs:
             months=months,
             denominators=self.denominators,
             targets=self.targets,
+            category_targets=self.category_targets,
         )
 
 
@@ -224,6 +242,7 @@ def series_inputs(
         values=values,
         denominators=denominators.get((area_id, series_id), []) if series_id else [],
         targets=catalogue.targets.get((indicator_id, area_id), {}),
+        category_targets=catalogue.category_targets.get((indicator_id, area_id), {}),
     )
 
 
@@ -244,6 +263,8 @@ class FigureRow(Protocol):
     def decimal_value(self) -> Decimal | None: ...
     @property
     def reason(self) -> str: ...
+    @property
+    def reference_period(self) -> str: ...
 
 
 def series_inputs_load(
@@ -265,7 +286,13 @@ def series_inputs_load(
         parts: dict[dt.date, dict[str, Obs]] = {}
         for row in rows:
             obs = row_obs(
-                row.status, row.value, row.numerator, row.denominator, row.decimal_value, row.reason
+                row.status,
+                row.value,
+                row.numerator,
+                row.denominator,
+                row.decimal_value,
+                row.reason,
+                row.reference_period,
             )
             if row.category is None:
                 whole[month] = obs

@@ -1,18 +1,26 @@
-"""Ranks and group averages: each member of a comparator group against the others, per month."""
+"""Ranks and group averages: each member of a comparator group against the others, per month.
+
+A member is ranked among the figures it may be compared with (ADR 0018): every comparator
+area's, every partnership's as released (``ReleasedRate``: as its published packs show them),
+and its own live figures. So no partnership's unpublished figure moves another's rank."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from csp.models import GroupMembership
+from django.db.models import F, Q
+
+from csp.models import ComparatorGroup, GroupMembership
 from indicators.bulk import bulk_insert
 from indicators.engine import ranks as rankmod
 from indicators.models import (
     DerivedMetric,
     DerivedRank,
     Indicator,
+    ReleasedRate,
     SuppliedBenchmark,
 )
 from indicators.recompute.compute import Rates
@@ -32,7 +40,31 @@ def ranks_recompute(
     Computed from the members' stored rates where most of the group has one; otherwise the
     supplied benchmark figures, marked as supplied.
     """
-    members, all_areas = group_members(area_ids)
+    members, all_areas, partners = group_members(area_ids)
+    # One rewrite of a group's ranks at a time (two partnerships publishing at once): the second
+    # waits here, then reads the first's rates and releases and replaces its rows. Callers hold
+    # a transaction (the recompute's, the publish's).
+    list(
+        ComparatorGroup.objects.select_for_update()
+        .filter(id__in=sorted(members))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return _ranks_rewrite(
+        indicator_ids, area_ids, from_month, months, known_rates, members, all_areas, partners
+    )
+
+
+def _ranks_rewrite(
+    indicator_ids: Sequence[int],
+    area_ids: Sequence[int] | None,
+    from_month: dt.date | None,
+    months: Sequence[dt.date] | None,
+    known_rates: Rates | None,
+    members: dict[int, list[int]],
+    all_areas: set[int],
+    partners: frozenset[int],
+) -> int:
     month_filter: dict[str, object] = {}
     if from_month is not None:
         month_filter["month__gte"] = from_month
@@ -47,14 +79,15 @@ def ranks_recompute(
             area_id__in=all_areas,
             rate__isnull=False,
             **month_filter,
-        )
+        ).filter(Q(figure_month__isnull=True) | Q(figure_month=F("month")))  # see compute_rows
         for ind, area, month, rate, r12, den in derived.values_list(
             "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
         ):
             rates[(ind, month)][area] = (rate, r12, den)
     supplied_by, per_n = rank_inputs(indicator_ids, all_areas, **month_filter)
     supplied_by = {k: v for k, v in supplied_by.items() if k[2] in members}
-    new = rank_rows(rates, members, supplied_by, per_n)
+    released = released_load(indicator_ids, partners, **month_filter)
+    new = rank_rows(rates, members, supplied_by, per_n, released)
     existing = DerivedRank.objects.filter(indicator_id__in=indicator_ids, **month_filter)
     if area_ids is not None or known_rates is None:
         # Only the groups rebuilt here: an area's other groups keep their ranks.
@@ -64,19 +97,27 @@ def ranks_recompute(
     return len(new)
 
 
-def group_members(area_ids: Sequence[int] | None) -> tuple[dict[int, list[int]], set[int]]:
-    """Members of every group (or of the groups the given areas belong to), and all of them."""
+def group_members(
+    area_ids: Sequence[int] | None,
+) -> tuple[dict[int, list[int]], set[int], frozenset[int]]:
+    """Members of every group (or of the groups the given areas belong to), all of them, and
+    those of them that a partnership serves."""
     memberships = GroupMembership.objects.all()
     if area_ids is not None:
         groups = GroupMembership.objects.filter(area_id__in=area_ids).values("group_id")
         memberships = memberships.filter(group_id__in=groups)
     members: dict[int, list[int]] = defaultdict(list)
-    for group_id, area_id in memberships.values_list("group_id", "area_id"):
+    partners: set[int] = set()
+    for group_id, area_id, partnership in memberships.values_list(
+        "group_id", "area_id", "area__partnership"
+    ):
         members[group_id].append(area_id)
+        if partnership is not None:
+            partners.add(area_id)
     all_areas = {a for group in members.values() for a in group}
     if area_ids is not None:
         all_areas |= set(area_ids)
-    return members, all_areas
+    return members, all_areas, frozenset(partners)
 
 
 def rank_inputs(
@@ -90,28 +131,53 @@ def rank_inputs(
     return supplied_by, per_n
 
 
+@dataclass(frozen=True, slots=True)
+class Released:
+    """The partnership areas, and their rates as released (the shape of ``Rates``)."""
+
+    partnership_areas: frozenset[int]
+    rates: Rates
+
+
+def released_load(
+    indicator_ids: Sequence[int], partnership_areas: frozenset[int], **month_filter: object
+) -> Released:
+    """The released rates of the given partnership areas (``group_members``' third answer)."""
+    rows = ReleasedRate.objects.filter(
+        indicator_id__in=indicator_ids, area_id__in=partnership_areas, **month_filter
+    )
+    rates: Rates = defaultdict(dict)
+    for ind, area, month, rate, r12, den in rows.values_list(
+        "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
+    ):
+        rates[(ind, month)][area] = (rate, r12, den)
+    return Released(partnership_areas, rates)
+
+
 def rank_rows(
     rates: Rates,
     members: dict[int, list[int]],
     supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
     per_n: dict[int, int | None],
+    released: Released,
 ) -> list[tuple[object, ...]]:
-    """Rank rows: computed where the engine says the group has enough rates, else supplied."""
+    """Rank rows: computed where the engine says the member's field has enough rates, else
+    supplied. A partnership area is seen by the others as released, and by itself as it is."""
     new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
-    groups = list(members.items())
+    groups = [(g, areas, [a for a in areas if a in released.partnership_areas])
+              for g, areas in members.items()]  # fmt: skip
+    empty: dict[int, tuple[float | None, float | None, int | None]] = {}
     for (ind, month), by_area in rates.items():
         n = per_n.get(ind)
         if not n:
             continue
-        for group_id, group_members in groups:
-            present = {a: by_area[a] for a in group_members if a in by_area}
-            if not rankmod.use_computed_ranks(len(group_members), len(present)):
-                continue
-            positions = rankmod.rank_positions({a: f[0] for a, f in present.items()})
-            average = rankmod.pooled_average(
-                {a: f[1] for a, f in present.items()}, {a: f[2] for a, f in present.items()}, n
-            )
-            for area, rank in positions.items():
+        released_by_area = released.rates.get((ind, month), empty)
+        for group_id, group_members, partners in groups:
+            seen = {a: by_area[a] for a in group_members if a in by_area}
+            own = {a: seen.pop(a, None) for a in partners}
+            seen.update((a, released_by_area[a]) for a in partners if a in released_by_area)
+            ranked = rankmod.field_ranks(group_members, seen, own, n)
+            for area, (rank, average) in ranked.items():
                 new[(ind, area, month, group_id)] = (
                     ind,
                     area,

@@ -162,6 +162,8 @@ class DerivedMetricSerializer(serializers.ModelSerializer):
         read_only=True, slug_field="code"
     )
     month = serializers.DateField(format="%Y-%m")
+    # A lagged kind's figure is the latest available period's, stored for this month.
+    figure_month = serializers.DateField(format="%Y-%m", read_only=True, allow_null=True)
 
     class Meta:
         model = DerivedMetric
@@ -342,6 +344,16 @@ class RoundCreateSerializer(InputSerializer):
         return attrs
 
 
+class SavedSubmissionSerializer(SubmissionSerializer):
+    """A saved entry and what the figures contradict in its overview and actions (warnings: it
+    is saved; publishing asks for a confirming note while any stands)."""
+
+    commentary_findings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "commentary_findings"]
+
+
 class PublishSerializer(InputSerializer):
     change_note = _text(
         "change_note",
@@ -350,6 +362,10 @@ class PublishSerializer(InputSerializer):
         default="",
         help_text="What changed since the last version (needed from version 2 on).",
     )
+    confirm_note = _text(
+        "publish_confirm_note", required=False, allow_blank=True, default="",
+        help_text="Why the pack is published while the figures contradict its commentary.",
+    )  # fmt: skip
 
 
 class RoundReopenSerializer(InputSerializer):
@@ -374,7 +390,7 @@ class PackVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PackVersion
-        fields = ["id", "area", "month", "number", "published_at", "change_note"]
+        fields = ["id", "area", "month", "number", "published_at", "change_note", "confirm_note"]
 
 
 class PackVersionDetailSerializer(PackVersionSerializer):

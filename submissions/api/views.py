@@ -29,6 +29,7 @@ from submissions.api.selectors import (
     submissions_visible_to,
 )
 from submissions.cycle import services
+from submissions.cycle.commentary import commentary_findings, finding_texts
 from submissions.cycle.validation import Entry
 from submissions.cycle.workflow import TransitionError
 from submissions.packs import publish
@@ -212,6 +213,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
                 round_id=self.get_object().pk,
                 user=request.user,
                 change_note=body.validated_data["change_note"],
+                confirm_note=body.validated_data["confirm_note"],
                 now=timezone.now(),
             )
         except REFUSALS as exc:
@@ -311,13 +313,15 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
         except REFUSALS as exc:
             return _refusal(exc)
-        return Response(s.SubmissionSerializer(sub).data)
+        # Saved either way: what the figures contradict in its commentary comes back as warnings.
+        found = finding_texts(commentary_findings(sub))
+        return Response({**s.SubmissionSerializer(sub).data, "commentary_findings": found})
 
-    @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
+    @extend_schema(request=s.EntrySerializer, responses=s.SavedSubmissionSerializer)
     def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=False)
 
-    @extend_schema(request=s.EntrySerializer, responses=s.SubmissionSerializer)
+    @extend_schema(request=s.EntrySerializer, responses=s.SavedSubmissionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=True)

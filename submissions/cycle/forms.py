@@ -263,6 +263,13 @@ class PublishForm(forms.Form):
         label="What changed (needed from version 2 on)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirm_note = _text(
+        "publish_confirm_note",
+        required=False,
+        label="Confirming note (needed while the figures contradict any page's commentary)",
+        help_text="Why the pack is published with that commentary as it is. The version keeps it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReopenForm(forms.Form):

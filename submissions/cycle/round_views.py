@@ -92,6 +92,7 @@ def round_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 round_id=round_.pk,
                 user=request.user,
                 change_note=form.cleaned_data["change_note"],
+                confirm_note=form.cleaned_data["confirm_note"],
                 now=timezone.now(),
             )
         except (services.CycleError, TransitionError, PermissionDenied) as exc:

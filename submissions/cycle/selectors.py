@@ -249,50 +249,6 @@ def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
     ]
 
 
-def commentary_draft(submission: Submission, entry: Entry | None = None) -> str:
-    """The engine's draft overview for a submission's month, with the entered figure in place.
-
-    A preview for the entry form: the series is read as the recompute reads it
-    (``indicators.services.series_inputs_load``), with the entry's figures in place of the
-    month's approved ones, exactly the rows approving it would store; nothing is written.
-    """
-    from indicators.engine.commentary import Facts, draft_overview
-    from indicators.models import DerivedRank
-    from indicators.services import series_inputs_load
-    from submissions.cycle.entry import entry_figures, entry_of
-
-    ind = submission.indicator
-    area = submission.round.partnership.area
-    month = submission.round.month
-    e = entry if entry is not None else entry_of(submission)
-    entered = (
-        e.entry_status in {EntryStatus.NOT_COLLECTED, EntryStatus.NOT_AVAILABLE}
-        or e.categories
-        or any(x is not None for x in (e.value, e.numerator, e.decimal_value))
-    )
-    inputs = series_inputs_load(
-        indicator_id=ind.id,
-        area_id=area.id,
-        replace={month: entry_figures(e, ind.kind) if entered else []},
-    )
-    ranks = [
-        {"group": r.group.code, "position": r.position, "size": r.size}
-        for r in DerivedRank.objects.filter(indicator=ind, area=area, month=month).select_related(
-            "group"
-        )
-    ]
-    facts = Facts(
-        area=area.name,
-        unit=ind.unit or "",
-        kind=ind.kind,
-        decimals=ind.display_decimals,
-        metrics=inputs.metrics([month])[0],
-        per_n=ind.per_n,
-        rate_unit=ind.denominator_series.rate_unit if ind.denominator_series is not None else "",
-    )
-    return draft_overview(facts, ranks)
-
-
 @dataclass(frozen=True)
 class ReviewContext:
     last_month: str
@@ -301,15 +257,19 @@ class ReviewContext:
     spc_upper: float | None
     warnings: list[str]
     usual_range: str = ""  # "1,255 to 1,650", or "" before there are limits
+    # What the figures contradict in the overview and actions ("In the actions: refers to …").
+    contradictions: tuple[str, ...] = ()
 
 
 def review_context(submission: Submission) -> ReviewContext:
     """What the coordinator checks an entry against: last month, last year, the SPC limits and
-    the warnings the entry raises (the agency's confirming note answers them)."""
+    the warnings the entry raises (the agency's confirming note answers them), and what the
+    figures contradict in its commentary."""
     from indicators.engine.periods import add_months
     from indicators.models import MonthValue
+    from submissions.cycle.commentary import commentary_findings, finding_texts
     from submissions.cycle.entry import entry_context, entry_of
-    from submissions.cycle.validation import Entry, check_entry
+    from submissions.cycle.validation import check_entry
 
     ctx = entry_context(submission)
     area_id = submission.round.partnership.area_id
@@ -323,15 +283,17 @@ def review_context(submission: Submission) -> ReviewContext:
 
     entry = entry_of(submission)
     checked = check_entry(Entry(**{**entry.__dict__, "confirm_note": ""}), ctx, final=True)
+    started = submission.status != SubmissionStatus.NOT_STARTED
     return ReviewContext(
         last_month=figure(add_months(submission.round.month, -1)),
         last_year=figure(add_months(submission.round.month, -12)),
         spc_lower=ctx.spc_lower,
         spc_upper=ctx.spc_upper,
-        warnings=checked.warnings if submission.status != SubmissionStatus.NOT_STARTED else [],
+        warnings=checked.warnings if started else [],
         usual_range=f"{number(ctx.spc_lower)} to {number(ctx.spc_upper)}"
         if ctx.spc_lower is not None and ctx.spc_upper is not None
         else "",
+        contradictions=tuple(finding_texts(commentary_findings(submission, entry)))
+        if started
+        else (),
     )
-
-

@@ -7,6 +7,7 @@ kinds are compared by their values ("ratio"): this module may not import ``indic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -27,12 +28,14 @@ class EntryStatus(Choice):
     NOT_COLLECTED = "not_collected", "Not collected this month"
     NOT_AVAILABLE = "not_available", "Not available yet"
 
+
 # Characters of free text each field takes (README "Limits"). Several times the longest text of
 # the December 2016 pack, and within the database column where it has one (reference_period).
 TEXT_LIMITS: dict[str, int] = {
     "reference_period": 200,
     "reason": 1_000,
     "confirm_note": 1_000,
+    "publish_confirm_note": 1_000,
     "performance_overview": 5_000,
     "actions": 5_000,
     "benchmarking": 5_000,
@@ -105,6 +108,7 @@ TEXT_LABELS = {
     "reference_period": "period the figure covers",
     "reason": "reason",
     "confirm_note": "confirming note",
+    "publish_confirm_note": "confirming note",
     "performance_overview": "performance overview",
     "actions": "actions",
     "benchmarking": "benchmarking",
@@ -330,3 +334,19 @@ def _warnings(entry: Entry, ctx: Context, result: Checked) -> None:
             "Check the figure: " + " ".join(result.warnings) + " If it is right, add a note "
             "that confirms it."
         )
+
+
+def contradictions_refusal(contradictions: Sequence[str], confirm_note: str) -> str | None:
+    """Why a pack cannot be published yet (None when it can): commentary the figures contradict
+    stands and no confirming note says why it is published as it is. Warnings on the entry form
+    and the review panel; at publishing, as for a figure's warnings, a note answers them."""
+    if not contradictions or confirm_note.strip():
+        return None
+    shown = "; ".join(contradictions[:5])
+    more = f"; and {len(contradictions) - 5} more" if len(contradictions) > 5 else ""
+    return (
+        f"The commentary contradicts the figures in {len(contradictions)} place"
+        f"{'' if len(contradictions) == 1 else 's'}: {shown}{more}. Correct the commentary "
+        "(return the entries to their agencies), or add a confirming note saying why the pack "
+        "is published as it is."
+    )

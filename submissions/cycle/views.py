@@ -23,6 +23,7 @@ from csp.users import AuthenticatedHttpRequest
 from submissions.actions_log.selectors import action_panel
 from submissions.cycle import services, workflow
 from submissions.cycle.allowed import SAVE, submission_actions
+from submissions.cycle.commentary import commentary_findings, commentary_review, finding_texts
 from submissions.cycle.forms import (
     EntryForm,
     OverrideForm,
@@ -30,7 +31,6 @@ from submissions.cycle.forms import (
     ReturnForm,
 )
 from submissions.cycle.selectors import (
-    commentary_draft,
     entered_figure,
     home_data,
     review_context,
@@ -112,12 +112,23 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     conflict = None
     warnings: list[str] = []
-    if request.method == "POST":
+    review = None
+    action = request.POST.get("action", "save")
+    if request.method == "POST" and action == "use_draft":
+        # Without scripts, "Use this draft" posts the form: it comes back with the draft in the
+        # overview box and everything else as typed. Nothing is saved until the lead saves.
+        form = EntryForm(request.POST, **form_args)
+        review = commentary_review(sub, form.to_entry() if form.is_valid() else None)
+        data = request.POST.copy()
+        data["performance_overview"] = review.draft
+        form = EntryForm(data, **form_args)
+        form.is_valid()
+    elif request.method == "POST":
         form = EntryForm(request.POST, **form_args)
         if form.is_valid():
-            submit = request.POST.get("action") == "submit"
+            submit = action == "submit"
             try:
-                services.submission_save(
+                saved = services.submission_save(
                     submission_id=sub.pk,
                     user=request.user,
                     entry=form.to_entry(),
@@ -148,16 +159,19 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     if submit
                     else f"{sub.indicator.title}: draft saved.",
                 )
+                # Saved either way: what the figures contradict is a warning. A draft's form
+                # shows it again; a submission's shows on the list it returns to.
+                for text in finding_texts(commentary_findings(saved)) if submit else []:
+                    messages.warning(request, f"Check the commentary against the figures. {text}")
                 return redirect(
                     "submissions:mine" if submit else "submissions:entry",
                     *([] if submit else [sub.pk]),
                 )
     else:
-        initial = _initial(sub)
-        draft = commentary_draft(sub)
-        if not sub.performance_overview:
-            initial["performance_overview"] = draft  # the overview starts from the engine's draft
-        form = EntryForm(initial=initial, **form_args)
+        # The box holds the lead's own words only: the engine's draft is shown beside it.
+        form = EntryForm(initial=_initial(sub), **form_args)
+    if review is None:
+        review = commentary_review(sub)
     # The answer the services give when the form is posted (allowed.submission_refusal).
     allowed = submission_actions(request.user, sub)
     coordinator = permissions.can_approve(request.user, sub)
@@ -169,7 +183,8 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "entered": entered_figure(sub),
             "form": form,
             "editable": SAVE in allowed,
-            "draft": commentary_draft(sub) if request.method == "POST" else draft,
+            "draft": review.draft,
+            "contradictions": finding_texts(review.findings),
             "conflict": conflict,
             "warnings": warnings,
             "coordinator": coordinator,

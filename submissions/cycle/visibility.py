@@ -156,7 +156,7 @@ def landing_for(user: AnyUser, chosen: object = None) -> Landing | None:
             return Landing("packs:index")
     if permissions.can_use_admin(user):
         return Landing("admin:index")
-    if permissions.regional_access_for(user).regions:
+    if permissions.reads_regions(user):
         return Landing("packs:regions")  # a regional reader (ADR 0017)
     return None
 

@@ -31,7 +31,7 @@ from csp.models import (
 from indicators.models import (
     Portfolio,
 )
-from indicators.services import metrics_recompute
+from indicators.services import metrics_recompute, rates_release
 from submissions.demo.actions import demo_actions_load
 from submissions.demo.common import DEMO_DIR, DemoDataError, Loader, LoadReport, yaml_read
 from submissions.demo.judgements import judgements_load
@@ -64,8 +64,19 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> LoadReport:
     return report
 
 
+# The seed's commentary is kept word for word, contradictions and all (TNO's actions say "at
+# October 2016" in the December pack): publishing it needs the coordinator's confirming note.
+DEMO_CONFIRM_NOTE = (
+    "Published as the board read it: the commentary is the {month} pack's own, word for word. "
+    "The check against the figures finds {n} places where it disagrees with the tables; they are "
+    "kept so that the pack shows what the board was given."
+)
+
+
 def _publish_demo_rounds(loader: Loader, partnership: Partnership) -> None:
-    """Freeze version 1 of each published demo round (once: versions are immutable)."""
+    """Freeze version 1 of each published demo round (once: versions are immutable), with the
+    confirming note publishing asks for when the figures contradict the seed's commentary."""
+    from submissions.packs.publish import snapshot_contradictions
     from submissions.packs.snapshot import pack_snapshot_build
 
     coordinator = Role.objects.filter(partnership=partnership, kind=RoleKind.COORDINATOR).first()
@@ -77,15 +88,21 @@ def _publish_demo_rounds(loader: Loader, partnership: Partnership) -> None:
             continue
         assert round_.published_at is not None  # a published round carries its time
         snapshot = pack_snapshot_build(round_)
+        found = snapshot_contradictions(snapshot)
         PackVersion.objects.create(
             round=round_,
             number=1,
             published_at=round_.published_at,
             published_by=coordinator.user if coordinator else None,
             change_note="",
+            confirm_note=DEMO_CONFIRM_NOTE.format(month=snapshot.month_label, n=len(found))
+            if found
+            else "",
             schema_version=snapshot.schema_version,
             snapshot=snapshot.to_dict(),
         )
+        # As publishing does: the month's figures are now the others' to rank against.
+        rates_release(area_id=round_.partnership.area_id, through=round_.month, now=timezone.now())
         loader.report.created["pack versions"] += 1
 
 

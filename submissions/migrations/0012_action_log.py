@@ -8,57 +8,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('csp', '0003_regions'),
-        ('indicators', '0005_catalogue_shared'),
-        ('submissions', '0011_submission_adoption_required'),
+        ("csp", "0003_regions"),
+        ("indicators", "0005_catalogue_shared"),
+        ("submissions", "0011_submission_adoption_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAction',
+            name="HistoricalAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('on_track', 'On track'), ('off_track', 'Off track'), ('done', 'Done')], default=submissions.actions_log.rules.ActionStatus['OPEN'], max_length=10)),
-                ('created_in', models.DateField(help_text='First day of the month the action was logged in.')),
-                ('closed_in', models.DateField(blank=True, help_text='The month it was done in.', null=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('adoption', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.adoption')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='csp.agency')),
-                ('owner_person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("on_track", "On track"),
+                            ("off_track", "Off track"),
+                            ("done", "Done"),
+                        ],
+                        default=submissions.actions_log.rules.ActionStatus["OPEN"],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_in",
+                    models.DateField(help_text="First day of the month the action was logged in."),
+                ),
+                (
+                    "closed_in",
+                    models.DateField(blank=True, help_text="The month it was done in.", null=True),
+                ),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "adoption",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.adoption",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="csp.agency",
+                    ),
+                ),
+                (
+                    "owner_person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action',
-                'verbose_name_plural': 'historical actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action",
+                "verbose_name_plural": "historical actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('on_track', 'On track'), ('off_track', 'Off track'), ('done', 'Done')], default=submissions.actions_log.rules.ActionStatus['OPEN'], max_length=10)),
-                ('created_in', models.DateField(help_text='First day of the month the action was logged in.')),
-                ('closed_in', models.DateField(blank=True, help_text='The month it was done in.', null=True)),
-                ('adoption', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='indicators.adoption')),
-                ('owner_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='csp.agency')),
-                ('owner_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("on_track", "On track"),
+                            ("off_track", "Off track"),
+                            ("done", "Done"),
+                        ],
+                        default=submissions.actions_log.rules.ActionStatus["OPEN"],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_in",
+                    models.DateField(help_text="First day of the month the action was logged in."),
+                ),
+                (
+                    "closed_in",
+                    models.DateField(blank=True, help_text="The month it was done in.", null=True),
+                ),
+                (
+                    "adoption",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="indicators.adoption",
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="csp.agency",
+                    ),
+                ),
+                (
+                    "owner_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['adoption', 'created_in', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('owner_agency__isnull', True), ('owner_person__isnull', True), _connector='XOR'), name='action_has_one_owner'), models.CheckConstraint(condition=models.Q(('status', submissions.actions_log.rules.ActionStatus['DONE']), ('closed_in__isnull', True), _connector='XOR'), name='action_closed_when_done'), models.CheckConstraint(condition=models.Q(('created_in__day', 1), models.Q(('closed_in__isnull', True), ('closed_in__day', 1), _connector='OR')), name='action_months_first_of_month'), models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='action_has_text')],
+                "ordering": ["adoption", "created_in", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("owner_agency__isnull", True),
+                            ("owner_person__isnull", True),
+                            _connector="XOR",
+                        ),
+                        name="action_has_one_owner",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", submissions.actions_log.rules.ActionStatus["DONE"]),
+                            ("closed_in__isnull", True),
+                            _connector="XOR",
+                        ),
+                        name="action_closed_when_done",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("created_in__day", 1),
+                            models.Q(
+                                ("closed_in__isnull", True), ("closed_in__day", 1), _connector="OR"
+                            ),
+                        ),
+                        name="action_months_first_of_month",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("text", ""), _negated=True), name="action_has_text"
+                    ),
+                ],
             },
         ),
     ]

@@ -42,6 +42,13 @@ COLUMNS = [
     ("ytd_denominator", "Denominator (YTD)"),
     ("ytd_pct", "% year to date"),
     ("target_to_date", "Target to date"),
+    # The pack month's row: the period its figures cover (a lagged kind's latest available
+    # period) and that period's figure.
+    ("period_label", "Period"),
+    ("period_start", "Period start"),
+    ("period_end", "Period end"),
+    ("period_age_months", "Age of the figure (months)"),
+    ("period_value", "Figure for the period"),
     ("rag", "Rating"),
     ("rag_reason", "Why this rating"),
     ("rag_override_justification", "Coordinator's judgement"),
@@ -116,6 +123,11 @@ def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespac
                     ytd_denominator=m.ytd_denominator,
                     ytd_pct=m.ytd_pct,
                     target_to_date=m.target_to_date,
+                    period_label=page.metrics.period_label if is_pack_month else "",
+                    period_start=page.metrics.period_start if is_pack_month else "",
+                    period_end=page.metrics.period_end if is_pack_month else "",
+                    period_age_months=page.metrics.period_age_months if is_pack_month else None,
+                    period_value=page.metrics.month_value if is_pack_month else None,
                     rag=(page.rag_effective or "None") if is_pack_month else m.rag,
                     rag_reason=page.rag_reason if is_pack_month else "",
                     rag_override_justification=(page.rag_override_justification or "")

@@ -43,6 +43,7 @@ from submissions.packs.icons import (
     variation_icon,
 )
 from submissions.packs.judgement import override_text
+from submissions.packs.latest import latest_of
 from submissions.packs.schema import (
     MissingMonth,
     MonthRow,
@@ -116,6 +117,7 @@ class SummaryRow:
     direction: tuple[str, str] | None
     incomplete: str = ""
     rate_unit: str = ""  # who the rate counts ("residents aged 1–19"); older snapshots lack it
+    period: str = ""  # a lagged figure's period and age: "12 months to June 2016, 6 months old"
     rag_rule: str = ""  # the rule behind the rating in words ("" in snapshots before version 3)
     judgement: str = ""  # an override with the computed rating beside it (``judgement``)
     history: list[HistoryLine] = field(default_factory=list)  # ``table_rows.history_lines``
@@ -134,6 +136,9 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
         else:
             ytd = number(m.ytd)
             latest = row_figure(page.months[-1] if page.months else None, page) or DASH
+        lagged = latest_of(page)
+        if lagged is not None:  # the latest available period, named
+            latest = "; ".join(f"{c.label} {c.figure}" for c in lagged.categories) or lagged.figure
         change_pct, basis = page_change(page)
         change_text = change(change_pct, decimals)
         rate_text = rate(m.rate, page.per_n)
@@ -168,6 +173,7 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 direction=DIRECTION.get(m.direction or ""),
                 incomplete=missing_text(m.missing_months),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
+                period=f"{lagged.label}, {lagged.age.lower()}" if lagged is not None else "",
                 rag_rule=page.rag_rule,
                 judgement=override_text(page),
                 history=history_lines(page),

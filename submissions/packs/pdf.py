@@ -17,6 +17,7 @@ from indicators.engine.formatting import number
 from submissions.jobs import JOB_RETRY, QUEUE_GRACE, STALL, TRANSIENT_ERRORS, queue_on_commit
 from submissions.models import PackPdf, PdfStatus
 from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
+from submissions.packs.latest import latest_of
 from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.schema import snapshot_read
 
@@ -145,7 +146,15 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
             svg_line_chart(chart_data(page, name, month), title=CHARTS[name])
             for name in available_charts(page)
         ]
-        pages.append({"page": page, "row": row, "table": pack_table(page, month), "charts": charts})
+        pages.append(
+            {
+                "page": page,
+                "row": row,
+                "latest": latest_of(page),
+                "table": pack_table(page, month),
+                "charts": charts,
+            }
+        )
     html = render_to_string(
         "packs/pdf.html",
         {

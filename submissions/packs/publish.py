@@ -12,7 +12,7 @@ from django.db import transaction
 
 from csp import permissions
 from csp.users import User
-from indicators.services import metrics_recompute
+from indicators.services import metrics_recompute, rates_release
 from submissions.cycle import workflow
 from submissions.cycle.errors import CycleError, RoundConflict, refuse_bad_text
 from submissions.cycle.rounds import (
@@ -21,6 +21,7 @@ from submissions.cycle.rounds import (
     round_publish_blockers,
     round_save,
 )
+from submissions.cycle.validation import contradictions_refusal
 from submissions.models import (
     PackVersion,
     ReportingRound,
@@ -34,13 +35,23 @@ def _forget_versions(round_: ReportingRound) -> None:
     cache.delete(versions_cache_key(round_.partnership.area.code, round_.month))
 
 
-def round_publish(*, round_id: int, user: User, change_note: str, now: dt.datetime) -> PackVersion:
+def round_publish(
+    *,
+    round_id: int,
+    user: User,
+    change_note: str,
+    now: dt.datetime,
+    confirm_note: str = "",
+) -> PackVersion:
     """Freeze the round's pack as a new immutable version (1, then 2… after corrections).
 
     Allowed when every indicator is approved (figures, or explicitly not available/collected).
-    The derived figures must be current: the recompute of the last approval runs first.
+    The derived figures must be current: the recompute of the last approval runs first. While
+    the figures contradict any page's commentary, a ``confirm_note`` must say why it is
+    published as it is; the version keeps the note.
     """
     refuse_bad_text("change_note", change_note.strip())
+    refuse_bad_text("publish_confirm_note", confirm_note.strip())
     with transaction.atomic():
         # Concurrent publishes queue here; each then sees what the one before it published.
         round_ = round_lock(round_id)
@@ -64,19 +75,35 @@ def round_publish(*, round_id: int, user: User, change_note: str, now: dt.dateti
                 f"Nothing has changed since version {latest.number}: correct a figure, its "
                 "commentary or its rating before publishing a new version."
             )
+        refusal = contradictions_refusal(snapshot_contradictions(snapshot), confirm_note)
+        if refusal:
+            raise CycleError(refusal)
         version = PackVersion.objects.create(
             round=round_,
             number=number,
             published_at=now,
             published_by=user,
             change_note=change_note.strip(),
+            confirm_note=confirm_note.strip() if snapshot_contradictions(snapshot) else "",
             schema_version=snapshot.schema_version,
             snapshot=snapshot.to_dict(),
         )
+        # Its figures up to the month are now public: the other areas' ranks may use them.
+        rates_release(area_id=round_.partnership.area_id, through=round_.month, now=now)
         round_.status, round_.published_at = new_state, now
         transaction.on_commit(lambda: _forget_versions(round_))
         round_save(round_, user, f"published version {number}", ["status", "published_at"])
         return version
+
+
+def snapshot_contradictions(snapshot: PackSnapshot) -> list[str]:
+    """What the figures contradict in the pack's commentary, one line a finding, page named
+    ("Total Notifiable Offences (TNO's): in the actions: refers to October 2016; …")."""
+    return [
+        f"{page.title}: {finding.message}"
+        for page in snapshot.indicators
+        for finding in page.commentary_findings
+    ]
 
 
 # When the figures were last recomputed, not what they are: a new stamp alone is no change.

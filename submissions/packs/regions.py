@@ -2,7 +2,9 @@
 region side by side, read only from the latest published pack version of each.
 
 Never the live store: a partnership whose round is not published shows "No published pack for
-<month>", whatever its coordinator has approved since. Figures print as the pack prints them
+<month>", whatever its coordinator has approved since; one whose published pack has no page for
+the indicator says so, naming the version. Only the indicator's page of each snapshot is read
+(``parts``). Figures print as the pack prints them
 (``summary_rows``, through ``indicators.engine.formatting``); the CSV holds the same strings.
 """
 
@@ -25,7 +27,8 @@ from indicators.engine.vocabulary import IndicatorKind
 from indicators.models import Adoption, Indicator
 from submissions.models import PackVersion
 from submissions.packs.pages import RAG_NAMES, page_change, summary_rows
-from submissions.packs.schema import Page, snapshot_read
+from submissions.packs.parts import version_parts
+from submissions.packs.schema import Page
 from submissions.packs.selectors import cache_key
 from submissions.spreadsheet import neutralise
 
@@ -95,8 +98,9 @@ def regions_for(*, user: AnyUser) -> list[RegionEntry]:
 class ComparisonRow:
     partnership: str
     area_code: str
-    published: bool
+    published: bool  # the partnership has a published pack for the month
     version: int | None = None
+    note: str = ""  # why the row has no figures (no published pack, or no page for this)
     title: str = ""
     latest: str = ""
     ytd: str = ""
@@ -124,10 +128,6 @@ class Comparison:
     sort: str
     descending: bool
     indicators: list[tuple[str, str]]  # (code, title) of the month's published pages
-
-    @property
-    def missing_text(self) -> str:
-        return f"No published pack for {self.month_label}"
 
 
 def _figures(page: Page) -> dict[str, Any]:
@@ -191,23 +191,23 @@ def _sorted(rows: list[ComparisonRow], sort: str, descending: bool) -> list[Comp
     return with_key + [r for r in rest if r.published] + [r for r in rest if not r.published]
 
 
-def _version_figures(versions: dict[int, int]) -> dict[int, dict[str, dict[str, Any]]]:
-    """Each version's rows, by indicator code: from the cache, else read from its snapshot
-    (``snapshot_read``) and cached for good, as a published version never changes. Snapshots
-    are loaded (one query) only for the versions not cached: a snapshot is large."""
-    keys = {pk: cache_key("region-rows", pk) for pk in versions}
+def _version_parts(pks: list[int], indicator: str) -> dict[int, dict[str, Any]]:
+    """Each version's row for the indicator (None: its pack has no such page) and its pages'
+    (code, title): from the cache, else from the stored snapshots in one query that reads only
+    that page of each (``parts.version_parts``), then cached for good, as a published version
+    never changes."""
+    keys = {pk: cache_key("region-part", pk, indicator) for pk in pks}
     cached = cache.get_many(list(keys.values()))
-    figures = {pk: cached[key] for pk, key in keys.items() if key in cached}
-    missing = [pk for pk in versions if pk not in figures]
+    parts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in pks if pk not in parts]
     if missing:
-        stored = PackVersion.objects.filter(pk__in=missing).values_list(
-            "pk", "schema_version", "snapshot"
-        )
-        for pk, schema_version, snapshot in stored:
-            pages = snapshot_read(snapshot, schema_version).indicators
-            figures[pk] = {page.code: _figures(page) for page in pages}
-        cache.set_many({keys[pk]: figures[pk] for pk in missing}, timeout=ROWS_TIMEOUT)
-    return figures
+        for pk, part in version_parts(missing, indicator).items():
+            parts[pk] = {
+                "row": None if part.page is None else _figures(part.page),
+                "contents": list(part.contents),
+            }
+        cache.set_many({keys[pk]: parts[pk] for pk in missing}, timeout=ROWS_TIMEOUT)
+    return parts
 
 
 def region_comparison(
@@ -233,21 +233,27 @@ def region_comparison(
             number=Subquery(latest.values("number")[:1]),
         ).values_list("round__partnership_id", "pk", "number")
     }
-    figures = _version_figures(dict(versions.values()))
+    parts = _version_parts([pk for pk, _ in versions.values()], indicator)
+    label = month_label(month)
     rows: list[ComparisonRow] = []
     titles: dict[str, str] = {}
     for partnership in partnerships:
-        pk, number = versions.get(partnership.id, (None, None))
-        pack = figures.get(pk, {}) if pk is not None else {}
-        for code, row in pack.items():
-            titles.setdefault(code, row["title"])
-        if indicator not in pack:
-            rows.append(ComparisonRow(partnership.name, partnership.area.code, published=False))
+        name, area = partnership.name, partnership.area.code
+        if partnership.id not in versions:
+            rows.append(ComparisonRow(name, area, False, note=f"No published pack for {label}"))
             continue
-        rows.append(
-            ComparisonRow(partnership.name, partnership.area.code, True, number, **pack[indicator])
-        )
-    shown = next((r for r in rows if r.published), None)
+        pk, number = versions[partnership.id]
+        for code, page_title in parts[pk]["contents"]:
+            titles.setdefault(code, page_title)
+        row = parts[pk]["row"]
+        if row is None:
+            note = (
+                f"Its published pack for {label} (version {number}) does not include this indicator"
+            )
+            rows.append(ComparisonRow(name, area, True, number, note=note))
+        else:
+            rows.append(ComparisonRow(name, area, True, number, **row))
+    shown = next((r for r in rows if not r.note), None)
     sort = sort if sort in SORTS else "partnership"
     return Comparison(
         region_code=region,
@@ -255,7 +261,7 @@ def region_comparison(
         indicator_code=indicator,
         indicator_title=shown.title if shown else title,
         month=month,
-        month_label=month_label(month),
+        month_label=label,
         chart_label=shown.chart_label if shown else title,
         rows=_sorted(rows, sort, descending),
         sort=sort,
@@ -272,10 +278,10 @@ def comparison_csv(comparison: Comparison) -> bytes:
         ["Partnership", "Area code", "Pack version"] + [h for k, h in COLUMNS if k != "partnership"]
     )
     for r in comparison.rows:
-        if r.published:
-            cells = [r.latest, r.ytd, r.change, r.rate, r.rank, r.rating]
+        if r.note:
+            cells = [r.note, "", "", "", "", ""]
         else:
-            cells = [comparison.missing_text, "", "", "", "", ""]
+            cells = [r.latest, r.ytd, r.change, r.rate, r.rank, r.rating]
         writer.writerow(
             [neutralise(c) for c in [r.partnership, r.area_code, r.version or "", *cells]]
         )

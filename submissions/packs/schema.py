@@ -11,8 +11,11 @@ docs/adr/0012-pack-snapshot-schema-versions.md.
   then the frequency, the suppression threshold and four month figures, then the rate's
   population); reading version 1 fills them as the pages always did ("no chart", "<10", "").
 - Version 2: version 1 complete, with ``schema_version`` in the snapshot.
-- Version 3: each page states the rule behind its rating in words (``rag_rule``, from the
-  target and the adoption's tolerance at publishing), and holds its ``tables``
+- Version 3: each page's metrics name the period their figures cover (``period_*``,
+  ``figure_month``: the latest available period of a lagged kind; ``schema_periods``), and
+  categories may be proportions with a baseline and a rating. Each page states the rule behind
+  its rating in words (``rag_rule``, from the target and the adoption's tolerance at
+  publishing), and holds its ``tables``
   (``schema_tables``: monthly ranks, computed history, estimated months, volume target to date).
   Older snapshots read the rule as "" (not recorded; the pages leave it out) and the tables as
   empty (no monthly rank rows, computed history or marked estimates).
@@ -33,6 +36,7 @@ from typing import Any
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.packs.records import Record, RecordError
 from submissions.packs.schema_actions import V2_PAGE_DEFAULTS, LoggedAction
+from submissions.packs.schema_periods import CategoryFigure, page_periods
 from submissions.packs.schema_tables import TABLES_V2_DEFAULT, Tables
 
 SCHEMA_VERSION = 3  # what publishing writes
@@ -102,14 +106,6 @@ class MissingMonth(Record):
     reason: str
 
 
-@dataclass(frozen=True)
-class CategoryFigure(Record):
-    status: str
-    value: Number | None
-    share: float | None
-    ytd: Number | None
-
-
 # The month's metrics hold these keys only for their kinds (``indicators.selectors``).
 KIND_METRICS: dict[str, set[str]] = {
     IndicatorKind.RATIO: {"ytd_numerator", "ytd_denominator", "ytd_pct", "month_pct"},
@@ -152,6 +148,14 @@ class Metrics(Record):
     spc: Spc | None
     missing_months: tuple[MissingMonth, ...]
     computed_at: str | None  # when the figures were recomputed (ISO), not what they are
+    # The period the figures cover (version 3): for a lagged kind its latest available period,
+    # stored for ``figure_month``, ``period_age_months`` before the pack's month.
+    period_start: str  # "2015-07-01"
+    period_end: str  # "2016-06-30"
+    period_label: str  # "12 months to June 2016"
+    period_age_months: int | None  # None where no figure was computed
+    period_age: str  # "6 months old", "" where no figure was computed
+    figure_month: str | None  # "2016-06", None where no figure was computed
     # Only for some kinds (KIND_METRICS), and categories only for indicators that have them.
     ytd_numerator: int | None = None
     ytd_denominator: int | None = None
@@ -315,16 +319,18 @@ def _v1_to_v2(data: Mapping[str, Any]) -> dict[str, Any]:
 _V3_PAGE_DEFAULTS: dict[str, Any] = {"rag_rule": ""}
 
 
-def _page_v2_to_v3(page: Any) -> Any:
+def _page_v2_to_v3(page: Any, month: str | None = None) -> Any:
     if not isinstance(page, Mapping):
         return page
+    page = page_periods(page, month)  # the pack month is the period of its figures
     return {**_V3_PAGE_DEFAULTS, **V2_PAGE_DEFAULTS, "tables": dict(TABLES_V2_DEFAULT), **page}
 
 
 def _v2_to_v3(data: Mapping[str, Any]) -> dict[str, Any]:
     pages = data.get("indicators")
+    month = data.get("month")
     if isinstance(pages, list):
-        pages = [_page_v2_to_v3(p) for p in pages]
+        pages = [_page_v2_to_v3(p, month if isinstance(month, str) else None) for p in pages]
     return {**data, "indicators": pages, "schema_version": 3}
 
 

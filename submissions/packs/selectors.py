@@ -41,6 +41,7 @@ class PublishedVersion:
     partnership_id: int
     month: dt.date
     schema_version: int
+    confirm_note: str = ""  # why it was published with commentary the figures contradict
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -105,6 +106,7 @@ def published_versions(*, area: str, month: dt.date) -> list[PublishedVersion]:
                 partnership_id=v.round.partnership_id,
                 month=v.round.month,
                 schema_version=v.schema_version,
+                confirm_note=v.confirm_note,
             ).to_dict()
             for v in rows
         ]

@@ -48,7 +48,7 @@ def _num(value: Any) -> Any:
 def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     """Everything a published pack shows, read in a fixed number of queries (store it with
     ``to_dict()`` beside its ``schema_version``)."""
-    from indicators.engine.commentary import Facts, check_commentary
+    from indicators.engine.commentary import Facts, check_texts
     from indicators.engine.measures import MonthMetrics
     from indicators.engine.periods import add_months, fy_start, month_label, short_month_label
     from indicators.models import (
@@ -59,7 +59,7 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         MonthValue,
         Target,
     )
-    from indicators.selectors import metrics_for_month, rating_rule_text
+    from indicators.selectors import category_rule_text, metrics_for_month, rating_rule_text
 
     area = round_.partnership.area
     month = round_.month
@@ -84,6 +84,18 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
             category__isnull=True,
         )
     }
+    # Targets set per category (PHOF 2.15's ranges) rate an indicator with none of its own.
+    category_targets: dict[int, list[Target]] = {}
+    for t in (
+        Target.objects.filter(
+            adoption__partnership_id=round_.partnership_id,
+            financial_year=start.year,
+            category__isnull=False,
+        )
+        .select_related("category", "adoption")
+        .order_by("category__order")
+    ):
+        category_targets.setdefault(t.adoption_id, []).append(t)
     own_history: dict[int, list[HistoryItem]] = {}
     shared_history: dict[int, list[HistoryItem]] = {}
     for h in HistoryEntry.objects.filter(
@@ -98,6 +110,8 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
     # and the XmR chart's points all come from this one query.
     all_derived: dict[int, list[Any]] = {}
     for dm in DerivedMetric.objects.filter(area=area, month__lte=month).order_by("month"):
+        if dm.figure_month is not None and dm.figure_month != dm.month and dm.month != month:
+            continue  # a lagged figure standing for a later month: shown in its own month only
         all_derived.setdefault(dm.indicator_id, []).append(dm)
     derived = {(i, d.month): d for i, rows in all_derived.items() for d in rows}
     metrics = metrics_for_month(area_id=area.id, month=month)
@@ -161,12 +175,13 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
         )
         d_now = derived.get((ind.id, month))
         findings = []
-        if d_now is not None and commentary.performance_overview:
+        if d_now is not None and (commentary.performance_overview or commentary.actions):
             facts = Facts(
                 area=area.name,
                 unit=ind.unit,
                 kind=ind.kind,
                 decimals=ind.display_decimals,
+                frequency=ind.frequency,
                 metrics=MonthMetrics(
                     month=month,
                     ytd=d_now.ytd,
@@ -179,9 +194,18 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                     r12_change_pct=d_now.r12_change_pct,
                 ),
             )
+            # The check the entry form and the review panel run (``cycle.commentary``), here over
+            # the approved figures; an action's finding says so (the schema keeps two keys).
             findings = [
-                Finding(quote=f.quote, message=f.message)
-                for f in check_commentary(commentary.performance_overview, facts)
+                Finding(
+                    quote=f.quote,
+                    message=f.message
+                    if f.where == "overview"
+                    else f"in the {f.where}: {f.message}",
+                )
+                for f in check_texts(
+                    facts, overview=commentary.performance_overview, actions=commentary.actions
+                )
             ]
         override = sub.rag_override if sub else ""
         target = targets.get(adoption.id)
@@ -208,7 +232,11 @@ def pack_snapshot_build(round_: ReportingRound) -> PackSnapshot:
                 commentary_findings=tuple(findings),
                 rag=computed.rag,
                 rag_reason=computed.rag_reason,
-                rag_rule=rating_rule_text(ind, target, adoption.tolerance),
+                rag_rule=(
+                    category_rule_text(category_targets[adoption.id])
+                    if target is None and adoption.id in category_targets
+                    else rating_rule_text(ind, target, adoption.tolerance)
+                ),
                 rag_override=override or None,
                 rag_override_justification=sub.rag_override_justification if sub else "",
                 rag_effective=(None if override == "None" else override)

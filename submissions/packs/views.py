@@ -17,6 +17,7 @@ from csp import permissions
 from csp.switcher import working_partnership_id
 from submissions.packs.action_log import overdue_actions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
+from submissions.packs.latest import latest_of
 from submissions.packs.pages import pack_key, pack_table, summary_rows
 from submissions.packs.regions import (
     COLUMNS,
@@ -159,6 +160,7 @@ def indicator(request: HttpRequest, area: str, month: str, code: str) -> HttpRes
             "snapshot": snapshot,
             "page": page,
             "row": summary_rows([page])[0],
+            "latest": latest_of(page),
             "table": pack_table(page, snapshot.month),
             "charts": [(name, CHARTS[name]) for name in available_charts(page)],
             "previous": pages[index - 1] if index > 0 else None,

@@ -177,6 +177,30 @@ def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json(
         return set()
 
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    # Version 3 also added the period of each page's figures, and PHOF 2.15's categories (stored as
+    # proportions with their baselines and ratings: version 1 had none for the month).
+    period = {
+        f".indicators[].metrics.{k}"
+        for k in (
+            "period_start",
+            "period_end",
+            "period_label",
+            "period_age_months",
+            "period_age",
+            "figure_month",
+        )
+    }
+    phof = {
+        k
+        for k in keys(stored.snapshot)
+        if k.startswith(
+            (
+                ".indicators[].metrics.categories.opiate",
+                ".indicators[].metrics.categories.non-opiate",
+            )
+        )
+    }
+    assert phof, "PHOF 2.15's categories are in the snapshot"
     # Version 3 added each page's rule in words, its tables and its action log (the demo's
     # December actions fill every key of the log).
     tables = {k for k in keys(stored.snapshot) if k.startswith(".indicators[].tables")}
@@ -185,7 +209,7 @@ def test_publishing_stores_version_3_with_its_number_on_the_row_and_in_the_json(
         *(f".indicators[].action_log[].{f.name}" for f in dataclasses.fields(LoggedAction)),
     }
     added = {".schema_version", ".indicators[].rag_rule"}
-    assert keys(stored.snapshot) == keys(fixture) | added | tables | logged
+    assert keys(stored.snapshot) == keys(fixture) | added | tables | logged | period | phof
     assert {".indicators[].tables.ranks[].source", ".indicators[].tables.history[].total"} <= tables
 
 
@@ -205,3 +229,16 @@ def test_a_snapshot_stored_with_the_wrong_version_is_refused() -> None:
     with pytest.raises(ValueError, match="schema version 1, not 2"):
         _store(fixture, 2)
     assert _store(fixture, None).schema_version == 1
+
+
+def test_the_regional_comparison_reads_a_version_1_pack(version_1) -> None:
+    """The comparison reads only the indicator's page of the stored snapshot (``packs.parts``):
+    a version-1 page is upgraded as a whole snapshot is. The seed's TNO figures."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="mopac"))
+    response = client.get("/packs/region/london/tno/2016-12/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    bd = next(r for r in rows if r[1] == "E09000002")
+    assert bd[2:5] == ["2", "1,386", "13,207"]  # the latest version: the version-1 one
+    html = client.get("/packs/region/london/tno/2016-12/").content.decode()
+    assert "Other indicators, December 2016" in html and "MOPAC 7: Robbery Overall" in html

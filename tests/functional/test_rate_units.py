@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from submissions.cycle.selectors import commentary_draft
+from submissions.cycle.commentary import commentary_draft
 from submissions.cycle.validation import Entry
 from submissions.models import PackVersion, Submission
 from submissions.packs.pages import fy_table, summary_rows

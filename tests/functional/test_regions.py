@@ -25,7 +25,7 @@ from csp.models import (
     Region,
     RegionalReader,
 )
-from indicators.models import Indicator, MonthValue
+from indicators.models import Adoption, Indicator, MonthValue
 from indicators.partnerships import partnership_setup
 from submissions.cycle import services
 from submissions.cycle.validation import Entry
@@ -303,3 +303,33 @@ def test_a_published_versions_rows_are_read_from_its_snapshot_once(london) -> No
         again = client.get(URL + "?sort=rate")
     assert not [q["sql"] for q in queries if '"snapshot"' in q["sql"]]
     assert _table(again.content.decode())[BARNET] == _table(first.content.decode())[BARNET]
+
+
+def test_a_published_pack_without_the_indicator_says_so(db) -> None:
+    """Barnet adopts every indicator but TNO and publishes December 2016: its row names the
+    pack it has, instead of claiming it has none (issue 11's bug)."""
+    partnership_setup(
+        area_code="E09000003",
+        name=BARNET,
+        coordinator_email=BARNET_EMAIL,
+        indicators_from="E09000002",
+    )
+    Adoption.objects.filter(partnership__area__code="E09000003", indicator__code="tno").delete()
+    publish.round_publish(
+        round_id=_barnet_round(DEC, 0).pk, user=_user(BARNET_EMAIL), change_note="", now=NOW
+    )
+    client = _client("mopac")
+    table = _table(client.get(URL).content.decode())
+    assert table[BARNET] == [
+        "Its published pack for December 2016 (version 1) does not include this indicator"
+    ]
+    assert table[BD][:2] == BD_ROW[:2]  # the seed pack's figures, as before
+    rows = list(csv.reader(io.StringIO(client.get(URL + "export.csv").content.decode("utf-8-sig"))))
+    barnet = next(r for r in rows if r[0] == BARNET)
+    assert barnet[2:4] == [
+        "1",
+        "Its published pack for December 2016 (version 1) does not include this indicator",
+    ]
+    # January: nothing published by either, as before.
+    january = _table(client.get("/packs/region/london/tno/2017-01/").content.decode())
+    assert january[BARNET] == ["No published pack for January 2017"]

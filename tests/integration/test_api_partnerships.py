@@ -98,11 +98,7 @@ def test_agencies_adoptions_and_targets_are_the_callers_partnerships(analyst, ba
 
 
 def test_a_lead_in_two_partnerships_sees_their_agencys_items_in_both(analyst, barnet) -> None:
-    rows = [
-        r
-        for r in everything(api("analyst"), "/api/submissions/")
-        if r["month"] == "2017-01"
-    ]
+    rows = [r for r in everything(api("analyst"), "/api/submissions/") if r["month"] == "2017-01"]
     police = Agency.objects.get(partnership=barnet, leads__user=analyst).code
     assert {r["area"] for r in rows} == {BD, BARNET}
     assert {r["agency"] for r in rows} == {police}
@@ -162,9 +158,7 @@ def test_a_coordinator_of_several_partnerships_names_one(barnet) -> None:
     refused = client.post("/api/rounds/", {"month": "2017-02"}, format="json")
     assert refused.status_code == 400
     assert "You coordinate several partnerships" in str(refused.json()["partnership"])
-    made = client.post(
-        "/api/rounds/", {"month": "2017-02", "partnership": BARNET}, format="json"
-    )
+    made = client.post("/api/rounds/", {"month": "2017-02", "partnership": BARNET}, format="json")
     assert made.status_code == 201 and made.json()["area"] == BARNET
     assert not ReportingRound.objects.filter(partnership=bd(), month=dt.date(2017, 2, 1)).exists()
     assert Partnership.objects.get(area__code=BARNET).rounds.count() == 2

@@ -37,9 +37,8 @@ def test_the_benchmark_opens_every_round_and_reads_a_pack_in_at_most_10_queries(
         assert figure.unit == "queries"
         assert figure.value is not None and 3 <= figure.value <= 10, outcome.table()
         assert not figure.missed
-    region = outcome.figure("regional comparison page")
-    if region.value is None:  # not on this branch yet: skipped, and said so
-        assert region.note.startswith("skipped")
-    else:
-        assert region.value <= 15, outcome.table()
+    for cache in ("cold", "warm"):
+        region = outcome.figure(f"regional comparison, {cache} cache")
+        assert region.unit == "queries"
+        assert region.value is not None and region.value <= 15, outcome.table()
     assert len(outcome.table()) == 1 + len(outcome.figures)

@@ -29,9 +29,7 @@ pytestmark = pytest.mark.django_db
 def test_publishing_needs_everything_approved_then_freezes_version_1() -> None:
     round_ = ReportingRound.objects.get(month=JAN)
     with pytest.raises(services.CycleError, match="Not everything is approved"):
-        publish.round_publish(
-            round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
-        )
+        publish.round_publish(round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW)
     with pytest.raises(PermissionDenied):
         publish.round_publish(round_id=round_.pk, user=user("board"), change_note="", now=NOW)
     _approve_everything_in_january()
@@ -60,9 +58,7 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
     save("tno", "police", Entry(value=1420), submit=True)
     services.submission_approve(submission_id=jan("tno").pk, user=user("coordinator"), now=NOW)
     with pytest.raises(services.CycleError, match="Say what changed"):
-        publish.round_publish(
-            round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW
-        )
+        publish.round_publish(round_id=round_.pk, user=user("coordinator"), change_note="", now=NOW)
     v2 = publish.round_publish(
         round_id=round_.pk,
         user=user("coordinator"),

@@ -185,9 +185,7 @@ def test_an_error_that_a_retry_cannot_fix_fails_the_job_for_good_without_raising
     assert import_job_run(job_id=job.pk, now=T0, clock=clock_at(T0)).endswith("nothing to do.")
 
 
-def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(
-    monkeypatch, coordinator
-) -> None:
+def test_a_job_that_keeps_failing_is_given_up_after_five_attempts(monkeypatch, coordinator) -> None:
     job = _confirmed_big_job(coordinator, monkeypatch)
     ImportJob.objects.filter(pk=job.pk).update(attempts=import_jobs.MAX_ATTEMPTS, queued_at=None)
     lost_jobs_sweep(now=T0 + timedelta(minutes=1))

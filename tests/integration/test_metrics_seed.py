@@ -212,3 +212,63 @@ def test_ratings_of_the_crime_pages_match_the_seed(december: dict[str, dict]) ->
         "serious-youth-violence",
     ):
         assert december[code]["rag"] == printed[code], code
+
+
+# Issue 13, item 1: the latest available period of the lagged pages (seed pages 19-22 and 26).
+def test_every_indicator_names_the_period_of_its_figures(december: dict[str, dict]) -> None:
+    assert len(december) == 34
+    for code, data in december.items():
+        assert data["period_label"], code
+        assert data["period_start"] <= data["period_end"], code
+    assert december["tno"]["period_label"] == "December 2016"
+    # Re-offending (all cohorts): the seed prints no figure, so there is none and no age.
+    reoffending = december["reoffending-all"]
+    assert reoffending["month_value"] is None and reoffending["period_age_months"] is None
+
+
+def test_first_time_entrants_show_june_2016_and_are_red(december: dict[str, dict]) -> None:
+    # Seed page 19: "(Jul 15 to Jun 16) (131) (Jul 14 to Jun 2015) (109) up 22 individuals",
+    # 595 per 100,000, RAG R; target "Decrease on last years figures" (polarity down).
+    # (131 - 109) / 109 = +20.2%: a rise, Red.
+    fte = december["first-time-entrants"]
+    assert (fte["month_value"], fte["previous_value"]) == (131, 109)
+    assert round(fte["value_change_pct"], 1) == 20.2
+    assert round(fte["rate"]) == 595
+    assert fte["rag"] == "R"
+    assert fte["period_label"] == "12 months to June 2016"
+    assert (fte["period_start"], fte["period_end"]) == ("2015-07-01", "2016-06-30")
+    assert (fte["figure_month"], fte["period_age_months"]) == ("2016-06", 6)
+
+
+def test_youth_custody_and_young_reoffending_show_their_latest_periods(
+    december: dict[str, dict],
+) -> None:
+    # Seed page 20: "(1.14) between October 2015 to September 2016"; page 21: "The
+    # reoffending rate for the December 2014 cohort was 43.0%" (cohort January-December 2014).
+    custody = december["youth-custody"]
+    assert custody["month_value"] == 1.14
+    assert custody["period_label"] == "12 months to September 2016"
+    young = december["reoffending-young"]
+    assert young["month_value"] == 43.0
+    assert young["period_label"] == "January–December 2014 cohort"
+    assert young["period_end"] == "2014-12-31"
+    # Neither page prints a figure for the year before: not rated, saying why.
+    for data in (custody, young):
+        assert data["rag"] is None and "a year before" in data["rag_reason"]
+
+
+def test_phof_2_15_is_rated_per_category_and_overall(december: dict[str, dict]) -> None:
+    # Seed page 26: October 2016 opiate 6.7% (31 / 461), non-opiate 31.8% (120 / 377);
+    # baseline 9.5% (44 / 464) and 41.5% (152 / 366); top-quartile ranges 7.94-16.67% and
+    # 44.77-56.08%. Both are more than 10% below the range (7.146, 40.29): Red by the rule
+    # (the seed's coordinator printed A, a judgement: item 3).
+    phof = december["phof-2-15"]
+    cats = phof["categories"]
+    assert (cats["opiate"]["numerator"], cats["opiate"]["denominator"]) == (31, 461)
+    assert round(cats["opiate"]["pct"], 1) == 6.7
+    assert round(cats["non-opiate"]["pct"], 1) == 31.8
+    assert round(cats["opiate"]["baseline_pct"], 1) == 9.5
+    assert round(cats["non-opiate"]["baseline_pct"], 1) == 41.5
+    assert (cats["opiate"]["lower"], cats["opiate"]["upper"]) == (7.94, 16.67)
+    assert (cats["opiate"]["rag"], cats["non-opiate"]["rag"], phof["rag"]) == ("R", "R", "R")
+    assert phof["figure_month"] == "2016-10" and phof["missing_months"] == []

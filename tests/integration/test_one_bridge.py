@@ -15,7 +15,8 @@ from django.utils import timezone
 from indicators.models import DerivedMetric
 from indicators.recompute.load import SeriesInputs
 from indicators.services import metrics_recompute
-from submissions.cycle.selectors import commentary_draft, stored_text
+from submissions.cycle.commentary import commentary_draft
+from submissions.cycle.selectors import stored_text
 from submissions.cycle.validation import Entry
 from submissions.models import Submission
 

@@ -61,7 +61,7 @@ def test_the_switch_is_a_post_with_the_csrf_token(analyst, barnet) -> None:
 
 @pytest.mark.parametrize("forged", ["other", "0", "abc", ""])
 def test_a_forged_partnership_is_refused(analyst, barnet, forged: str) -> None:
-    """"other": a real partnership the person holds no role in (the demo's police lead asks for
+    """ "other": a real partnership the person holds no role in (the demo's police lead asks for
     Barnet); the rest are not partnerships at all."""
     police = get_user_model().objects.get(username="police")
     client = _client(police)

@@ -35,7 +35,12 @@ from indicators.models import (
     Portfolio,
     Target,
 )
-from indicators.services import METRIC_FIELDS, metrics_recompute, metrics_recompute_after_change
+from indicators.services import (
+    METRIC_FIELDS,
+    metrics_recompute,
+    metrics_recompute_after_change,
+    rates_release,
+)
 from tests.recompute_comparison import BOROUGH, borough_month_values, recompute_from_against_full
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +236,12 @@ def test_an_incremental_recompute_from_any_month_writes_the_rows_of_a_full_recom
             if (row := _figures(indicator, area, add_months(start, i), m)) is not None
         )
         metrics_recompute(now=T0)  # the store as it was before the change
+        # Area 0 has published up to the middle of its series, area 1 all of it, area 2 nothing:
+        # each is ranked among the others' released rates and its own live ones (ADR 0018), and
+        # a change to a released month moves its own rank only.
+        middle = add_months(start, scenario.length // 2)
+        rates_release(area_id=areas[0].id, through=middle, now=T0)
+        rates_release(area_id=areas[1].id, through=None, now=T0)
         for area_index, offset, m in changes:
             _store_month(indicators, areas[area_index], add_months(start, offset), m)
         if scenario.mode == "from":

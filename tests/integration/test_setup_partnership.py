@@ -132,8 +132,9 @@ def test_a_refused_setup_creates_nothing(
     given = {"--area": "E09000003", "--name": NAME, "--coordinator-email": EMAIL}
     given.update(dict(zip(args[::2], args[1::2], strict=True)))
     partnerships, users = Partnership.objects.count(), get_user_model().objects.count()
-    with pytest.raises(CommandError, match=message), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        pytest.raises(CommandError, match=message),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         call_command("setup_partnership", *[x for kv in given.items() for x in kv])
     assert (Partnership.objects.count(), get_user_model().objects.count()) == (partnerships, users)

@@ -1,6 +1,6 @@
 """The home page and the pack index list the working partnership's rounds and packs, named in
 the heading; the header's switcher leads to the person's other partnerships (ADR 0016, as
-amended by 00XX). A regional reader's packs of other partnerships stay listed, apart."""
+amended by 0019). A regional reader's packs of other partnerships stay listed, apart."""
 
 from __future__ import annotations
 

@@ -86,6 +86,12 @@ PAGES = [
         lambda s: f"/submissions/{s.draft.pk}/",
         {"entry_status": "reported", "value": "1", "version": "1", "action": "save"},
     ),
+    _post(  # the no-script "Use this draft": the draft shows the figures, so it is refused too
+        "use-draft",
+        SUB + "entry",
+        lambda s: f"/submissions/{s.draft.pk}/",
+        {"entry_status": "reported", "value": "1", "version": "1", "action": "use_draft"},
+    ),
     _post("approve", SUB + "approve", lambda s: f"/submissions/{s.draft.pk}/approve/"),
     _post("return", SUB + "return", lambda s: f"/submissions/{s.draft.pk}/return/"),
     _post(

@@ -10,6 +10,7 @@ import yaml
 from indicators.engine.commentary import (
     Facts,
     check_commentary,
+    check_texts,
     draft_overview,
     r12_sentence,
     ytd_sentence,
@@ -114,3 +115,86 @@ def test_the_check_finds_last_months_text() -> None:
 def test_other_areas_averages_are_not_taken_for_ours() -> None:
     f = facts(ytd=13207, ytd_previous=13048, ytd_change_abs=159, ytd_change_pct=1.2186)
     assert check_commentary("In comparison the MET average YTD is +3%.", f) == []
+
+
+# --- the check over the overview and the actions (issue 13, item 6) ---------------------------
+
+# December 2016's TNO figures (seed page 1): YTD 13,207 against 13,048 (+159, +1.2%); rolling 12
+# months 17,587 against 17,167 (+420, +2.4%).
+TNO_DEC = {
+    "ytd": 13207,
+    "ytd_previous": 13048,
+    "ytd_change_abs": 159,
+    "ytd_change_pct": 159 / 13048 * 100,
+    "r12": 17587,
+    "r12_previous": 17167,
+    "r12_change_abs": 420,
+    "r12_change_pct": 420 / 17167 * 100,
+}
+
+
+def _actions(code_file: str) -> str:
+    return yaml.safe_load((PAGES / code_file).read_text())["commentary"]["actions"]
+
+
+def test_the_seeds_tno_actions_at_october_2016_are_flagged_in_december_2016() -> None:
+    # Seed page 1, actions: "Total Notifiable Offences is up 7% (+ 1,221 offences) at October
+    # 2016. The majority of the increase at October 2016 has come from Theft & Handling …"
+    found = check_texts(facts(**TNO_DEC), overview="", actions=_actions("01-tno.yaml"))
+    assert [(f.where, f.message) for f in found] == [
+        ("actions", "refers to October 2016; the figures are for December 2016"),
+        ("actions", "refers to October 2016; the figures are for December 2016"),
+    ]
+    assert found[0].quote.startswith("Total Notifiable Offences is up 7%")
+
+
+def test_the_pack_month_and_the_same_month_a_year_earlier_are_not_flagged() -> None:
+    text = "YTD at December 2016 offences rose when compared to December 2015."
+    assert check_commentary(text, facts(**TNO_DEC)) == []
+
+
+def test_a_figure_quoted_in_the_actions_that_differs_from_the_table_is_flagged() -> None:
+    # The table's YTD is 13,207; 13,270 is within 10% of it, so it is read as a misquote.
+    found = check_texts(
+        facts(**TNO_DEC), overview="", actions="Year to date there were 13,270 offences."
+    )
+    assert [(f.where, f.message) for f in found] == [
+        ("actions", "says 13,270 where year to date is 13,207")
+    ]
+
+
+def test_down_fall_and_decrease_against_a_rise_are_flagged() -> None:
+    f = facts(**TNO_DEC)  # both changes are rises: +159 YTD, +420 rolling 12 months
+    for text in (
+        "Year to date offences are down on last year.",
+        "Offences fell in the year to date.",
+        "The rolling 12 months shows a decrease.",
+    ):
+        assert [x.message for x in check_commentary(text, f)] in (
+            ["says a decrease, but the year to date rose"],
+            ["says a decrease, but the rolling 12 months rose"],
+        ), text
+
+
+def test_up_rise_and_increase_against_a_fall_are_flagged() -> None:
+    # Seed page 5 (burglary): YTD 1,142 in 2015 against 900 in 2016, a fall of 242.
+    f = facts(ytd=900, ytd_previous=1142, ytd_change_abs=-242, ytd_change_pct=-21.19)
+    for text in ("YTD burglaries rose.", "Year to date burglary is up.", "A YTD increase."):
+        assert [x.message for x in check_commentary(text, f)] == [
+            "says an increase, but the year to date fell"
+        ], text
+
+
+def test_a_lagged_figures_own_period_is_not_taken_for_a_stale_month() -> None:
+    # Seed page 21: re-offending is a cohort figure; its text names the cohort's months.
+    text = "The reoffending rate for the January 2014 to December 2014 cohort was 43.0%."
+    rolling = Facts(
+        area="Barking and Dagenham",
+        unit="%",
+        kind="rolling",
+        decimals=1,
+        metrics=MonthMetrics(month=DEC),
+        frequency="annual",
+    )
+    assert check_commentary(text, rolling) == []
+    assert check_commentary("Offences at October 2016 were 1,403.", facts()) != []

@@ -64,10 +64,22 @@ def test_the_stored_version_1_figures_read_as_the_seed_prints_them(stored: dict[
 def test_the_types_describe_every_key_of_version_1(stored: dict[str, Any]) -> None:
     # Nothing stored is dropped: written back, version 1 is itself plus its version number and
     # the keys version 3 added, with their defaults: no rule recorded (""), an empty action log,
-    # and ``tables`` read as empty (no monthly rank rows, computed history or marked estimates).
+    # and ``tables`` read as empty (no monthly rank rows, computed history or marked estimates);
+    # each page's period is December 2016's own (version 1's figures are the pack month's).
+    december = {
+        "period_start": "2016-12-01",
+        "period_end": "2016-12-31",
+        "period_label": "December 2016",
+        "period_age_months": 0,
+        "period_age": "Up to date",
+        "figure_month": None,
+    }
     written = snapshot_read(stored, 1).to_dict()
     tables = [page.pop("tables") for page in written["indicators"]]
-    pages = [{**p, "rag_rule": "", "action_log": []} for p in stored["indicators"]]
+    pages = [
+        {**p, "rag_rule": "", "action_log": [], "metrics": {**p["metrics"], **december}}
+        for p in stored["indicators"]
+    ]
     assert written == {**stored, "indicators": pages, "schema_version": 3}
     assert set(map(str, tables)) == {
         str(
@@ -184,7 +196,7 @@ def test_a_damaged_snapshot_is_refused_naming_the_place(stored: dict[str, Any]) 
 def test_a_new_key_is_refused_on_its_way_into_a_snapshot_and_ignored_in_a_stored_one(
     stored: dict[str, Any],
 ) -> None:
-    metrics = {**stored["indicators"][0]["metrics"], "new_measure": 1}
+    metrics = {**snapshot_read(stored, 1).indicators[0].metrics.to_dict(), "new_measure": 1}
     with pytest.raises(RecordError, match=r"keys \['new_measure'\] are not in Metrics"):
         Metrics.from_dict(metrics, strict=True)
     assert Metrics.from_dict(metrics).ytd == 13207
@@ -196,3 +208,21 @@ def test_kind_specific_metrics_are_written_only_for_their_kind(stored: dict[str,
     assert "ytd_pct" in written["ratio"] and "ytd_pct" not in written["count"]
     assert "value_change_pct" in written["snapshot"] and "pct_satisfied" in written["breakdown"]
     assert isinstance(pack, PackSnapshot)
+
+
+def test_version_2_reads_as_version_3_with_the_pack_month_as_its_period(
+    stored: dict[str, Any],
+) -> None:
+    # A version-2 snapshot's metrics are the pack month's own: December 2016, up to date.
+    version_2 = {**copy.deepcopy(stored), "schema_version": 2}
+    pack = snapshot_read(version_2, 2)
+    tno = pack.indicators[0].metrics
+    assert (tno.period_start, tno.period_end) == ("2016-12-01", "2016-12-31")
+    assert (tno.period_label, tno.period_age_months, tno.figure_month) == (
+        "December 2016",
+        0,
+        None,
+    )
+    assert version_2["indicators"][0]["metrics"].get("period_label") is None  # not rewritten
+    page = as_page(version_2["indicators"][0])  # one page alone: its table's last month
+    assert page.metrics.period_label == "December 2016"
