@@ -1,65 +1,95 @@
 """The pack's figures as XLSX and CSV through django-import-export: one row per indicator and
-month, with every derived figure. Text that a spreadsheet would run as a formula is neutralised
+month, with every derived figure, under headers a reader understands. Percentages are rounded to
+one decimal and rates to two, as the pages print them; the CSV keeps each at full precision too,
+in its ``raw_*`` columns at the end. The XLSX sheet is named after the pack ("Barking and Dagenham
+Dec 2016"). Text that a spreadsheet would run as a formula is neutralised
 (``submissions.spreadsheet``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 from import_export import fields, resources
 
-from indicators.engine.formatting import rate_per
+from indicators.engine.formatting import month_label, rate_per
 from submissions.packs.schema import PackSnapshot, as_snapshot
 from submissions.spreadsheet import neutralise
 
+# (attribute, header): the columns of both formats, in order.
 COLUMNS = [
-    ("area", "area"),
-    ("month", "month"),
-    ("indicator", "indicator"),
-    ("title", "title"),
-    ("portfolio", "portfolio"),
-    ("kind", "kind"),
-    ("status", "status"),
-    ("reason", "reason"),
-    ("value", "value"),
-    ("numerator", "numerator"),
-    ("denominator", "denominator"),
-    ("ytd", "ytd"),
-    ("ytd_change_pct", "ytd_change_pct"),
-    ("r12", "r12"),
-    ("rate", "rate"),
-    ("rate_unit", "rate_unit"),
-    ("month_pct", "month_pct"),
-    ("ytd_numerator", "ytd_numerator"),
-    ("ytd_denominator", "ytd_denominator"),
-    ("ytd_pct", "ytd_pct"),
-    ("target_to_date", "target_to_date"),
+    ("area", "Area code"),
+    ("month", "Month"),
+    ("indicator", "Indicator code"),
+    ("title", "Indicator"),
+    ("portfolio", "Portfolio"),
+    ("kind", "Kind"),
+    ("status", "Status"),
+    ("reason", "Reason"),
+    ("value", "Figure"),
+    ("numerator", "Numerator"),
+    ("denominator", "Denominator"),
+    ("ytd", "Year to date"),
+    ("ytd_change_pct", "% change on last year (YTD)"),
+    ("r12", "Rolling 12 months"),
+    ("rate", "Rate (rolling 12 months)"),
+    ("rate_unit", "Rate per"),
+    ("month_pct", "% in the month"),
+    ("ytd_numerator", "Numerator (YTD)"),
+    ("ytd_denominator", "Denominator (YTD)"),
+    ("ytd_pct", "% year to date"),
+    ("target_to_date", "Target to date"),
     # The pack month's row: the period its figures cover (a lagged kind's latest available
     # period) and that period's figure.
-    ("period_label", "period_label"),
-    ("period_start", "period_start"),
-    ("period_end", "period_end"),
-    ("period_age_months", "period_age_months"),
-    ("period_value", "period_value"),
-    ("rag", "rag"),
-    ("rag_reason", "rag_reason"),
-    ("rag_override_justification", "rag_override_justification"),
+    ("period_label", "Period"),
+    ("period_start", "Period start"),
+    ("period_end", "Period end"),
+    ("period_age_months", "Age of the figure (months)"),
+    ("period_value", "Figure for the period"),
+    ("rag", "Rating"),
+    ("rag_reason", "Why this rating"),
+    ("rag_override_justification", "Coordinator's judgement"),
 ]
+# Printed rounded (decimals), as the pages print them; the CSV adds each at full precision.
+ROUNDED = {"ytd_change_pct": 1, "rate": 2, "month_pct": 1, "ytd_pct": 1}
+RAW_COLUMNS = [(f"raw_{name}", f"raw_{name}") for name in ROUNDED]
+SHEET_TITLE_MAX = 31  # Excel's limit
+SHEET_FORBIDDEN = re.compile(r"[\\/?*:\[\]]")
 
 
-class PackFiguresResource(resources.Resource):
-    for _name, _attr in COLUMNS:
-        locals()[_name] = fields.Field(attribute=_attr, column_name=_name)
-    del _name, _attr
+def _resource(columns: list[tuple[str, str]]) -> type[resources.Resource]:
+    attrs: dict[str, Any] = {
+        name: fields.Field(attribute=name, column_name=header) for name, header in columns
+    }
+    names = [name for name, _ in columns]
+    attrs["Meta"] = type("Meta", (), {"fields": names, "export_order": names})
+    attrs["export_field"] = _export_field
+    return type("PackFiguresResource", (resources.Resource,), attrs)
 
-    class Meta:
-        fields = [name for name, _ in COLUMNS]
-        export_order = [name for name, _ in COLUMNS]
 
-    def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:
-        return neutralise(getattr(instance, field.attribute, None))
+def _export_field(self: resources.Resource, field: fields.Field, instance: Any, **kw: Any) -> Any:
+    return neutralise(getattr(instance, field.attribute, None))
+
+
+PackFiguresResource = _resource(COLUMNS)
+PackFiguresRawResource = _resource(COLUMNS + RAW_COLUMNS)
+
+
+def sheet_title(area_name: str, month: str, *, short_name: str = "") -> str:
+    """'Barking and Dagenham Dec 2016': the pack's name as an Excel sheet allows it (at most 31
+    characters, none of \\ / ? * : [ ], not starting or ending with an apostrophe). An area name
+    too long for it gives way to the area's short name, if it has one, else is cut; never the
+    month."""
+    year, number_ = (int(x) for x in month.split("-")[:2])
+    when = f" {month_label(dt.date(year, number_, 1))[:3]} {year}"
+    if len(area_name) + len(when) > SHEET_TITLE_MAX and short_name:
+        area_name = short_name
+    name = SHEET_FORBIDDEN.sub(" ", area_name)
+    name = " ".join(name.split())[: SHEET_TITLE_MAX - len(when)].strip().strip("'")
+    return f"{name}{when}".strip()
 
 
 def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespace]:
@@ -105,12 +135,20 @@ def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespac
                     else "",
                 )
             )
+            row = rows[-1]
+            for name, decimals in ROUNDED.items():
+                raw = getattr(row, name)
+                setattr(row, f"raw_{name}", raw)
+                setattr(row, name, None if raw is None else round(raw, decimals))
     return rows
 
 
 def pack_export(snapshot: PackSnapshot | Mapping[str, Any], fmt: str) -> bytes:
     """The figures of a snapshot (typed, or stored JSON of any version) as CSV or XLSX."""
-    dataset = PackFiguresResource().export(pack_rows(snapshot))
+    pack = as_snapshot(snapshot)
+    rows = pack_rows(pack)
     if fmt == "csv":
-        return dataset.export("csv").encode("utf-8-sig")
+        return PackFiguresRawResource().export(rows).export("csv").encode("utf-8-sig")
+    dataset = PackFiguresResource().export(rows)
+    dataset.title = sheet_title(pack.area.name, pack.month, short_name=pack.area.short_name)
     return dataset.export("xlsx")

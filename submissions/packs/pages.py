@@ -7,6 +7,7 @@ an incomplete year to date says so.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,15 +15,19 @@ from typing import Any
 from indicators.engine.formatting import (
     DASH,
     change,
+    fy_label_of,
     fy_month_labels,
     month_figure,
+    month_label,
     number,
     percent,
     rate,
     rate_per,
     suppressed,
 )
+from indicators.engine.periods import add_months, fy_start_year
 from indicators.engine.rating_words import RATING_KEY
+from indicators.engine.series import Missing
 from indicators.engine.vocabulary import (
     COUNT_KINDS,
     LEVEL_KINDS,
@@ -39,7 +44,14 @@ from submissions.packs.icons import (
 )
 from submissions.packs.judgement import override_text
 from submissions.packs.latest import latest_of
-from submissions.packs.schema import MonthRow, PackSnapshot, Page, as_page, as_pages
+from submissions.packs.schema import (
+    MissingMonth,
+    MonthRow,
+    PackSnapshot,
+    Page,
+    as_page,
+    as_pages,
+)
 from submissions.packs.table_rows import HistoryLine, estimated_mark, history_lines, rank_rows
 
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green", None: "Not rated"}
@@ -159,9 +171,7 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
                 assurance=assurance_icon(m.assurance),
                 assurance_text=assurance_words(m.assurance),
                 direction=DIRECTION.get(m.direction or ""),
-                incomplete="; ".join(
-                    f"{x.month} {x.status.replace('_', ' ')}" for x in m.missing_months
-                ),
+                incomplete=missing_text(m.missing_months),
                 rate_unit=page.rate_unit if rate_text != DASH else "",
                 period=f"{lagged.label}, {lagged.age.lower()}" if lagged is not None else "",
                 rag_rule=page.rag_rule,
@@ -170,6 +180,42 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
             )
         )
     return rows
+
+
+def missing_text(missing: Sequence[MissingMonth]) -> str:
+    """The months missing from a figure in the engine's words, a run of months with the same
+    status and reason said once: 'April – December 2016 not available (TBC: …)'."""
+    runs: list[list[MissingMonth]] = []
+    for x in missing:
+        last = runs[-1][-1] if runs else None
+        if (
+            last
+            and (last.status, last.reason) == (x.status, x.reason)
+            and _next(last.month) == x.month
+        ):
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    texts = []
+    for run in runs:
+        first, end = run[0], run[-1]
+        # The run's last month in the engine's words, its first month put before it.
+        text = Missing(_date(end.month), end.status, end.reason).describe()
+        if len(run) > 1:
+            start = month_label(_date(first.month))
+            if first.month[:4] == end.month[:4]:
+                start = start.rsplit(" ", 1)[0]
+            text = f"{start} – {text}"
+        texts.append(text)
+    return "; ".join(texts)
+
+
+def _date(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def _next(month: str) -> str:
+    return add_months(_date(month), 1).strftime("%Y-%m")
 
 
 @dataclass
@@ -183,6 +229,7 @@ class TableRow:
 class FyTable:
     months: list[str]
     rows: list[TableRow] = field(default_factory=list)
+    period: str = ""  # in words, for the heading: "2016/17 (April 2016 to March 2017)"
 
 
 def fy_table(source: Page | Mapping[str, Any], fy_labels: list[str]) -> FyTable:
@@ -262,4 +309,9 @@ def _change(value: float | None, decimals: int) -> str:
 
 def pack_table(page: Page | Mapping[str, Any], month: str) -> FyTable:
     """The table of a pack page: the financial year of the pack's month ('YYYY-MM')."""
-    return fy_table(page, fy_month_labels(month))
+    table = fy_table(page, fy_month_labels(month))
+    start = dt.date(fy_start_year(_date(month)), 4, 1)
+    table.period = (
+        f"{fy_label_of(month)} ({month_label(start)} to {month_label(add_months(start, 11))})"
+    )
+    return table

@@ -6,14 +6,17 @@ JSON; pages, charts, the PDF and exports read only it, typed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 
+from indicators.engine.formatting import DASH, figure, number, rate
 from indicators.engine.vocabulary import IndicatorKind
 from submissions.models import ReportingRound
 from submissions.packs.action_log import pack_actions
+from submissions.packs.pages import RAG_NAMES
 from submissions.packs.schema import (
     SCHEMA_VERSION,
     Area,
@@ -269,15 +272,26 @@ def pack_changes(
     before: PackSnapshot | Mapping[str, Any], after: PackSnapshot | Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """What changed between two versions of a pack (of any schema versions): figures and
-    ratings, side by side."""
+    ratings, side by side, each printed as the pages print it ('1,420', '87.07 per 1,000
+    residents', 'Green'; '–' for none)."""
     old = {p.code: p for p in as_snapshot(before).indicators}
     changes = []
     for page in as_snapshot(after).indicators:
         prior = old.get(page.code)
         if prior is None:
             continue
-        items: list[tuple[str, Any, Any]] = [
-            (label, getattr(prior.metrics, name), getattr(page.metrics, name))
+        printed: dict[str, Callable[[Any], str]] = {
+            "month_value": lambda v: figure(v, none=DASH),
+            "ytd": number,
+            "r12": number,
+            "rate": partial(_rate_text, per_n=page.per_n, unit=page.rate_unit),
+        }
+        items: list[tuple[str, str, str]] = [
+            (
+                label,
+                printed[name](getattr(prior.metrics, name)),
+                printed[name](getattr(page.metrics, name)),
+            )
             for name, label in (
                 ("month_value", "Month"),
                 ("ytd", "Year to date"),
@@ -287,7 +301,13 @@ def pack_changes(
             if getattr(prior.metrics, name) != getattr(page.metrics, name)
         ]
         if prior.rag_effective != page.rag_effective:
-            items.append(("Rating", prior.rag_effective, page.rag_effective))
+            items.append(
+                (
+                    "Rating",
+                    RAG_NAMES.get(prior.rag_effective, "Not rated"),
+                    RAG_NAMES.get(page.rag_effective, "Not rated"),
+                )
+            )
         if prior.commentary != page.commentary:
             items.append(("Commentary", "changed", ""))
         if prior.action_log != page.action_log:
@@ -295,6 +315,10 @@ def pack_changes(
         if items:
             changes.append({"code": page.code, "title": page.title, "items": items})
     return changes
+
+
+def _rate_text(value: float | None, *, per_n: int | None, unit: str) -> str:
+    return rate(value, per_n, unit)
 
 
 def _chart_value(ind: Any, d: Any) -> float | None:

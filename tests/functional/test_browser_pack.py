@@ -89,7 +89,12 @@ def test_the_board_reads_the_december_pack(new_page, eager, tmp_path, settings) 
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     header = [c.value for c in sheet[1]]
     assert (
-        len({r[header.index("indicator")] for r in sheet.iter_rows(min_row=2, values_only=True)})
+        len(
+            {
+                r[header.index("Indicator code")]
+                for r in sheet.iter_rows(min_row=2, values_only=True)
+            }
+        )
         == 34
     )
 

@@ -86,7 +86,9 @@ def test_statuses_print_as_such_never_as_zero(board: Client) -> None:
     assert hate["Disability hate crime"][:3] == ["10", "<10", "<10"]
     assert hate["Hate Crime"][6] == "TBC"
     atr = board.get(f"{DEC}atr-completions/").content.decode()
-    assert "2016-07" in atr and "impossible figure" in atr
+    # In words, never "2016-07 available" (the template once cut "not_" out of the status).
+    assert "Incomplete:</strong> July 2016 not available (Seed printed 9" in atr
+    assert "2016-07" not in atr
 
 
 def test_chart_json_is_labels_and_datasets_with_numbers(board: Client) -> None:
@@ -110,16 +112,59 @@ def test_exports_have_one_row_per_indicator_and_month(board: Client) -> None:
     response = board.get(DEC + "export.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len({r["indicator"] for r in rows}) == 34
-    tno_dec = next(r for r in rows if r["indicator"] == "tno" and r["month"] == "2016-12")
-    assert (tno_dec["ytd"], tno_dec["r12"], tno_dec["rag"]) == ("13207", "17587", "R")
+    assert len({r["Indicator code"] for r in rows}) == 34
+    tno_dec = next(r for r in rows if r["Indicator code"] == "tno" and r["Month"] == "2016-12")
+    assert (tno_dec["Year to date"], tno_dec["Rolling 12 months"], tno_dec["Rating"]) == (
+        "13207",
+        "17587",
+        "R",
+    )
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(board.get(DEC + "export.xlsx").content))
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    codes = {row[header.index("indicator")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    codes = {
+        row[header.index("Indicator code")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
     assert len(codes) == 34
+
+
+def test_exports_are_named_headed_and_rounded_for_a_reader(board: Client) -> None:
+    import openpyxl
+
+    # ATR, June 2016: 4 successful of 9 terminations year to date (seed: "44.4%"), so
+    # 4 / 9 × 100 = 44.444…%, printed 44.4 and kept whole in the CSV's raw column.
+    rows = list(
+        csv.DictReader(io.StringIO(board.get(DEC + "export.csv").content.decode("utf-8-sig")))
+    )
+    june = next(
+        r for r in rows if r["Indicator code"] == "atr-completions" and r["Month"] == "2016-06"
+    )
+    assert june["% year to date"] == "44.4"
+    assert june["raw_ytd_pct"].startswith("44.4444")
+    assert list(rows[0])[:4] == ["Area code", "Month", "Indicator code", "Indicator"]
+    book = openpyxl.load_workbook(io.BytesIO(board.get(DEC + "export.xlsx").content))
+    assert book.sheetnames == ["Barking and Dagenham Dec 2016"]
+    header = [c.value for c in book.active[1]]
+    assert "raw_ytd_pct" not in header and "% year to date" in header
+    june_row = next(
+        r
+        for r in book.active.iter_rows(min_row=2, values_only=True)
+        if r[header.index("Indicator code")] == "atr-completions"
+        and r[header.index("Month")] == "2016-06"
+    )
+    assert june_row[header.index("% year to date")] == 44.4
+
+
+def test_a_sheet_title_keeps_within_excels_rules() -> None:
+    from submissions.packs.exports import sheet_title
+
+    assert sheet_title("Barking and Dagenham", "2016-12") == "Barking and Dagenham Dec 2016"
+    long = sheet_title("Kensington and Chelsea: [North]/South*?", "2017-01")
+    assert len(long) <= 31 and long.endswith(" Jan 2017")
+    assert not set(long) & set("[]:*?/\\")
+    assert sheet_title("A" * 40, "2016-12", short_name="Short") == "Short Dec 2016"
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised() -> None:

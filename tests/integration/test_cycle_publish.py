@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -71,8 +72,13 @@ def test_a_correction_makes_version_2_with_a_change_note_and_keeps_version_1() -
 
     v1.refresh_from_db()
     changes = {c["code"]: c for c in pack_changes(v1.snapshot, v2.snapshot)}
-    assert ("Month", None, 1420) in changes["tno"]["items"]
-    assert ("Year to date", None, 13207 + 1420) in changes["tno"]["items"]
+    # Printed as the pages print them: none as "–", thousands with a comma (13,207 + 1,420).
+    assert ("Month", "–", "1,420") in changes["tno"]["items"]
+    assert ("Year to date", "–", "14,627") in changes["tno"]["items"]
+    # No figure is printed with the engine's full precision (was "87.0734086216884 → …").
+    printed = [(label, b, a) for c in changes.values() for label, b, a in c["items"]]
+    assert [p for p in printed if re.search(r"\d\.\d{3,}", p[1] + p[2])] == []
+    assert any(label == "Rate" and "per 1,000" in a for label, _, a in printed), printed
 
 
 def test_a_published_version_cannot_be_changed_by_any_path() -> None:
