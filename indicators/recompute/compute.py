@@ -12,6 +12,7 @@ from operator import attrgetter
 from indicators.engine.formatting import number
 from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
+from indicators.engine.vector import compute_indicator
 from indicators.recompute.load import (
     Catalogue,
     SeriesInputs,
@@ -126,24 +127,26 @@ def compute_rows(
     from_month: dt.date | None,
     now: dt.datetime,
     report: RecomputeReport,
+    *,
+    vectorised: bool = True,
 ) -> tuple[list[tuple[object, ...]], Rates, list[EarlyStart]]:
-    """Load the scope's month values (streamed), run the engine per series, return row tuples.
+    """Load the scope's month values (streamed), run the engine, return row tuples.
 
-    With ``from_month``, also the series rewritten from an earlier month (see ``series_rewrite``),
-    so the writer can drop their rows no longer produced before ``from_month`` too.
+    Without ``from_month`` every series is computed whole, one indicator's series at once by the
+    vectorised engine (``engine.vector``; ``vectorised=False`` runs the scalar reference, one
+    series at a time, for the benchmark). With ``from_month``, series by series, and also the
+    series rewritten from an earlier month (see ``series_rewrite``), so the writer can drop
+    their rows no longer produced before ``from_month`` too.
     """
     where, params = scope_sql(catalogue, area_ids)
     denominators = denominators_load(area_ids)
     rows: list[tuple[object, ...]] = []
     rates: Rates = defaultdict(dict)
     early: list[EarlyStart] = []
-    for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
-        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
-        start, results = series_rewrite(inputs, from_month)
-        if from_month is not None and start < from_month:
-            early.append(EarlyStart(indicator_id, area_id, start))
+
+    def add(indicator_id: int, area_id: int, results: list[MonthMetrics]) -> None:
         if not results:
-            continue
+            return
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))
@@ -153,6 +156,32 @@ def compute_rows(
                     metrics.r12,
                     metrics.rate_denominator,
                 )
+
+    batch: list[tuple[int, SeriesInputs]] = []
+    batch_indicator: int | None = None
+
+    def flush() -> None:
+        if batch_indicator is None or not batch:
+            return
+        spec = catalogue.specs[batch_indicator]
+        results = compute_indicator(spec, [inputs for _area, inputs in batch])
+        for (area_id, _inputs), metrics in zip(batch, results, strict=True):
+            add(batch_indicator, area_id, metrics)
+        batch.clear()
+
+    for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
+        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
+        if from_month is None and vectorised:
+            if indicator_id != batch_indicator:
+                flush()
+                batch_indicator = indicator_id
+            batch.append((area_id, inputs))
+            continue
+        start, results = series_rewrite(inputs, from_month)
+        if from_month is not None and start < from_month:
+            early.append(EarlyStart(indicator_id, area_id, start))
+        add(indicator_id, area_id, results)
+    flush()
     return rows, rates, early
 
 
