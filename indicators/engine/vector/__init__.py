@@ -24,24 +24,29 @@ from typing import Protocol
 import numpy as np
 
 from indicators.engine import rag as ragmod
-from indicators.engine import spc
 from indicators.engine.measures import compute_series
 from indicators.engine.periods import add_months, fy_start_year
-from indicators.engine.rating import set_direction, set_rag
 from indicators.engine.series import (
     COUNT_KINDS,
     NOT_SUBMITTED,
+    Missing,
     MonthMetrics,
     Obs,
     SeriesSpec,
 )
-from indicators.engine.spc_series import set_spc
 from indicators.engine.sums import figure, fy_to, last_12, missing_of, no_figure_due, window_sum
 from indicators.engine.vector.grid import Grid, grid_build
-from indicators.engine.vector.sums import change, last_year, period_sums, rate
-from indicators.engine.vector.xmr import XmR, xmr
+from indicators.engine.vector.rating import (
+    assurance_aim,
+    direction,
+    icons,
+    none_where_nan,
+    ratings,
+)
+from indicators.engine.vector.sums import change, last_year, months_into_fy, period_sums, rate
+from indicators.engine.vector.xmr import xmr
 
-__all__ = ["VECTOR_KINDS", "SeriesIn", "compute_indicator"]
+__all__ = ["VECTOR_KINDS", "Columns", "SeriesIn", "compute_columns", "compute_indicator"]
 
 VECTOR_KINDS = frozenset({"count", "ceiling", "snapshot", "rolling"})
 
@@ -76,7 +81,8 @@ def compute_indicator(spec: SeriesSpec, series: Sequence[SeriesIn]) -> list[list
             )
     if vector:
         chosen = [series[i] for i in vector]
-        for i, metrics in zip(vector, _vectorised(spec, chosen), strict=True):
+        columns = compute_columns(spec, chosen)
+        for i, metrics in zip(vector, columns.metrics(len(chosen)), strict=True):
             out[i] = metrics
     return out
 
@@ -91,19 +97,24 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Figures:
-    """The measures on arrays, as Python values (None for NaN), by field name."""
+class Columns:
+    """The derived rows of the vectorised series, field by field (``MonthMetrics``' names; a
+    row's ``missing`` is its list of ``Missing``), with each row's series and month."""
 
-    lists: dict[str, list[list[object]]]
+    series: list[int]
+    months: list[dt.date]
+    fields: dict[str, list[object]]
 
-    @classmethod
-    def of(cls, arrays: Mapping[str, np.ndarray]) -> _Figures:
-        lists = {}
-        for name, arr in arrays.items():
-            obj = arr.astype(object)
-            obj[np.isnan(arr)] = None
-            lists[name] = obj.tolist()
-        return cls(lists)
+    def metrics(self, count: int) -> list[list[MonthMetrics]]:
+        """The rows as ``MonthMetrics``, per series (``count`` series)."""
+        out: list[list[MonthMetrics]] = [[] for _ in range(count)]
+        names = list(self.fields)
+        for s, m, *values in zip(self.series, self.months, *self.fields.values(), strict=True):
+            got = MonthMetrics(month=m)
+            for name, value in zip(names, values, strict=True):
+                setattr(got, name, value)
+            out[s].append(got)
+        return out
 
 
 def _measures(spec: SeriesSpec, grid: Grid) -> dict[str, np.ndarray]:
@@ -115,78 +126,151 @@ def _measures(spec: SeriesSpec, grid: Grid) -> dict[str, np.ndarray]:
     out = {"previous_value": previous}
     out["value_change_abs"], out["value_change_pct"] = change(grid.fig, previous)
     if spec.kind == "rolling":
+        out["r12"], out["r12_previous"] = grid.fig, previous
+        out["r12_change_abs"] = out["value_change_abs"]
+        out["r12_change_pct"] = out["value_change_pct"]
         out["rate"] = rate(grid.fig, grid.den, spec.per_n)
     return out
 
 
-_SIGNALS = {
-    (high, low): spc.PointSignal(high, low) for high in (False, True) for low in (False, True)
-}
+_ALWAYS_NONE = ("month_pct", "ytd_numerator", "ytd_denominator", "ytd_pct", "ytd_pct_previous",
+                "pct_satisfied", "ytd_pct_satisfied", "categories")  # fmt: skip
+_NUMBERS = ("ytd", "ytd_previous", "ytd_change_abs", "ytd_change_pct", "r12", "r12_previous",
+            "r12_change_abs", "r12_change_pct", "rate", "previous_value", "value_change_abs",
+            "value_change_pct")  # fmt: skip
 
 
-def _limits(chart: XmR, s: int, baseline: int) -> spc.Limits | None:
-    if not chart.has_limits[s]:
-        return None
-    return spc.Limits(
-        mean=float(chart.mean[s]),
-        mr_bar=float(chart.mr_bar[s]),
-        upper=float(chart.upper[s]),
-        lower=float(chart.lower[s]),
-        upper_near=float(chart.upper_near[s]),
-        lower_near=float(chart.lower_near[s]),
-        baseline=baseline,
-    )
-
-
-def _vectorised(spec: SeriesSpec, series: Sequence[SeriesIn]) -> list[list[MonthMetrics]]:
+def compute_columns(spec: SeriesSpec, series: Sequence[SeriesIn]) -> Columns:
+    """Every row of the given series (each with at least one month and no categories, of a
+    kind in ``VECTOR_KINDS``), field by field."""
     grid = grid_build(spec, [s.values for s in series], [s.denominators for s in series])
-    arrays = _measures(spec, grid)
-    rates = arrays.get("rate")
-    figures = _Figures.of(arrays)
-    dens = np.where(np.isnan(rates), 0, grid.den).tolist() if rates is not None else None
+    rows, width = grid.shape
+    cols = np.arange(width)
+    inside = (cols >= grid.first[:, None]) & (cols <= grid.last[:, None])
+    where_s, where_t = np.nonzero(inside)
+    flat = {name: arr[inside] for name, arr in _measures(spec, grid).items()}
+    nan = np.full(len(where_s), np.nan)
+    for name in _NUMBERS:
+        flat.setdefault(name, nan)
+    all_months = [dt.date(i // 12, i % 12 + 1, 1) for i in range(grid.base, grid.base + width)]
+    t_list, s_list = where_t.tolist(), where_s.tolist()
+    months = [all_months[t] for t in t_list]
+    k = months_into_fy(grid.base, width)[where_t] + 1
+    fields: dict[str, list[object]] = {}
+    incomplete = np.isnan(flat["r12" if spec.change_basis == "r12" else "ytd"]).tolist()
+    status, values, missing, targets = _per_row(spec, series, s_list, months, incomplete)
+    fields["status"] = status
+    fields["month_value"] = values
+    for name in _NUMBERS:
+        fields[name] = none_where_nan(flat[name])
+    rate_den = np.where(np.isnan(flat["rate"]), 0, grid.den[inside])
+    fields["rate_denominator"] = [d or None for d in rate_den.tolist()]
+    for name in _ALWAYS_NONE:
+        fields[name] = [None] * len(months)
+    target_arrays = _target_arrays(targets)
+    _to_dates(fields, targets, k.tolist(), flat)
+    fields["direction"] = direction(spec, flat)
     chart = xmr(
         grid.fig,
         baseline=spec.spc_baseline,
         shift_run=spec.spc_shift_run,
         trend_run=spec.spc_trend_run,
     )
-    points, highs, lows = chart.point.tolist(), chart.high.tolist(), chart.low.tolist()
+    per_row = {
+        "has": chart.has_limits[where_s],
+        "point": chart.point[inside],
+        "high": chart.high[inside],
+        "low": chart.low[inside],
+        "value": grid.fig[inside],
+    }
+    for name in ("mean", "upper", "lower", "upper_near", "lower_near"):
+        per_row[name] = getattr(chart, name)[where_s]
+    kinds = target_arrays["kind"]
+    rated = (kinds != None) & (kinds != "monitoring")  # noqa: E711
+    aim = assurance_aim(spec, target_arrays, flat, k)
+    fields.update(icons(spec, per_row, rated, aim))
+    fields["rag"], fields["rag_reason"] = ratings(
+        spec, targets, months, status, missing, fields, k.tolist()
+    )
+    fields["missing"] = missing  # type: ignore[assignment]
+    return Columns(s_list, months, fields)
+
+
+def _per_row(
+    spec: SeriesSpec,
+    series: Sequence[SeriesIn],
+    s_list: list[int],
+    months: list[dt.date],
+    incomplete: list[bool],
+) -> tuple[list[str], list[object], list[list[Missing]], list[ragmod.TargetSpec | None]]:
+    """What each row reads from its month's observation: status, figure, what is missing, and
+    its financial year's target."""
+    status: list[str] = []
+    values: list[object] = []
+    missing: list[list[Missing]] = []
+    targets: list[ragmod.TargetSpec | None] = []
     count = spec.kind in COUNT_KINDS
-    basis = "r12" if spec.change_basis == "r12" else "ytd"
-    months = [dt.date(i // 12, i % 12 + 1, 1) for i in range(grid.base, grid.base + grid.shape[1])]
-    out: list[list[MonthMetrics]] = []
-    for s, inputs in enumerate(series):
-        values, targets = inputs.values, inputs.targets
-        limits = _limits(chart, s, spec.spc_baseline)
-        row = {name: lists[s] for name, lists in figures.lists.items()}
-        den_row = dens[s] if dens is not None else None
-        metrics = []
-        for t in range(int(grid.first[s]), int(grid.last[s]) + 1):
-            m = months[t]
-            obs = values.get(m)
-            got = MonthMetrics(month=m, status=NOT_SUBMITTED if obs is None else obs.status)
-            got.month_value = figure(spec, obs)
-            for name, column in row.items():
-                setattr(got, name, column[t])
-            if den_row is not None and den_row[t]:
-                got.rate_denominator = den_row[t]
-            if count:
-                if row[basis][t] is None:
-                    window = last_12(m) if basis == "r12" else fy_to(m)
-                    got.missing = window_sum(spec, values, window)[1]
-            else:
-                if spec.kind == "rolling":
-                    got.r12, got.r12_previous = got.month_value, got.previous_value
-                    got.r12_change_abs = got.value_change_abs
-                    got.r12_change_pct = got.value_change_pct
-                if got.month_value is None and not no_figure_due(spec, obs, m):
-                    got.missing = [missing_of(obs, m)]
-            target = targets.get(fy_start_year(m))
-            set_rag(spec, target, got, m)
-            set_direction(spec, got)
-            p = points[s][t]
-            as_of = {m: (p, _SIGNALS[(highs[s][t], lows[s][t])])} if p >= 0 else {}
-            set_spc(spec, got, m, limits, as_of, target)
-            metrics.append(got)
-        out.append(metrics)
-    return out
+    basis = spec.change_basis
+    for s, m, broken in zip(s_list, months, incomplete, strict=True):
+        inputs = series[s]
+        obs = inputs.values.get(m)
+        status.append(NOT_SUBMITTED if obs is None else obs.status)
+        value = figure(spec, obs)
+        values.append(value)
+        targets.append(inputs.targets.get(fy_start_year(m)))
+        gone: list[Missing] = []
+        if count and broken:  # name what is missing (rare, so the slow path is fine)
+            window = last_12(m) if basis == "r12" else fy_to(m)
+            gone = window_sum(spec, inputs.values, window)[1]
+        elif value is None and not no_figure_due(spec, obs, m):
+            gone = [missing_of(obs, m)]
+        missing.append(gone)
+    return status, values, missing, targets
+
+
+def _target_arrays(targets: Sequence[ragmod.TargetSpec | None]) -> dict[str, np.ndarray]:
+    def number(x: float | None) -> float:
+        return np.nan if x is None else x
+
+    return {
+        "kind": np.array([None if t is None else t.kind for t in targets], dtype=object),
+        "value": np.array([np.nan if t is None else number(t.value) for t in targets]),
+        "lower": np.array([np.nan if t is None else number(t.lower) for t in targets]),
+        "upper": np.array([np.nan if t is None else number(t.upper) for t in targets]),
+    }
+
+
+def _to_dates(
+    fields: dict[str, list[object]],
+    targets: Sequence[ragmod.TargetSpec | None],
+    k: list[int],
+    flat: dict[str, np.ndarray],
+) -> None:
+    """target_to_date and variance (ceilings), volume_to_date (a volume), as ``set_rag``."""
+    cache: dict[tuple[object, int], int] = {}
+
+    def to_date(annual: float | int, months: int) -> int:
+        key = (annual, months)
+        if key not in cache:
+            cache[key] = ragmod.target_to_date(annual, months)
+        return cache[key]
+
+    to_dates: list[object] = []
+    variances: list[object] = []
+    volumes: list[object] = []
+    ytds = fields["ytd"]
+    for i, target in enumerate(targets):
+        ttd = variance = volume = None
+        if target is not None:
+            if target.kind == "ceiling" and target.value is not None:
+                ttd = to_date(target.value, k[i])
+                ytd = ytds[i]
+                if ytd is not None:
+                    variance = ytd - ttd  # type: ignore[operator]
+            if target.volume is not None:
+                volume = to_date(target.volume, k[i])
+        to_dates.append(ttd)
+        variances.append(variance)
+        volumes.append(volume)
+    fields["target_to_date"], fields["variance"] = to_dates, variances
+    fields["volume_to_date"] = volumes
