@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from operator import attrgetter
 from indicators.engine.formatting import number
 from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
-from indicators.engine.vector import compute_indicator
+from indicators.engine.vector import Columns, compute_columns, vectorisable
 from indicators.recompute.load import (
     Catalogue,
     SeriesInputs,
@@ -121,6 +122,46 @@ def metric_tuple(
     return (indicator_id, area_id, metrics.month, *plain, missing, categories, now)
 
 
+def column_rows(
+    indicator_id: int,
+    area_ids: Sequence[int],
+    columns: Columns,
+    now: dt.datetime,
+    rows: list[tuple[object, ...]],
+    rates: Rates,
+) -> None:
+    """Append the vectorised engine's rows (as ``metric_tuple`` makes them) and their rates."""
+    fields = columns.fields
+    plain = [
+        [("" if v is None else v) for v in fields[f]] if f in _BLANK_IF_NONE else fields[f]
+        for f in _PLAIN
+    ]
+    missing = [
+        json.dumps(MonthMetrics(month=columns.months[0], missing=gone).missing_months)
+        if gone
+        else "[]"
+        for gone in fields["missing"]
+    ]
+    areas = [area_ids[s] for s in columns.series]
+    rows.extend(
+        zip(
+            itertools.repeat(indicator_id),
+            areas,
+            columns.months,
+            *plain,
+            missing,
+            itertools.repeat(None),  # categories: series with categories are not vectorised
+            itertools.repeat(now),
+        )
+    )
+    for area, month, rate, r12, den in zip(
+        areas, columns.months, fields["rate"], fields["r12"], fields["rate_denominator"],
+        strict=True,
+    ):  # fmt: skip
+        if rate is not None:
+            rates[(indicator_id, month)][area] = (rate, r12, den)  # type: ignore[assignment]
+
+
 def compute_rows(
     catalogue: Catalogue,
     area_ids: Sequence[int] | None,
@@ -164,9 +205,15 @@ def compute_rows(
         if batch_indicator is None or not batch:
             return
         spec = catalogue.specs[batch_indicator]
-        results = compute_indicator(spec, [inputs for _area, inputs in batch])
-        for (area_id, _inputs), metrics in zip(batch, results, strict=True):
-            add(batch_indicator, area_id, metrics)
+        vector = [(a, i) for a, i in batch if vectorisable(spec, i.values)]
+        if vector:
+            columns = compute_columns(spec, [inputs for _area, inputs in vector])
+            report.series += len(vector)
+            areas = [area for area, _inputs in vector]
+            column_rows(batch_indicator, areas, columns, now, rows, rates)
+        for area_id, inputs in batch:
+            if not vectorisable(spec, inputs.values):
+                add(batch_indicator, area_id, series_rewrite(inputs, None)[1])
         batch.clear()
 
     for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):

@@ -25,7 +25,7 @@ import numpy as np
 
 from indicators.engine import rag as ragmod
 from indicators.engine.measures import compute_series
-from indicators.engine.periods import add_months, fy_start_year
+from indicators.engine.periods import add_months
 from indicators.engine.series import (
     COUNT_KINDS,
     NOT_SUBMITTED,
@@ -34,7 +34,7 @@ from indicators.engine.series import (
     Obs,
     SeriesSpec,
 )
-from indicators.engine.sums import figure, fy_to, last_12, missing_of, no_figure_due, window_sum
+from indicators.engine.sums import fy_to, last_12, missing_of, no_figure_due, window_sum
 from indicators.engine.vector.grid import Grid, grid_build
 from indicators.engine.vector.rating import (
     assurance_aim,
@@ -46,7 +46,14 @@ from indicators.engine.vector.rating import (
 from indicators.engine.vector.sums import change, last_year, months_into_fy, period_sums, rate
 from indicators.engine.vector.xmr import xmr
 
-__all__ = ["VECTOR_KINDS", "Columns", "SeriesIn", "compute_columns", "compute_indicator"]
+__all__ = [
+    "VECTOR_KINDS",
+    "Columns",
+    "SeriesIn",
+    "compute_columns",
+    "compute_indicator",
+    "vectorisable",
+]
 
 VECTOR_KINDS = frozenset({"count", "ceiling", "snapshot", "rolling"})
 
@@ -62,16 +69,23 @@ class SeriesIn(Protocol):
     def targets(self) -> Mapping[int, ragmod.TargetSpec]: ...
 
 
+def vectorisable(spec: SeriesSpec, values: Mapping[dt.date, Obs]) -> bool:
+    """Whether ``compute_columns`` takes the series (else the scalar engine does)."""
+    return (
+        bool(values)
+        and spec.kind in VECTOR_KINDS
+        and all(o.categories is None for o in values.values())
+    )
+
+
 def compute_indicator(spec: SeriesSpec, series: Sequence[SeriesIn]) -> list[list[MonthMetrics]]:
     """Each series' metrics for every month from its first figure to its last (gaps included)."""
     out: list[list[MonthMetrics]] = [[] for _ in series]
     vector: list[int] = []
     for i, s in enumerate(series):
-        if not s.values:
-            continue
-        if spec.kind in VECTOR_KINDS and all(o.categories is None for o in s.values.values()):
+        if vectorisable(spec, s.values):
             vector.append(i)
-        else:
+        elif s.values:
             out[i] = compute_series(
                 spec,
                 s.values,
@@ -158,7 +172,10 @@ def compute_columns(spec: SeriesSpec, series: Sequence[SeriesIn]) -> Columns:
     k = months_into_fy(grid.base, width)[where_t] + 1
     fields: dict[str, list[object]] = {}
     incomplete = np.isnan(flat["r12" if spec.change_basis == "r12" else "ytd"]).tolist()
-    status, values, missing, targets = _per_row(spec, series, s_list, months, incomplete)
+    status = [NOT_SUBMITTED if x is None else x for x in grid.status[inside].tolist()]
+    values = grid.value[inside].tolist()
+    missing = _missing(spec, series, s_list, months, incomplete, values)
+    targets = _target_grid(grid, series)[inside].tolist()
     fields["status"] = status
     fields["month_value"] = values
     for name in _NUMBERS:
@@ -196,36 +213,42 @@ def compute_columns(spec: SeriesSpec, series: Sequence[SeriesIn]) -> Columns:
     return Columns(s_list, months, fields)
 
 
-def _per_row(
+def _missing(
     spec: SeriesSpec,
     series: Sequence[SeriesIn],
     s_list: list[int],
     months: list[dt.date],
     incomplete: list[bool],
-) -> tuple[list[str], list[object], list[list[Missing]], list[ragmod.TargetSpec | None]]:
-    """What each row reads from its month's observation: status, figure, what is missing, and
-    its financial year's target."""
-    status: list[str] = []
-    values: list[object] = []
-    missing: list[list[Missing]] = []
-    targets: list[ragmod.TargetSpec | None] = []
+    values: list[object],
+) -> list[list[Missing]]:
+    """What keeps each row's period from being complete (named only where it is not)."""
+    out: list[list[Missing]] = []
     count = spec.kind in COUNT_KINDS
-    basis = spec.change_basis
-    for s, m, broken in zip(s_list, months, incomplete, strict=True):
-        inputs = series[s]
-        obs = inputs.values.get(m)
-        status.append(NOT_SUBMITTED if obs is None else obs.status)
-        value = figure(spec, obs)
-        values.append(value)
-        targets.append(inputs.targets.get(fy_start_year(m)))
-        gone: list[Missing] = []
-        if count and broken:  # name what is missing (rare, so the slow path is fine)
-            window = last_12(m) if basis == "r12" else fy_to(m)
-            gone = window_sum(spec, inputs.values, window)[1]
-        elif value is None and not no_figure_due(spec, obs, m):
-            gone = [missing_of(obs, m)]
-        missing.append(gone)
-    return status, values, missing, targets
+    for s, m, broken, value in zip(s_list, months, incomplete, values, strict=True):
+        if count:
+            if broken:  # name what is missing (rare, so the slow path is fine)
+                window = last_12(m) if spec.change_basis == "r12" else fy_to(m)
+                out.append(window_sum(spec, series[s].values, window)[1])
+                continue
+        elif value is None:
+            obs = series[s].values.get(m)
+            if not no_figure_due(spec, obs, m):
+                out.append([missing_of(obs, m)])
+                continue
+        out.append([])
+    return out
+
+
+def _target_grid(grid: Grid, series: Sequence[SeriesIn]) -> np.ndarray:
+    """Each (series, month)'s target: its financial year's."""
+    out = np.full(grid.shape, None, dtype=object)
+    width = grid.shape[1]
+    for s, inputs in enumerate(series):
+        for year, target in inputs.targets.items():
+            april = year * 12 + 3 - grid.base
+            if april + 12 > 0 and april < width:
+                out[s, max(april, 0) : april + 12] = target
+    return out
 
 
 def _target_arrays(targets: Sequence[ragmod.TargetSpec | None]) -> dict[str, np.ndarray]:

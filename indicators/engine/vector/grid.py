@@ -30,6 +30,8 @@ class Grid:
     ok: np.ndarray  # bool: the month can enter a sum
     amount: np.ndarray  # float64: what it adds (0 where it cannot)
     den: np.ndarray  # int64: the denominator in force, 0 for none
+    status: np.ndarray  # object: the month's status (None where no row: not submitted)
+    value: np.ndarray  # object: the month's figure as the scalar engine reads it (int or float)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -51,13 +53,18 @@ def grid_build(
     ok = np.zeros((rows, width), dtype=bool)
     amount = np.zeros((rows, width))
     den = np.zeros((rows, width), dtype=np.int64)
+    status = np.full((rows, width), None, dtype=object)
+    figures = np.full((rows, width), None, dtype=object)
     for s, series in enumerate(values):
         fig_row, ok_row, amount_row = fig[s], ok[s], amount[s]
+        status_row, value_row = status[s], figures[s]
         for m, obs in series.items():
             i = month_index(m) - base
+            status_row[i] = obs.status
             value = figure(spec, obs)
             if value is not None:
                 fig_row[i] = value
+                value_row[i] = value
             can, add = counts_in_sum(spec, obs, m)
             if can:
                 ok_row[i] = True
@@ -73,4 +80,6 @@ def grid_build(
         ok=ok,
         amount=amount,
         den=den,
+        status=status,
+        value=figures,
     )
