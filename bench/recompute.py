@@ -15,8 +15,8 @@ migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), t
 
 and prints the three times and the ratio full / floor. Before them it times the compute phase
 (load and engine, nothing written) of the scalar engine and of the vectorised one on the same
-data, and counts the rows where they differ (``--engines-only`` stops there). Nothing here is a test: machines are
-shared and noisy, so compare the ratio, not the seconds.
+data, and counts the rows where they differ (``--engines-only`` stops there). Nothing here is
+a test: machines are shared and noisy, so compare the ratio, not the seconds.
 """
 
 from __future__ import annotations

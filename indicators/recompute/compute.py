@@ -137,7 +137,7 @@ def column_rows(
         for f in _PLAIN
     ]
     missing = [
-        json.dumps(MonthMetrics(month=columns.months[0], missing=gone).missing_months)
+        json.dumps(MonthMetrics(month=columns.months[0], missing=gone).missing_months)  # type: ignore[arg-type]
         if gone
         else "[]"
         for gone in fields["missing"]

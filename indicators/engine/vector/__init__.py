@@ -176,7 +176,7 @@ def compute_columns(spec: SeriesSpec, series: Sequence[SeriesIn]) -> Columns:
     values = grid.value[inside].tolist()
     missing = _missing(spec, series, s_list, months, incomplete, values)
     targets = _target_grid(grid, series)[inside].tolist()
-    fields["status"] = status
+    fields["status"] = list[object](status)
     fields["month_value"] = values
     for name in _NUMBERS:
         fields[name] = none_where_nan(flat[name])

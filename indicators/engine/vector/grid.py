@@ -35,7 +35,8 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.fig.shape  # type: ignore[no-any-return]
+        rows, width = self.fig.shape
+        return rows, width
 
 
 def grid_build(

@@ -44,7 +44,7 @@ def group_ranks(seen: Figures, own: Figures, per_n: int) -> GroupRanks:
     below &= ~np.eye(members, dtype=bool)[None, :, :]
     position = 1 + below.sum(axis=2)
 
-    def pooled(r12: np.ndarray, den: np.ndarray, has: np.ndarray) -> np.ndarray:
+    def pooled(r12: np.ndarray, den: np.ndarray, has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         use = has & ~np.isnan(r12) & ~np.isnan(den) & (np.nan_to_num(den) != 0)
         return np.where(use, r12, 0.0), np.where(use, den, 0.0)
 
@@ -66,4 +66,5 @@ def group_ranks(seen: Figures, own: Figures, per_n: int) -> GroupRanks:
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a == b) | (np.isnan(a) & np.isnan(b))
+    same: np.ndarray = (a == b) | (np.isnan(a) & np.isnan(b))
+    return same

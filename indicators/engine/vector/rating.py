@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,14 @@ def none_where_nan(values: np.ndarray) -> list[object]:
     out = values.astype(object)
     out[np.isnan(values)] = None
     return out.tolist()  # type: ignore[no-any-return]
+
+
+def only_where(mask: np.ndarray, values: np.ndarray) -> list[object]:
+    """``values`` where ``mask`` is set, None elsewhere."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask] = values[mask]
+    result: list[object] = out.tolist()
+    return result
 
 
 def direction(spec: SeriesSpec, m: dict[str, np.ndarray]) -> list[object]:
@@ -98,14 +107,14 @@ def icons(
     high, low = chart["high"], chart["low"]
     special = high | low
     if spec.polarity == "neutral":
-        meaning = np.where(special, "neutral", None)
+        meaning = np.where(special, "neutral", "")
         variation = np.where(
             special, np.where(chart["value"] > chart["mean"], spc.NEUTRAL_HIGH, spc.NEUTRAL_LOW),
             spc.COMMON,
         )  # fmt: skip
     else:
         good = high if spec.polarity == "up" else low
-        meaning = np.where(special, np.where(good, "improving", "concerning"), None)
+        meaning = np.where(special, np.where(good, "improving", "concerning"), "")
         variation = np.where(special, np.where(good, spc.IMPROVING, spc.CONCERNING), spc.COMMON)
     has_aim, up, value, lower, upper = aim
     ranged = ~np.isnan(lower) & ~np.isnan(upper)
@@ -121,8 +130,8 @@ def icons(
     icon = np.where(has_aim, icon, off)
     assurance[shown] = icon[shown]
     out: dict[str, list[object]] = {"assurance": assurance.tolist()}
-    out["variation"] = np.where(shown, variation.astype(object), None).tolist()
-    out["spc_signal"] = np.where(shown, meaning.astype(object), None).tolist()
+    out["variation"] = only_where(shown, variation)
+    out["spc_signal"] = only_where(shown & special, meaning)
     out["spc_value"] = none_where_nan(np.where(shown, chart["value"], np.nan))
     for name in ("mean", "upper", "lower", "upper_near", "lower_near"):
         out[f"spc_{name}"] = none_where_nan(np.where(shown, chart[name], np.nan))
@@ -137,11 +146,11 @@ def ratings(
     missing: Sequence[list[Missing]],
     fields: dict[str, list[object]],
     k: Sequence[int],
-) -> tuple[list[object], list[str]]:
+) -> tuple[list[object], list[object]]:
     """(rag, reason) per row, as ``set_rag`` rates them (after target_to_date and
     volume_to_date are in ``fields``)."""
     rags: list[object] = []
-    reasons: list[str] = []
+    reasons: list[object] = []
     higher = spec.polarity == "up"
     if spec.kind == "snapshot":
         pct_name, change_basis = "value_change_pct", "Change on last year"
@@ -149,8 +158,10 @@ def ratings(
         pct_name, change_basis = "r12_change_pct", "Rolling 12 months"
     else:
         pct_name, change_basis = "ytd_change_pct", "YTD"
-    pcts, ytds, values = fields[pct_name], fields["ytd"], fields["month_value"]
-    to_dates = fields["target_to_date"]
+    pcts: list[Any] = fields[pct_name]
+    ytds: list[Any] = fields["ytd"]
+    values: list[Any] = fields["month_value"]
+    to_dates: list[Any] = fields["target_to_date"]
     quarterly = spec.frequency == "quarterly"
     for i, target in enumerate(targets):
         if target is None or target.kind == "monitoring":
@@ -175,24 +186,24 @@ def ratings(
             continue
         if target.kind in {"reduce", "percent_change"}:
             rating = ragmod.rate_change(
-                pcts[i], target, basis=change_basis, decimals=spec.decimals,  # type: ignore[arg-type]
+                pcts[i], target, basis=change_basis, decimals=spec.decimals,
                 higher_is_better=higher,
             )  # fmt: skip
         elif target.kind == "ceiling":
-            rating = ragmod.rate_ceiling(ytds[i], to_dates[i], target)  # type: ignore[arg-type]
+            rating = ragmod.rate_ceiling(ytds[i], to_dates[i], target)
         elif target.kind == "minimum":
             rating = ragmod.rate_minimum(
                 ytds[i],
                 target,
                 what="YTD",
-                decimals=spec.decimals,  # type: ignore[arg-type]
+                decimals=spec.decimals,
             )
         elif target.kind == "range":
             rating = ragmod.rate_range(
                 values[i],
                 target,
                 what="YTD rate",
-                decimals=spec.decimals,  # type: ignore[arg-type]
+                decimals=spec.decimals,
             )
         else:
             rating = ragmod.Rating(None, f"Unknown target kind {target.kind!r}: not rated")

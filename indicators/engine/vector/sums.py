@@ -28,7 +28,7 @@ def window(total: np.ndarray, bad: np.ndarray, first: np.ndarray, last: np.ndarr
     ``first`` and ``last`` are column offsets per month (one row, broadcast over the series)."""
     lo = np.clip(first, 0, None)
     hi = last + 1
-    sums = total[:, hi] - total[:, lo]
+    sums: np.ndarray = total[:, hi] - total[:, lo]
     broken = (bad[:, hi] - bad[:, lo]) != 0
     broken |= (first < 0)[None, :]
     sums[broken] = np.nan
@@ -49,7 +49,8 @@ def change(current: np.ndarray, previous: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def months_into_fy(base: int, width: int) -> np.ndarray:
     """Months since April for each column (April = 0)."""
-    return (np.arange(base, base + width) % 12 - 3) % 12
+    into: np.ndarray = (np.arange(base, base + width) % 12 - 3) % 12
+    return into
 
 
 def period_sums(grid: Grid) -> dict[str, np.ndarray]:
@@ -80,6 +81,6 @@ def rate(amount: np.ndarray, den: np.ndarray, per_n: int | None) -> np.ndarray:
     if not per_n:
         return np.full(amount.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = amount / den * per_n
+        out: np.ndarray = amount / den * per_n
     out[den == 0] = np.nan
     return out
