@@ -173,9 +173,10 @@ def compute_rows(
 ) -> tuple[list[tuple[object, ...]], Rates, list[EarlyStart]]:
     """Load the scope's month values (streamed), run the engine, return row tuples.
 
-    Without ``from_month`` every series is computed whole, one indicator's series at once by the
-    vectorised engine (``engine.vector``; ``vectorised=False`` runs the scalar reference, one
-    series at a time, for the benchmark). With ``from_month``, series by series, and also the
+    Over every area without ``from_month`` (a full recompute, or one of some indicators), one
+    indicator's series at once by the vectorised engine (``engine.vector``; ``vectorised=False``
+    runs the scalar reference, one series at a time, for the benchmark). Otherwise series by
+    series (``SeriesInputs.metrics``); with ``from_month``, also the
     series rewritten from an earlier month (see ``series_rewrite``), so the writer can drop
     their rows no longer produced before ``from_month`` too.
     """
@@ -198,6 +199,9 @@ def compute_rows(
                     metrics.rate_denominator,
                 )
 
+    # Every area of an indicator: the vectorised engine takes them at once. A recompute of a
+    # few areas or from a month stays on the reference, series by series.
+    whole_indicators = vectorised and area_ids is None and from_month is None
     batch: list[tuple[int, SeriesInputs]] = []
     batch_indicator: int | None = None
 
@@ -218,7 +222,7 @@ def compute_rows(
 
     for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
         inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
-        if from_month is None and vectorised:
+        if whole_indicators:
             if indicator_id != batch_indicator:
                 flush()
                 batch_indicator = indicator_id
