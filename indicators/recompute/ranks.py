@@ -6,11 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
-
 from csp.models import GroupMembership
 from indicators.bulk import bulk_insert
-from indicators.engine.vector.ranks import Figures, group_ranks
+from indicators.engine import ranks as rankmod
 from indicators.models import (
     DerivedMetric,
     DerivedRank,
@@ -98,39 +96,30 @@ def rank_rows(
     supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
     per_n: dict[int, int | None],
 ) -> list[tuple[object, ...]]:
-    """Rank rows: computed where the engine says the group has enough rates, else supplied.
-
-    One indicator and one group at a time, every month at once (``engine.vector.ranks``)."""
+    """Rank rows: computed where the engine says the group has enough rates, else supplied."""
     new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
-    by_indicator: dict[int, list[dt.date]] = defaultdict(list)
-    for ind, month in rates:
-        by_indicator[ind].append(month)
-    for ind, months in by_indicator.items():
+    groups = list(members.items())
+    for (ind, month), by_area in rates.items():
         n = per_n.get(ind)
         if not n:
             continue
-        months.sort()
-        month_rates = [rates[(ind, month)] for month in months]
-        for group_id, group_members in members.items():
-            seen = group_figures(month_rates, group_members)
-            ranks = group_ranks(seen, seen, n)
-            found = np.nonzero(ranks.ranked)
-            for m, i, position, size, average in zip(
-                *(a.tolist() for a in found),
-                ranks.position[found].tolist(),
-                ranks.size[found].tolist(),
-                ranks.average[found].tolist(),
-                strict=True,
-            ):
-                area, month = group_members[i], months[m]
+        for group_id, group_members in groups:
+            present = {a: by_area[a] for a in group_members if a in by_area}
+            if not rankmod.use_computed_ranks(len(group_members), len(present)):
+                continue
+            positions = rankmod.rank_positions({a: f[0] for a, f in present.items()})
+            average = rankmod.pooled_average(
+                {a: f[1] for a, f in present.items()}, {a: f[2] for a, f in present.items()}, n
+            )
+            for area, rank in positions.items():
                 new[(ind, area, month, group_id)] = (
                     ind,
                     area,
                     month,
                     group_id,
-                    position,
-                    size,
-                    None if average != average else average,
+                    rank.position,
+                    rank.size,
+                    average,
                     "computed",
                 )
     for (ind, month, group_id, area), s in supplied_by.items():
@@ -146,27 +135,6 @@ def rank_rows(
                 "supplied",
             )
     return list(new.values())
-
-
-def group_figures(
-    month_rates: list[dict[int, tuple[float | None, float | None, int | None]]],
-    group_members: list[int],
-) -> Figures:
-    """The members' (rate, R12, denominator) per month as (months, members) arrays."""
-    nan = float("nan")
-    shape = (len(month_rates), len(group_members))
-    grid = np.full((3, *shape), nan)
-    for m, by_area in enumerate(month_rates):
-        for i, area in enumerate(group_members):
-            got = by_area.get(area)
-            if got is not None:
-                rate, r12, den = got
-                grid[:, m, i] = (
-                    nan if rate is None else rate,
-                    nan if r12 is None else r12,
-                    nan if den is None else den,
-                )
-    return Figures(grid[0], grid[1], grid[2])
 
 
 RANK_COLUMNS = [
