@@ -13,8 +13,10 @@ migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), t
 4. floor: one SQL statement computing YTD and R12 with window functions over the same month
    values and writing them into a table (INSERT ... SELECT).
 
-and prints the three times and the ratio full / floor. Nothing here is a test: machines are
-shared and noisy, so compare the ratio, not the seconds.
+and prints the three times and the ratio full / floor. Before them it times the compute phase
+(load and engine, nothing written) of the scalar engine and of the vectorised one on the same
+data, and counts the rows where they differ (``--engines-only`` stops there). Nothing here is
+a test: machines are shared and noisy, so compare the ratio, not the seconds.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/csp_bench")
     parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument(
+        "--engines-only",
+        action="store_true",
+        help="only compare the compute phase of the scalar and vectorised engines",
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -85,6 +92,10 @@ def main() -> int:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+    engines_compare(timezone.now())
+    if args.engines_only:
+        return 0
 
     started = time.perf_counter()
     report = metrics_recompute(now=timezone.now())
@@ -124,6 +135,52 @@ def main() -> int:
     print(f"bare-SQL floor        {floor:8.2f} s")
     print(f"ratio full / floor    {full / floor:8.2f}")
     return 0
+
+
+def engines_compare(now: dt.datetime, chunk: int = 5) -> None:
+    """Time the compute phase (load and engine, no writes) of the scalar engine and of the
+    vectorised one on the same data, a few indicators at a time (so the rows of both fit in
+    memory), and check that they give the same rows."""
+    from indicators.recompute.compute import RecomputeReport, compute_rows
+    from indicators.recompute.load import (
+        catalogue_load,
+        denominators_load,
+        scope_sql,
+        series_inputs,
+        values_load,
+    )
+
+    ids = sorted(catalogue_load(None).indicators)
+    seconds = {False: 0.0, True: 0.0}
+    loading = 0.0
+    rows = differ = 0
+    for i in range(0, len(ids), chunk):
+        catalogue = catalogue_load(ids[i : i + chunk])
+        started = time.perf_counter()  # what both share: reading the series, no engine
+        where, params = scope_sql(catalogue, None)
+        denominators = denominators_load(None)
+        for (ind, area), values in values_load(where, params, catalogue.category_codes):
+            series_inputs(catalogue, denominators, ind, area, values)
+        loading += time.perf_counter() - started
+        got = {}
+        for vectorised in (False, True):
+            started = time.perf_counter()
+            got[vectorised] = compute_rows(
+                catalogue, None, None, now, RecomputeReport(), vectorised=vectorised
+            )
+            seconds[vectorised] += time.perf_counter() - started
+        scalar, vector = got[False], got[True]
+        rows += len(scalar[0])
+        differ += sum(a != b for a, b in zip(scalar[0], vector[0], strict=True))
+        differ += scalar[1] != vector[1]
+        del got, scalar, vector
+    print(f"compute phase, scalar engine     {seconds[False]:8.2f} s ({rows:,} rows)")
+    print(f"compute phase, vectorised engine {seconds[True]:8.2f} s")
+    print(f"ratio scalar / vectorised        {seconds[False] / seconds[True]:8.2f}")
+    print(f"  of which reading the series    {loading:8.2f} s (the same for both)")
+    engine = {k: v - loading for k, v in seconds.items()}
+    print(f"engine and rows only, ratio      {engine[False] / engine[True]:8.2f}")
+    print(f"rows that differ                 {differ:8d}")
 
 
 def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):

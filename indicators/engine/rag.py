@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -89,6 +90,7 @@ def plain_percent(value: float) -> str:
     return percent(value, 0 if float(value).is_integer() else 1)
 
 
+@functools.lru_cache(maxsize=256)
 def change_target_words(stretch: float, *, higher_is_better: bool) -> str:
     """What a change target asks for, in words: −5 → '5% or more below last year'."""
     if stretch == 0:

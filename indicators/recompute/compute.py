@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from indicators.engine.formatting import number
 from indicators.engine.lagged import LAG_HORIZON, is_lagged
 from indicators.engine.measures import REPORTED, MonthMetrics, Obs
 from indicators.engine.periods import add_months
+from indicators.engine.vector import Columns, compute_columns, vectorisable
 from indicators.recompute.load import (
     Catalogue,
     SeriesInputs,
@@ -125,30 +127,73 @@ def metric_tuple(
     return (indicator_id, area_id, metrics.month, *plain, missing, categories, now)
 
 
+def column_rows(
+    indicator_id: int,
+    area_ids: Sequence[int],
+    columns: Columns,
+    now: dt.datetime,
+    rows: list[tuple[object, ...]],
+    rates: Rates,
+) -> None:
+    """Append the vectorised engine's rows (as ``metric_tuple`` makes them) and their rates."""
+    fields = columns.fields
+    plain = [
+        [("" if v is None else v) for v in fields[f]] if f in _BLANK_IF_NONE else fields[f]
+        for f in _PLAIN
+    ]
+    missing = [
+        json.dumps(MonthMetrics(month=columns.months[0], missing=gone).missing_months)  # type: ignore[arg-type]
+        if gone
+        else "[]"
+        for gone in fields["missing"]
+    ]
+    areas = [area_ids[s] for s in columns.series]
+    rows.extend(
+        zip(
+            itertools.repeat(indicator_id),
+            areas,
+            columns.months,
+            *plain,
+            missing,
+            itertools.repeat(None),  # categories: series with categories are not vectorised
+            itertools.repeat(now),
+        )
+    )
+    for area, month, rate, r12, den in zip(
+        areas, columns.months, fields["rate"], fields["r12"], fields["rate_denominator"],
+        strict=True,
+    ):  # fmt: skip
+        if rate is not None:
+            rates[(indicator_id, month)][area] = (rate, r12, den)  # type: ignore[assignment]
+
+
 def compute_rows(
     catalogue: Catalogue,
     area_ids: Sequence[int] | None,
     from_month: dt.date | None,
     now: dt.datetime,
     report: RecomputeReport,
+    *,
+    vectorised: bool = True,
 ) -> tuple[list[tuple[object, ...]], Rates, list[EarlyStart]]:
-    """Load the scope's month values (streamed), run the engine per series, return row tuples.
+    """Load the scope's month values (streamed), run the engine, return row tuples.
 
-    With ``from_month``, also the series rewritten from an earlier month (see ``series_rewrite``),
-    so the writer can drop their rows no longer produced before ``from_month`` too.
+    Over every area without ``from_month`` (a full recompute, or one of some indicators), one
+    indicator's series at once by the vectorised engine (``engine.vector``; ``vectorised=False``
+    runs the scalar reference, one series at a time, for the benchmark). Otherwise series by
+    series (``SeriesInputs.metrics``); with ``from_month``, also the
+    series rewritten from an earlier month (see ``series_rewrite``), so the writer can drop
+    their rows no longer produced before ``from_month`` too.
     """
     where, params = scope_sql(catalogue, area_ids)
     denominators = denominators_load(area_ids)
     rows: list[tuple[object, ...]] = []
     rates: Rates = defaultdict(dict)
     early: list[EarlyStart] = []
-    for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
-        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
-        start, results = series_rewrite(inputs, from_month)
-        if from_month is not None and start < from_month:
-            early.append(EarlyStart(indicator_id, area_id, start))
+
+    def add(indicator_id: int, area_id: int, results: list[MonthMetrics]) -> None:
         if not results:
-            continue
+            return
         report.series += 1
         for metrics in results:
             rows.append(metric_tuple(indicator_id, area_id, metrics, now))
@@ -160,6 +205,41 @@ def compute_rows(
                     metrics.r12,
                     metrics.rate_denominator,
                 )
+
+    # Every area of an indicator: the vectorised engine takes them at once. A recompute of a
+    # few areas or from a month stays on the reference, series by series.
+    whole_indicators = vectorised and area_ids is None and from_month is None
+    batch: list[tuple[int, SeriesInputs]] = []
+    batch_indicator: int | None = None
+
+    def flush() -> None:
+        if batch_indicator is None or not batch:
+            return
+        spec = catalogue.specs[batch_indicator]
+        vector = [(a, i) for a, i in batch if vectorisable(spec, i.values)]
+        if vector:
+            columns = compute_columns(spec, [inputs for _area, inputs in vector])
+            report.series += len(vector)
+            areas = [area for area, _inputs in vector]
+            column_rows(batch_indicator, areas, columns, now, rows, rates)
+        for area_id, inputs in batch:
+            if not vectorisable(spec, inputs.values):
+                add(batch_indicator, area_id, series_rewrite(inputs, None)[1])
+        batch.clear()
+
+    for (indicator_id, area_id), values in values_load(where, params, catalogue.category_codes):
+        inputs = series_inputs(catalogue, denominators, indicator_id, area_id, values)
+        if whole_indicators:
+            if indicator_id != batch_indicator:
+                flush()
+                batch_indicator = indicator_id
+            batch.append((area_id, inputs))
+            continue
+        start, results = series_rewrite(inputs, from_month)
+        if from_month is not None and start < from_month:
+            early.append(EarlyStart(indicator_id, area_id, start))
+        add(indicator_id, area_id, results)
+    flush()
     return rows, rates, early
 
 
