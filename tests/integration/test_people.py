@@ -111,7 +111,10 @@ def test_a_revoked_invitation_cannot_be_accepted(django_capture_on_commit_callba
     with pytest.raises(InvitationRefused):
         invitation_accept(token, account=None, password=PASSWORD, now=NOW)
     entry = Invitation.history.filter(id=invitation.pk).latest("history_date")
-    assert (entry.history_change_reason, entry.history_user_id) == ("wrong address", coordinator().pk)
+    assert (entry.history_change_reason, entry.history_user_id) == (
+        "wrong address",
+        coordinator().pk,
+    )
     with pytest.raises(PeopleRefused, match="revoked"):
         services.invitation_resend(
             actor=coordinator(), partnership_id=bd().pk, invitation_id=invitation.pk, now=NOW
@@ -128,7 +131,10 @@ def test_an_existing_person_is_given_the_role_and_told(django_capture_on_commit_
     (message,) = mail.outbox
     assert "/invitations/" not in message.body and "/accounts/login/" in message.body
     entry = Role.history.filter(user_id=existing.pk).latest("history_date")
-    assert (entry.history_change_reason, entry.history_user_id) == ("joins the board", coordinator().pk)
+    assert (entry.history_change_reason, entry.history_user_id) == (
+        "joins the board",
+        coordinator().pk,
+    )
 
 
 def test_an_agency_lead_needs_an_agency_of_the_partnership(
@@ -202,8 +208,13 @@ def test_removing_a_person_ends_their_sessions_and_keeps_their_history(
     assert get_user_model().objects.filter(pk=board.pk).exists()
     assert not Role.objects.filter(user=board, partnership=bd()).exists()
     entry = Role.history.filter(user_id=board.pk, history_type="-").get()
-    assert (entry.history_change_reason, entry.history_user_id) == ("left the board", coordinator().pk)
-    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(board.pk)]
+    assert (entry.history_change_reason, entry.history_user_id) == (
+        "left the board",
+        coordinator().pk,
+    )
+    assert not [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(board.pk)
+    ]
 
 
 def test_a_coordinator_acts_only_in_their_partnership(barnet_without_rounds) -> None:
