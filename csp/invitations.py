@@ -111,7 +111,7 @@ def invitation_mail(invitation: Invitation, token: str) -> None:
     """E-mail the invitation's link (call after the transaction commits)."""
     what = role_words(
         invitation.kind,
-        invitation.agency.name if invitation.agency_id else None,
+        invitation.agency.name if invitation.agency else None,
         invitation.partnership.name,
     )
     _invitation_mail(invitation.email, what=what, link=invitation_url(token), days=INVITATION_DAYS)
@@ -182,7 +182,7 @@ def invitation_accept(
             user=account,
             partnership_id=invitation.partnership_id,
             kind=invitation.kind,
-            agency_id=invitation.agency_id,
+            agency=invitation.agency,
         ).exists():
             role = Role(
                 user=account,

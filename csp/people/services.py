@@ -62,7 +62,11 @@ def _checked_role(partnership: Partnership, asked: RoleAsked) -> Agency | None:
         raise PeopleRefused("Choose agency lead, board member or coordinator.")
     if asked.kind != RoleKind.AGENCY_LEAD:
         return None
-    agency = Agency.objects.filter(partnership=partnership, pk=asked.agency_id).first()
+    agency = (
+        Agency.objects.filter(partnership=partnership, pk=asked.agency_id).first()
+        if asked.agency_id is not None
+        else None
+    )
     if agency is None:
         raise PeopleRefused("Choose the agency this person leads.")
     return agency

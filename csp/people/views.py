@@ -4,6 +4,8 @@ are in ``csp.permissions`` and ``csp.people.services``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -84,18 +86,18 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _act(request: AuthenticatedHttpRequest, action: object) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, action: Callable[[int], str]) -> HttpResponse:
     """Run ``action`` (a callable taking the partnership id); refusals become messages, an
     object outside the partnership a 404."""
     partnership_id = _partnership(request)
     try:
-        done = action(partnership_id)  # type: ignore[operator]  # a callable, typed loosely
+        done = action(partnership_id)
     except services.PersonNotFound:
         raise Http404("No such person or invitation in this partnership.") from None
     except services.PeopleRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, str(done))
+        messages.success(request, done)
     return redirect("people")
 
 
@@ -185,7 +187,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = invitation_open(token, now=now)
     if found is None:
         return render(request, "people/invitation.html", {"invitation": None}, status=404)
-    what = role_words(found.kind, found.agency.name if found.agency_id else None,
+    what = role_words(found.kind, found.agency.name if found.agency else None,
                       found.partnership.name)  # fmt: skip
     form = AcceptForm(request.POST or None, email=found.email)
     if request.method == "POST" and form.is_valid():
