@@ -44,6 +44,8 @@ def test_the_coordinator_invites_and_the_person_accepts_in_a_browser(new_page) -
     invited.get_by_role("button", name="Choose this password").click()
     invited.wait_for_url("**/packs/**")  # a board member lands on the packs
     assert "Welcome: you are now board member" in invited.content()
+    invited.goto("/accounts/password_change/")
+    assert axe_violations(invited) == []
 
 
 def test_the_password_reset_pages_from_the_sign_in_page(new_page) -> None:

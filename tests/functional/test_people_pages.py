@@ -128,3 +128,11 @@ def test_password_reset_end_to_end_from_the_sign_in_page(demo_password: str) -> 
     known.refresh_from_db()
     assert known.check_password(new)
     assert Client().get(path, follow=True).context["validlink"] is False  # used once
+
+
+def test_the_password_change_pages_wear_the_apps_look() -> None:
+    client = _signed_in("board")
+    for path in ("/accounts/password_change/", "/accounts/password_change/done/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert b"csp-header" in page.content and b"Django administration" not in page.content
