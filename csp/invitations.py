@@ -1,12 +1,23 @@
-"""Inviting a person by e-mail: an account whose username is the address, and a single-use link
-that expires, to choose a password.
+"""Inviting a person by e-mail.
 
-The link is Django's password-reset link (``accounts/reset/<uid>/<token>/``): its token is
-derived from the account's password and last login, so it stops working once used, and after
-``PASSWORD_RESET_TIMEOUT`` seconds (three days by default)."""
+Two kinds of link, one wording:
+
+- ``setup_partnership``'s coordinator: an account whose username is the address, created at
+  once with its role, and Django's password-reset link (``accounts/reset/<uid>/<token>/``),
+  whose token is derived from the account's password and last login, so it stops working once
+  used, and after ``PASSWORD_RESET_TIMEOUT`` seconds.
+- The people page's invitations (``Invitation``): a random token kept only as its SHA-256
+  digest, valid for ``INVITATION_DAYS`` days from when it was (re)sent, used once. Nothing is
+  created until the person accepts: then ``invitation_accept`` creates the account (or finds
+  the one of that address) and the role. The accept step takes an account, not a password, so
+  a sign-in through single sign-on can accept an invitation the same way.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +26,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
+from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from csp.models import Invitation, Role, RoleKind
+from csp.users import User, stamp_change
+
+INVITATION_DAYS = 7
 
 
 def account_for_email(email: str) -> tuple[Any, bool]:
@@ -43,16 +60,139 @@ def invitation_link(account: Any) -> str:
     return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
 
 
-def invitation_send(account: Any, *, what: str) -> None:
-    """E-mail ``account`` a link to choose a password; ``what`` says what they are invited to."""
-    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+def _invitation_mail(email: str, *, what: str, link: str, days: int) -> None:
     send_mail(
         subject=f"CSP Performance: you are invited as {what}",
         message=(
             f"You have been invited to CSP Performance as {what}.\n\n"
-            f"Your username is {account.username}. Choose your password here (the link works "
-            f"once, for {days} day(s)):\n\n{invitation_link(account)}\n"
+            f"Your username is {email}. Choose your password here (the link works "
+            f"once, for {days} day(s)):\n\n{link}\n"
         ),
         from_email=None,
-        recipient_list=[account.email],
+        recipient_list=[email],
     )
+
+
+def invitation_send(account: Any, *, what: str) -> None:
+    """E-mail ``account`` a link to choose a password; ``what`` says what they are invited to."""
+    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+    _invitation_mail(account.email, what=what, link=invitation_link(account), days=days)
+
+
+# --- the people page's invitations ------------------------------------------------------------
+
+
+def role_words(kind: str, agency_name: str | None, partnership_name: str) -> str:
+    """ "agency lead of Police in Barnet Community Safety Partnership"."""
+    label = str(RoleKind(kind).label).lower()
+    of_agency = f" of {agency_name}" if agency_name else ""
+    return f"{label}{of_agency} in {partnership_name}"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_issue(invitation: Invitation, *, now: dt.datetime) -> str:
+    """A new token for ``invitation`` (the old one, if any, stops working), valid for
+    ``INVITATION_DAYS`` days from ``now``. The caller saves the invitation."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_digest = _digest(token)
+    invitation.sent_at = now
+    invitation.expires_at = now + dt.timedelta(days=INVITATION_DAYS)
+    return token
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[token])
+
+
+def invitation_mail(invitation: Invitation, token: str) -> None:
+    """E-mail the invitation's link (call after the transaction commits)."""
+    what = role_words(
+        invitation.kind,
+        invitation.agency.name if invitation.agency else None,
+        invitation.partnership.name,
+    )
+    _invitation_mail(invitation.email, what=what, link=invitation_url(token), days=INVITATION_DAYS)
+
+
+def role_added_mail(email: str, *, what: str) -> None:
+    """Tell a person who already has an account that they now hold a role."""
+    send_mail(
+        subject=f"CSP Performance: you are now {what}",
+        message=(
+            f"You have been given a role in CSP Performance: {what}.\n\n"
+            f"Sign in as usual with your username {email}:\n\n"
+            f"{settings.SITE_URL}{reverse('login')}\n\n"
+            "If you have forgotten your password, the sign-in page links to a reset.\n"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def invitation_open(token: str, *, now: dt.datetime) -> Invitation | None:
+    """The invitation ``token`` opens now: not accepted, not revoked, not expired, and its
+    latest token. None otherwise (the page says only that the link no longer works)."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        Invitation.objects.select_related("partnership", "agency")
+        .filter(token_digest=_digest(token))
+        .first()
+    )
+    if invitation is None or invitation.accepted_at or invitation.revoked_at:
+        return None
+    return invitation if now < invitation.expires_at else None
+
+
+class InvitationRefused(ValueError):
+    """The invitation cannot be accepted; the message says why."""
+
+
+def invitation_accept(
+    token: str, *, account: User | None, password: str | None, now: dt.datetime
+) -> User:
+    """Accept the invitation of ``token``: with a password (the account of its address, created
+    if new, gets that password) or with ``account`` (a person already signed in some other
+    way, such as single sign-on, whose verified address is the invitation's). Creates the role;
+    marks the invitation used. One transaction, the invitation's row locked first."""
+    with transaction.atomic():
+        found = invitation_open(token, now=now)
+        invitation = (
+            Invitation.objects.select_for_update().filter(pk=found.pk).first() if found else None
+        )
+        if invitation is None or invitation.accepted_at or invitation.revoked_at:
+            raise InvitationRefused("This invitation link no longer works.")
+        if account is None:
+            try:
+                account, _ = account_for_email(invitation.email)
+            except ValidationError:
+                raise InvitationRefused(
+                    "This invitation cannot be accepted: ask the coordinator who sent it."
+                ) from None
+            if password is None:
+                raise InvitationRefused("Choose a password.")
+            account.set_password(password)
+            account.save()
+        elif account.email.lower() != invitation.email.lower() or not account.is_active:
+            raise InvitationRefused("This invitation is for another address.")
+        if not Role.objects.filter(
+            user=account,
+            partnership_id=invitation.partnership_id,
+            kind=invitation.kind,
+            agency=invitation.agency,
+        ).exists():
+            role = Role(
+                user=account,
+                partnership_id=invitation.partnership_id,
+                kind=invitation.kind,
+                agency_id=invitation.agency_id,
+            )
+            stamp_change(role, account, "accepted an invitation")
+            role.save()
+        invitation.accepted_at, invitation.accepted_by = now, account
+        stamp_change(invitation, account, "accepted")
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return account

@@ -174,6 +174,7 @@ class Role(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="leads"
     )
+    history = HistoricalRecords()  # who gave, changed or removed a role, and why
 
     class Meta:
         ordering = ["partnership", "kind", "user__username"]
@@ -196,6 +197,56 @@ class Role(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.agency})" if self.agency_id else ""
         return f"{self.user} — {self.get_kind_display()}{suffix}"
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to a role in a partnership (``csp.invitations``): a single-use
+    link whose token is kept only as its SHA-256 digest, valid until ``expires_at``. Accepting
+    it creates the account (if new) and the ``Role``; resending replaces the token (the old
+    link stops working); revoking ends it. Rows are kept: the history of who was invited."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=RoleKind.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "email", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="agency_lead", agency__isnull=False) | ~Q(kind="agency_lead"))
+                & (Q(kind="agency_lead") | Q(agency__isnull=True)),
+                name="invitation_agency_only_for_agency_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.partnership} as {self.get_kind_display()}"
 
 
 class Heartbeat(models.Model):

@@ -244,6 +244,16 @@ def adoption_partnerships(user: AnyUser) -> frozenset[int]:
     return access_for(user).partnerships
 
 
+def can_manage_people(user: AnyUser, partnership_id: int) -> bool:
+    """Invite people to a partnership, resend or revoke an invitation, change a role, remove a
+    person: the partnership's coordinator, its administrators and the install's superusers.
+    Nothing outside the partnership: every object acted on is checked to be of it."""
+    access = access_for(user)
+    if partnership_id in access.coordinator_of or partnership_id in access.administrator_of:
+        return True
+    return bool(getattr(user, "is_superuser", False)) and bool(user.is_active)
+
+
 def can_import(user: AnyUser) -> bool:
     """The import page: a coordinator (of any partnership). Each row is then checked against the
     partnership whose area it writes to (``submissions.imports.common``)."""

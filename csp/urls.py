@@ -26,6 +26,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("partnership/", switch_partnership, name="switch_partnership"),
+    path("", include("csp.people.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("submissions.api.urls")),
     path("packs/", include("submissions.packs.urls")),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from csp.models import Agency, Partnership, Role, RoleKind
+from csp.models import Agency, Invitation, Partnership, Role, RoleKind
+from csp.people.services import RoleAsked, person_invite
 from indicators.models import Target, TargetKind
 from indicators.partnerships import partnership_setup
 from indicators.services import metrics_recompute_after_change
@@ -44,6 +45,16 @@ class Side:
     action: Action
     target: Target  # of the draft's adoption; it and the adoption carry sentinel texts
     sentinels: list[str] = field(default_factory=list)
+    invitation: Invitation | None = None  # pending, to a sentinel address
+
+
+def _invitation(key: str, partnership: Partnership, coordinator, n: int) -> Invitation:
+    email = f"{key}-secret-invitee-{n}@example.org"
+    person_invite(
+        actor=coordinator, partnership_id=partnership.pk, email=email,
+        role=RoleAsked(RoleKind.BOARD_MEMBER), reason="joins the board", now=NOW,
+    )  # fmt: skip
+    return Invitation.objects.get(partnership=partnership, email=email)
 
 
 def _user(username: str, first: str, last: str):
@@ -110,7 +121,9 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
         text=f"{key.upper()}-SECRET-ACTION-{n}", owner=Owner(person_id=users["police"].pk),
         due_date=dt.date(2016, 12, 20),
     )  # fmt: skip
+    invitation = _invitation(key, partnership, users["coordinator"], n)
     sentinels = [draft_text, approved_text, job.filename, action.text, adoption_text, target_text]
+    sentinels.append(invitation.email)
     # Links to its objects: its packs, round and items.
     sentinels += [f"/packs/{partnership.area.code}/", f"/rounds/{round_.pk}/"]
     sentinels += [f"/submissions/{pk}/" for pk in (draft.pk, approved.pk)]
@@ -119,7 +132,10 @@ def _side(key: str, partnership: Partnership, users: dict, round_: ReportingRoun
     for u in users.values():
         if "sentinel" in u.last_name:  # the demo's own people have plain names
             sentinels.append(u.last_name)
-    return Side(key, partnership, users, round_, draft, approved, job, action, target, sentinels)
+    return Side(
+        key, partnership, users, round_, draft, approved, job, action, target, sentinels,
+        invitation=invitation,
+    )  # fmt: skip
 
 
 def barnet_setup() -> tuple[Partnership, dict]:

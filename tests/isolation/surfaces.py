@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from csp.models import Agency, Role
 from indicators.models import DerivedMetric, MonthValue
 from submissions.models import PackVersion
 from tests.isolation.cast import DEC, JAN, Side
@@ -280,6 +281,57 @@ API = [
     _get("api-packs", "pack-list", ABSENT, lambda s: "/api/packs/"),
     _get("api-pack", "pack-detail", REFUSED, lambda s: f"/api/packs/{_published(s)}/"),
 ]
+
+
+def _police(side: Side) -> int:
+    return Agency.objects.get(partnership=side.partnership, code="police").pk
+
+
+def _role(side: Side) -> int:
+    return Role.objects.get(user=side.users["board"], partnership=side.partnership).pk
+
+
+# The people of a partnership (issue 12, item 2): the list is the actor's own partnership's;
+# every change names an object of the other's (its invitation, a role, a person) and is refused;
+# an invitation naming the other's agency changes nothing there.
+PEOPLE = [
+    _get("people", "people", ABSENT, lambda s: "/partnership/people/"),
+    Surface(
+        "people-invite-other-agency",
+        "people",
+        ABSENT,
+        "post",
+        lambda s: "/partnership/people/",
+        body=lambda s: {
+            "email": "someone.new@example.org",
+            "role": f"agency_lead:{_police(s)}",
+            "reason": "x",
+        },
+    ),
+    _post(
+        "people-resend",
+        "people_invitation_resend",
+        lambda s: f"/partnership/people/invitations/{s.invitation.pk}/resend/",
+    ),
+    _post(
+        "people-revoke",
+        "people_invitation_revoke",
+        lambda s: f"/partnership/people/invitations/{s.invitation.pk}/revoke/",
+    ),
+    Surface(
+        "people-role-change",
+        "people_role_change",
+        REFUSED,
+        "post",
+        lambda s: f"/partnership/people/roles/{_role(s)}/",
+        body=lambda s: {f"r{_role(s)}-role": "coordinator", f"r{_role(s)}-reason": "x"},
+    ),
+    _post(
+        "people-remove",
+        "people_remove",
+        lambda s: f"/partnership/people/{s.users['board'].pk}/remove/",
+    ),
+]
 # The actor's own objects: the pages that set them beside comparator areas' figures must not
 # show the other partnership's unpublished ones.
 OWN = [
@@ -291,7 +343,7 @@ OWN = [
     Surface("own-month-values", "monthvalue-list", ABSENT, "get",
             lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
 ]  # fmt: skip
-SURFACES = PAGES + PACKS + API + OWN
+SURFACES = PAGES + PACKS + API + PEOPLE + OWN
 
 # The region's reader (ADR 0017; ``test_matrix.test_reader_cell``) aims every surface at each
 # partnership: the published December 2016 pack of either and the regional comparison OPEN with
@@ -319,6 +371,11 @@ NOT_WALKED = {
     "password_reset_done": "a fixed page",
     "password_reset_confirm": "a single-use link of one account",
     "password_reset_complete": "a fixed page",
+    "invitation_accept": (
+        "a single-use link: opens the one invitation its secret token names (an unknown, used, "
+        "revoked or expired token says only that the link no longer works; "
+        "tests/integration/test_people.py)"
+    ),
     "switch_partnership": (
         "stores the person's choice among their own partnerships, answers with a redirect; a "
         "partnership they hold no role in is refused (tests/integration/"

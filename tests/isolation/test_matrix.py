@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from csp.models import Invitation, Role
 from submissions.models import Action, PackVersion, ReportingRound, Submission
 from tests.isolation.cast import JAN
 from tests.isolation.surfaces import OPEN, REFUSED, SURFACES, Surface, reader_expect
@@ -49,6 +50,16 @@ def _state(side) -> list:
         ReportingRound.objects.get(pk=side.round.pk).status,
         PackVersion.objects.filter(round__partnership=side.partnership).count(),
         list(actions.values_list("pk", "text", "status")),
+        list(
+            Role.objects.filter(partnership=side.partnership)
+            .values_list("pk", "user", "kind", "agency")
+            .order_by("pk")
+        ),
+        list(
+            Invitation.objects.filter(partnership=side.partnership)
+            .values_list("pk", "token_digest", "revoked_at", "accepted_at")
+            .order_by("pk")
+        ),
     ]
 
 
