@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from indicators.engine import rag as ragmod
+from indicators.engine.lagged import is_lagged, period_of
 from indicators.engine.measures import compute_series
 from indicators.engine.periods import add_months
 from indicators.engine.series import (
@@ -73,6 +74,7 @@ def vectorisable(spec: SeriesSpec, values: Mapping[dt.date, Obs]) -> bool:
     """Whether ``compute_columns`` takes the series (else the scalar engine does)."""
     return (
         bool(values)
+        and not is_lagged(spec)
         and spec.kind in VECTOR_KINDS
         and all(o.categories is None for o in values.values())
     )
@@ -210,7 +212,27 @@ def compute_columns(spec: SeriesSpec, series: Sequence[SeriesIn]) -> Columns:
         spec, targets, months, status, missing, fields, k.tolist()
     )
     fields["missing"] = missing  # type: ignore[assignment]
+    _periods(spec, series, s_list, months, fields)
     return Columns(s_list, months, fields)
+
+
+def _periods(
+    spec: SeriesSpec,
+    series: Sequence[SeriesIn],
+    s_list: list[int],
+    months: list[dt.date],
+    fields: dict[str, list[object]],
+) -> None:
+    """Each row's own month is the month of its figure (a lagged kind, which shows an earlier
+    figure, is not vectorised), and the period it covers as ``measures`` names it."""
+    periods = [
+        period_of(spec, m, getattr(series[s].values.get(m), "period", "") or "")
+        for s, m in zip(s_list, months, strict=True)
+    ]
+    fields["figure_month"] = list[object](months)
+    fields["period_start"] = [p.start for p in periods]
+    fields["period_end"] = [p.end for p in periods]
+    fields["period_label"] = [p.label for p in periods]
 
 
 def _missing(
