@@ -204,6 +204,8 @@ class AdoptionAdmin(admin.ModelAdmin):
             indicator_id=adoption.indicator_id,
             area_id=adoption.partnership.area_id,
         )
+
+
 class RecomputeScope(TypedDict, total=False):
     """What a changed input affects: ``recompute_request``'s scope."""
 

@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from celery import shared_task
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from indicators.models import (
     RecomputeRequest,
 )
+from indicators.recompute.chord import runs_sweep
 from indicators.recompute.compute import RecomputeReport
-from indicators.recompute.parallel import stage_tables_drop_stale
+from indicators.recompute.retry import RETRY
 from indicators.recompute.run import metrics_recompute, metrics_recompute_after_change
 
 logger = logging.getLogger(__name__)
-
-# Every recompute task retries with backoff on database or broker trouble.
-RETRY: dict[str, Any] = {
-    "autoretry_for": (DatabaseError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "acks_late": True,
-}
 
 
 # Its name is in queued messages and the sweep's logs: it never changes.
@@ -126,6 +116,6 @@ def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | Non
     cutoff = now - (older_than if older_than is not None else dt.timedelta(minutes=1))
     ids = list(RecomputeRequest.objects.filter(created_at__lte=cutoff).values_list("id", flat=True))
     done = [recompute_request_process(request_id=i, now=now) for i in ids]
-    # A killed full recompute's staging tables go at the next sweep (none while one runs).
-    stage_tables_drop_stale()
+    # A dead full recompute's tables go at the next sweep (none while one runs).
+    runs_sweep(now=now)
     return f"Swept {len(done)} pending recompute request(s)."
