@@ -5,15 +5,15 @@ these names; the work is done in ``indicators.recompute`` (load, compute, write,
 the full recompute as a Celery chord, the release) and ``indicators.month_values``.
 ``metrics_recompute`` loads its inputs in a few set-based queries, calls the engine per series,
 and writes the derived store in bulk; running it twice gives the same rows. ``rates_release``
-records a partnership's rates as a published pack releases them: the only figures of it that other areas' ranks use.
-``series_inputs_load`` reads one series the same way (the commentary draft's preview of an
-entry).
+records a partnership's rates as a published pack releases them: the only figures of it that
+other areas' ranks use. ``series_inputs_load`` reads one series the same way (the commentary
+draft's preview of an entry).
 """
 
 from __future__ import annotations
 
 from indicators.month_values import ApprovedFigure, latest_figure_month, month_values_store
-from indicators.recompute.chord import RecomputeRefused, runs_sweep
+from indicators.recompute.chord import RecomputeRefused, full_recompute_start, runs_sweep
 from indicators.recompute.compute import METRIC_COLUMNS, METRIC_FIELDS, RecomputeReport
 from indicators.recompute.load import SeriesInputs, series_inputs_load
 from indicators.recompute.ranks import RANK_COLUMNS, ranks_recompute
@@ -39,6 +39,7 @@ __all__ = [
     "RecomputeReport",
     "SeriesInputs",
     "area_ids_for_codes",
+    "full_recompute_start",
     "latest_figure_month",
     "metrics_recompute",
     "metrics_recompute_after_change",

@@ -15,7 +15,7 @@ import resource
 import time
 from typing import Any
 
-from celery import chord, shared_task
+from celery import chord, current_task, shared_task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -229,8 +229,10 @@ def full_recompute_chord(
         raise RuntimeError("a full recompute by chord cannot start inside a transaction")
     from csp.celery import app
 
-    # No broker, or no worker answering: the same chunks run here, one after another.
-    eager = bool(app.conf.task_always_eager) or not app.control.ping(timeout=1.0)
+    # No broker, or no worker answering: the same chunks run here, one after another. Inside a
+    # task the workers are there (a solo worker busy with this task would not answer a ping).
+    in_task = current_task is not None and not current_task.request.is_eager
+    eager = bool(app.conf.task_always_eager) or not (in_task or app.control.ping(timeout=1.0))
     chunks = chunks_of(list(catalogue.indicators))
     if eager:
         with connection.cursor() as cursor:
@@ -265,6 +267,12 @@ def full_recompute_chord(
         run.refresh_from_db()
         report_fill(report, run, seconds=time.perf_counter() - started)
     return run
+
+
+def full_recompute_start(*, now: dt.datetime) -> RecomputeRun:
+    """Start a full recompute's chord and return its run without waiting (eagerly, without a
+    broker or a worker, it has finished when this returns)."""
+    return full_recompute_chord(catalogue_load(None), now=now, report=RecomputeReport(), wait=False)
 
 
 def report_fill(report: RecomputeReport, run: RecomputeRun, *, seconds: float) -> None:

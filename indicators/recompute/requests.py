@@ -9,14 +9,14 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from indicators.models import (
     RecomputeRequest,
 )
-from indicators.recompute.chord import runs_sweep
+from indicators.recompute.chord import RecomputeRefused, full_recompute_start, runs_sweep
 from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.retry import RETRY
 from indicators.recompute.run import metrics_recompute, metrics_recompute_after_change
@@ -98,7 +98,17 @@ def metrics_recompute_all(*, now: dt.datetime) -> str:
     the task out again only after its visibility timeout (an hour). The request row outlives the
     worker and the sweep runs it again; while a run holds the row locked, the sweep and a second
     task skip it rather than run it twice.
+
+    On PostgreSQL outside a transaction (the nightly task) it starts the chord instead
+    (ADR 00XX): its chunks are redelivered if a worker dies, and a dead run is noticed by the
+    next one or by the sweep (``RecomputeRun``). A run already going is left to finish.
     """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        try:
+            run = full_recompute_start(now=now)
+        except RecomputeRefused as exc:
+            return str(exc)
+        return f"Full recompute run {run.id} started ({run.chunks} chunks)."
     request = (
         RecomputeRequest.objects.filter(
             indicator__isnull=True, area__isnull=True, month__isnull=True
