@@ -231,7 +231,7 @@ def full_recompute_chord(
 
     # No broker, or no worker answering: the same chunks run here, one after another. Inside a
     # task the workers are there (a solo worker busy with this task would not answer a ping).
-    in_task = current_task is not None and not current_task.request.is_eager
+    in_task = bool(current_task) and not current_task.request.is_eager
     eager = bool(app.conf.task_always_eager) or not (in_task or app.control.ping(timeout=1.0))
     chunks = chunks_of(list(catalogue.indicators))
     if eager:

@@ -49,7 +49,7 @@ def test_a_chord_whose_worker_is_killed_mid_run_completes_on_another_worker(tmp_
     # The reference: the same data recomputed in one transaction, in this process.
     metrics_recompute(now=NOW, fan_out=False)
     reference = derived_store()
-    assert len(reference[0]) > 1000 and len(reference[1]) > 1000
+    assert len(reference[0]) > 500 and len(reference[1]) > 100
     # Nothing of the reference may survive into the run's result: the chord must write it all.
     DerivedRank.objects.all().delete()
     DerivedMetric.objects.all().delete()
