@@ -174,7 +174,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A full recompute (a chord of chunk tasks) with no chunk finished for this long is dead: the
 # next one marks it failed and starts (ADR 00XX).
-RECOMPUTE_RUN_STALE_SECONDS = env_int("RECOMPUTE_RUN_STALE_SECONDS", 900, minimum=1)
+RECOMPUTE_RUN_STALE_SECONDS = env_int("RECOMPUTE_RUN_STALE_SECONDS", 7200, minimum=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
