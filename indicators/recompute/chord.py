@@ -278,18 +278,17 @@ def full_recompute_start(*, now: dt.datetime) -> RecomputeRun:
 def report_fill(report: RecomputeReport, run: RecomputeRun, *, seconds: float) -> None:
     """Sum the chunks' records into ``report``; phases are summed over chunks (CPU time spent,
     not elapsed) and the elapsed time of the chunks is what the swap did not take."""
-    phases: dict[str, float] = {}
+    phases = dict.fromkeys(("load", "compute", "write", "ranks"), 0.0)
     for done in run.chunks_done.values():
         report.series += done["series"]
         report.rows += done["rows"]
         report.ranks += done["ranks"]
         for name, secs in done["phases"].items():
-            key = f"{name} (summed over chunks)"
-            phases[key] = phases.get(key, 0.0) + secs
+            phases[name] = phases.get(name, 0.0) + secs
     swap = sum(run.phases.values())
     report.phases = {
         f"{len(run.chunks_done)} chunks, elapsed": seconds - swap,
-        **phases,
+        **{f"{name} (summed over chunks)": secs for name, secs in phases.items()},
         **run.phases,
     }
 
