@@ -163,8 +163,7 @@ if CELERY_BROKER_URL is not None and "://" not in CELERY_BROKER_URL:
     )
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-# A full recompute is a chord (ADR 00XX), and a chord needs a result backend: the broker's
-# Redis unless one is named.
+# The full recompute's chord (ADR 00XX) needs a result backend: the broker's unless one is named.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
 # How long Redis waits before handing out again a message a killed worker never acknowledged.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -172,8 +171,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# A full recompute (a chord of chunk tasks) with no chunk finished for this long is dead: the
-# next one marks it failed and starts (ADR 00XX).
+# A full recompute with no chunk finished for this long is dead (ADR 00XX).
 RECOMPUTE_RUN_STALE_SECONDS = env_int("RECOMPUTE_RUN_STALE_SECONDS", 7200, minimum=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
