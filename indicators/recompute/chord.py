@@ -255,9 +255,10 @@ def full_recompute_chord(
             if wait and not eager:
                 result.get(disable_sync_subtasks=False, propagate=True)
         except BaseException as exc:
-            if eager or wait:
-                run_fail(run, f"{type(exc).__name__}: {exc}")
-                leftovers_drop()
+            # Here, in the chord's dispatch or while waiting for it: the run is over (its late
+            # chunks find it failed and do nothing).
+            run_fail(run, f"{type(exc).__name__}: {exc}")
+            leftovers_drop()
             raise
     finally:
         if eager:
