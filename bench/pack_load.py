@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="default: a free one")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -84,7 +85,7 @@ def main() -> int:
     subprocess.run(
         [python, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True
     )
-    port = free_port()
+    port = args.port or free_port()
     server = subprocess.Popen(
         [
             python,
