@@ -38,9 +38,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk(url: str, cookie: str, seconds: int, connections: int) -> float:
+def wrk(url: str, cookie: str, seconds: int, connections: int, *headers: str) -> float:
+    """Requests per second of ``url`` (every response must be a 2xx or 3xx)."""
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {cookie}", *extra, url],
         capture_output=True,
         text=True,
         timeout=seconds + 30,

@@ -64,11 +64,10 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from django.contrib.auth import get_user_model
 
     board = get_user_model().objects.filter(username="board").first()
     if board is None:
