@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import CharField, Q, Value
@@ -79,7 +79,7 @@ _ANY_USER = -7_000_001  # stands for the user's id in the query compiled once (n
 
 
 @functools.cache
-def _access_sql(vendor: str) -> tuple[str, tuple[object, ...]]:
+def _access_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
     """The roles and regional readings of ``_ANY_USER``, one query for both (_READER is no
     RoleKind), compiled once per process: building it with the ORM on every request cost a
     fifth of the call-over page's time (bench/pack_profile.py)."""
