@@ -6,7 +6,8 @@
 Starts the same stack as the production fault test (tests/production/stack.py: its own
 database ``<name>_load`` beside DATABASE_URL's, two Redis servers, gunicorn with 3 workers, a
 Celery worker and beat, DEBUG off), prepares the work (``--review-rounds`` rounds of submitted
-figures for the coordinator; January's count indicators for the agency leads), then runs
+figures for the coordinator; January's count indicators for the agency leads), measures the
+call-over summary's throughput against /healthz with wrk (``--ratio-seconds``), then runs
 bench/locustfile.py: board readers ~70% (pack summary and indicator pages), agency leads ~20%
 (entry form, save a draft), the coordinator ~10% (review queue, approve). Prints requests per
 second, p50/p95/p99 per group and the errors, against the goal: 0 errors, p95 <= 300 ms for
@@ -20,11 +21,13 @@ import csv
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,6 +44,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--review-rounds", type=int, default=5)
+    parser.add_argument(
+        "--ratio-seconds",
+        type=int,
+        default=10,
+        help="seconds of wrk on the summary and on /healthz before the mixed load (0: skip)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the logs folder")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
@@ -59,6 +68,8 @@ def main() -> int:
             plan["sessions"][username] = client.cookies
         print(f"Stack up and work prepared in {time.monotonic() - started:.0f} s ({stack.base}).")
         print(unloaded(stack, plan))
+        if args.ratio_seconds:
+            print(throughput_ratio(stack, plan, args.ratio_seconds))
         prefix = stack.workdir / "locust"
         env = dict(os.environ, CSP_LOAD_PLAN=json.dumps(plan))
         log = open(stack.workdir / "locust.log", "wb")  # noqa: SIM115 (closed below)
@@ -122,8 +133,7 @@ def unloaded(stack: Stack, plan: dict[str, object]) -> str:
     client = stack.client()
     client.cookies.update(plan["sessions"]["board"])
     paths = [f"/packs/{DEMO_AREA}/2016-12/"] + [
-        f"/packs/{DEMO_AREA}/2016-12/{code}/"
-        for code in plan["indicator_codes"]
+        f"/packs/{DEMO_AREA}/2016-12/{code}/" for code in plan["indicator_codes"]
     ]
     for path in paths:
         client.get(path)
@@ -131,6 +141,26 @@ def unloaded(stack: Stack, plan: dict[str, object]) -> str:
     return (
         f"One reader alone, {len(times)} pack pages: p50 {statistics.median(times):.0f} ms, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms"
+    )
+
+
+def throughput_ratio(stack: Stack, plan: dict[str, Any], seconds: int) -> str:
+    """Issue 14's figure: the board's call-over summary against a trivial view (/healthz),
+    requests per second with wrk (8 connections, the board's session on both), one after the
+    other in the same run, before the mixed load."""
+    if not shutil.which("wrk"):
+        return "Throughput ratio skipped: wrk is not installed (apt-get install -y wrk)."
+    from bench.pack_load import wrk
+
+    cookie = "; ".join(f"{k}={v}" for k, v in plan["sessions"]["board"].items())
+    proto = "X-Forwarded-Proto: https"  # the stack sits behind a pretend TLS proxy
+    summary = f"{stack.base}/packs/{DEMO_AREA}/2016-12/"
+    trivial_rps = wrk(f"{stack.base}/healthz", cookie, seconds, 8, proto)
+    summary_rps = wrk(summary, cookie, seconds, 8, proto)
+    return (
+        f"Throughput, {seconds} s each, 8 connections: /healthz {trivial_rps:.1f} requests/s, "
+        f"call-over summary {summary_rps:.1f} requests/s, "
+        f"ratio {summary_rps / trivial_rps:.1%} (goal >= 30%)"
     )
 
 

@@ -46,6 +46,10 @@ def _empty_cache():
     """Tests roll back the database; the cache must not remember what they rolled back."""
     from django.core.cache import cache
 
+    from submissions.packs.process_memo import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
