@@ -45,9 +45,9 @@ class TargetInput:
 def target_check(target: TargetInput) -> None:
     """The model's constraints, as sentences, before the database would refuse them."""
     kind = TargetKind(target.kind)
-    if kind in {TargetKind.PERCENT_CHANGE, TargetKind.CEILING, TargetKind.MINIMUM}:
-        if target.value is None:
-            raise SettingsError(f"A target of the kind '{kind.label}' needs a figure.")
+    needs_value = {TargetKind.PERCENT_CHANGE, TargetKind.CEILING, TargetKind.MINIMUM}
+    if kind in needs_value and target.value is None:
+        raise SettingsError(f"A target of the kind '{kind.label}' needs a figure.")
     if kind == TargetKind.CEILING and target.value is not None and target.value <= 0:
         raise SettingsError("An annual ceiling must be more than 0.")
     if kind == TargetKind.RANGE:
