@@ -20,6 +20,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from csp.models import Agency
+from indicators.models import Adoption, Target
 from submissions.models import Action, PackVersion, ReportingRound, Submission
 from tests.isolation.cast import JAN
 from tests.isolation.surfaces import OPEN, REFUSED, SURFACES, Surface, reader_expect
@@ -49,6 +51,22 @@ def _state(side) -> list:
         ReportingRound.objects.get(pk=side.round.pk).status,
         PackVersion.objects.filter(round__partnership=side.partnership).count(),
         list(actions.values_list("pk", "text", "status")),
+        # The settings (issue 12): its adoptions, targets and agencies.
+        list(
+            Adoption.objects.filter(partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "pack_order", "retired_on", "owner_id", "portfolio_id")
+        ),
+        list(
+            Target.objects.filter(adoption__partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "financial_year", "kind", "value")
+        ),
+        list(
+            Agency.objects.filter(partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "name", "retired_on")
+        ),
     ]
 
 
