@@ -18,6 +18,12 @@ def _reason() -> forms.CharField:
     return forms.CharField(label="Reason for the change", max_length=200, help_text=REASON_HELP)
 
 
+def _choose(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def _id(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
@@ -30,9 +36,9 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: list, agencies: list, portfolios: list, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["indicator"].choices = [(str(i.pk), f"{i.code}: {i.title}") for i in indicators]
-        self.fields["owner"].choices = agencies
-        self.fields["portfolio"].choices = portfolios
+        _choose(self, "indicator", [(str(i.pk), f"{i.code}: {i.title}") for i in indicators])
+        _choose(self, "owner", agencies)
+        _choose(self, "portfolio", portfolios)
 
 
 class AdoptionForm(forms.Form):
@@ -68,8 +74,8 @@ class AdoptionForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list, portfolios: list, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["owner"].choices = agencies
-        self.fields["portfolio"].choices = portfolios
+        _choose(self, "owner", agencies)
+        _choose(self, "portfolio", portfolios)
 
     def change(self) -> AdoptionChange:
         d = self.cleaned_data
@@ -115,7 +121,7 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["category"].choices = categories
+        _choose(self, "category", categories)
         if len(categories) < 2:
             self.fields["category"].widget = forms.HiddenInput()
 
@@ -143,9 +149,11 @@ class CopyTargetsForm(forms.Form):
 
     def __init__(self, *args: Any, adoptions: list, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["adoptions"].choices = [
-            (str(a.pk), f"{a.indicator.code}: {a.indicator.title}") for a in adoptions
-        ]
+        _choose(
+            self,
+            "adoptions",
+            [(str(a.pk), f"{a.indicator.code}: {a.indicator.title}") for a in adoptions],
+        )
 
 
 class AgencyForm(forms.Form):
