@@ -130,3 +130,26 @@ def test_the_new_year_notice_and_copy_from_the_page(monkeypatch) -> None:
     assert response.status_code == 302
     copied = Target.objects.filter(adoption__partnership__area__code="E09000002")
     assert copied.filter(financial_year=2017).count() == copied.filter(financial_year=2016).count()
+
+
+def test_an_april_round_page_lists_no_target_set_until_targets_are_copied() -> None:
+    from submissions.cycle import services
+
+    coordinator = get_user_model().objects.get(username="coordinator")
+    round_ = services.round_create(
+        partnership_id=_tno().partnership_id, month=dt.date(2017, 4, 1),
+        deadline=dt.date(2017, 5, 10), user=coordinator,
+        now=dt.datetime(2017, 4, 1, 9, tzinfo=dt.UTC),
+    )  # fmt: skip
+    text = _text(_client().get(f"/rounds/{round_.pk}/"))
+    assert "No target set" in text
+    assert "tno: Total Notifiable Offences: no target set" in text or "tno: " in text
+    # Copy every 2016/17 target to 2017/18 (as on 1 February): TNO leaves the list.
+    from indicators.settings.new_year import targets_copy_to_next_year
+
+    targets_copy_to_next_year(
+        partnership_id=_tno().partnership_id, from_year=2016, adoption_ids=None,
+        user=coordinator, reason="Same again",
+    )  # fmt: skip
+    text = _text(_client().get(f"/rounds/{round_.pk}/"))
+    assert "tno: " not in text.split("No target set")[-1].split("</ul>")[0]
