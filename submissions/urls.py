@@ -32,6 +32,7 @@ urlpatterns = [
     path("settings/", settings_views.settings_home, name="settings"),
     path("settings/new-year/", settings_views.copy_targets, name="settings_copy_targets"),
     path("settings/indicators/", settings_views.indicators, name="settings_indicators"),
+    path("settings/indicators/order/", settings_views.pack_order, name="settings_order"),
     path("settings/indicators/<int:pk>/", settings_views.adoption, name="settings_adoption"),
     path(
         "settings/indicators/<int:pk>/move/",

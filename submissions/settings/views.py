@@ -114,6 +114,26 @@ def adoption_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_indicators_url()}#adoption-{adoption.pk}")
 
 
+@login_required
+@require_POST
+def pack_order(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The whole pack order at once (the drag-and-drop list posts every id in order)."""
+    partnership = read.settings_partnership(request)
+    ids = request.POST.getlist("order")
+    try:
+        if not all(i.isdigit() for i in ids):
+            raise SettingsError("The new order must name every current indicator once.")
+        adoption_services.adoptions_reorder(
+            partnership_id=partnership.id, adoption_ids=[int(i) for i in ids],
+            user=request.user, reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+    except REFUSALS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Pack order saved.")
+    return redirect("submissions:settings_indicators")
+
+
 def _indicators_url() -> str:
     from django.urls import reverse
 

@@ -153,3 +153,20 @@ def test_an_april_round_page_lists_no_target_set_until_targets_are_copied() -> N
     )  # fmt: skip
     text = _text(_client().get(f"/rounds/{round_.pk}/"))
     assert "tno: " not in text.split("No target set")[-1].split("</ul>")[0]
+
+
+def test_the_dragged_order_is_saved_and_a_partial_one_refused() -> None:
+    adoptions = Adoption.objects.filter(partnership__area__code="E09000002").order_by("pack_order")
+    order = list(adoptions.values_list("pk", flat=True))
+    page = _client().get("/settings/indicators/").content.decode()
+    assert 'id="pack-order"' in page and "pack-order.js" in page
+    response = _client().post(
+        "/settings/indicators/order/", {"order": [str(pk) for pk in reversed(order)]}
+    )
+    assert response.status_code == 302
+    assert list(adoptions.values_list("pk", flat=True)) == list(reversed(order))
+    response = _client().post(
+        "/settings/indicators/order/", {"order": [str(order[0])]}, follow=True
+    )
+    assert "every current indicator once" in _text(response)
+    assert list(adoptions.values_list("pk", flat=True)) == list(reversed(order))

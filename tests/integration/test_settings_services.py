@@ -371,3 +371,12 @@ def test_adding_and_renaming_an_agency() -> None:
     agency.refresh_from_db()
     assert agency.name == "Housing services"
     assert agency.history.latest().history_user == _user("coordinator")
+
+
+def test_copying_another_partnerships_targets_is_refused(barnet_without_rounds) -> None:
+    with pytest.raises(SettingsError, match="this partnership's current indicators"):
+        targets_copy_to_next_year(
+            partnership_id=barnet_without_rounds.pk, from_year=2016, adoption_ids=[_tno().pk],
+            user=_user(BARNET_COORDINATOR), reason="x",
+        )  # fmt: skip
+    assert not Target.objects.filter(financial_year=2017, adoption=_tno()).exists()

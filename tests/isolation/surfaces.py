@@ -161,7 +161,10 @@ SETTINGS = [
           {"action": "rename", "name": "Renamed", "reason": "x"}),
     _post("settings-agency-retire", SUB + "settings_agency", _agency,
           {"action": "retire", "retire-reason": "x"}),
-    # Acts on the working partnership's own adoptions only: the other's ids are not its choices.
+    # Act on the working partnership's own adoptions only: the other's ids are refused.
+    Surface("settings-order", SUB + "settings_order", ABSENT, "post",
+            lambda s: _SET + "indicators/order/",
+            body=lambda s: {"order": [str(s.draft.adoption_id)], "reason": "x"}),
     Surface("settings-copy-targets", SUB + "settings_copy_targets", ABSENT, "post",
             lambda s: _SET + "new-year/",
             body=lambda s: {"adoptions": [str(s.draft.adoption_id)], "scope": "chosen",
