@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from csp import permissions
+from csp.models import Agency
 from submissions.models import Action, ReportingRound, Submission
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,8 @@ MATRIX = {
     # The action log of TNO (issue 13, item 7): whoever sees its submission adds and changes.
     "view_actions": {"own_lead", "coordinator"},
     "edit_actions": {"own_lead", "coordinator"},
+    # The partnership's settings (issue 12): its coordinator only.
+    "manage_settings": {"coordinator"},
 }
 
 
@@ -74,6 +77,7 @@ def rule(action: str, user, sub: Submission) -> bool:
         "view_published_pack": lambda: permissions.can_view_published_pack(user, partnership),
         "view_actions": lambda: permissions.can_view_actions(user, sub.adoption),
         "edit_actions": lambda: permissions.can_edit_actions(user, sub.adoption),
+        "manage_settings": lambda: permissions.can_manage_settings(user, partnership),
     }[action]()
 
 
@@ -148,6 +152,10 @@ def page(action: str, role: str) -> bool:
         client.post(f"/submissions/{sub.pk}/actions/",
                     {"text": "Matrix action", "owner": owner, "status": "open"})  # fmt: skip
         return Action.objects.filter(text="Matrix action").exists()
+    if action == "manage_settings":
+        # Add an agency from the settings page.
+        client.post("/settings/agencies/", {"name": "Matrix agency", "reason": "matrix"})
+        return Agency.objects.filter(name="Matrix agency").exists()
     raise AssertionError(action)
 
 
