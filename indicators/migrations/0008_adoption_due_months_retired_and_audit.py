@@ -7,51 +7,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('csp', '0004_agency_retired_and_history'),
-        ('indicators', '0007_released_rates'),
+        ("csp", "0004_agency_retired_and_history"),
+        ("indicators", "0007_released_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoption',
-            name='due_months',
-            field=models.CharField(blank=True, help_text="Months a quarterly or annual indicator's figures are due, as month numbers (e.g. '6,9,12,3'); blank: as the catalogue's frequency says.", max_length=40),
+            model_name="adoption",
+            name="due_months",
+            field=models.CharField(
+                blank=True,
+                help_text="Months a quarterly or annual indicator's figures are due, as month numbers (e.g. '6,9,12,3'); blank: as the catalogue's frequency says.",
+                max_length=40,
+            ),
         ),
         migrations.AddField(
-            model_name='adoption',
-            name='retired_on',
-            field=models.DateField(blank=True, help_text='Retired: new rounds skip it; old rounds and packs keep it.', null=True),
+            model_name="adoption",
+            name="retired_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Retired: new rounds skip it; old rounds and packs keep it.",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalAdoption',
+            name="HistoricalAdoption",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('pack_order', models.PositiveSmallIntegerField()),
-                ('suppression_threshold', models.PositiveIntegerField(blank=True, help_text="Counts under this are shown as '<N', never as 0.", null=True)),
-                ('tolerance', models.DecimalField(blank=True, decimal_places=3, help_text="Amber band in % for this partnership's targets that give none (default 10).", max_digits=6, null=True)),
-                ('what_good_looks_like', models.TextField(blank=True, help_text="Blank: the catalogue's.")),
-                ('why_important', models.TextField(blank=True, help_text="Blank: the catalogue's.")),
-                ('issues_to_consider', models.TextField(blank=True, help_text="Blank: the catalogue's.")),
-                ('due_months', models.CharField(blank=True, help_text="Months a quarterly or annual indicator's figures are due, as month numbers (e.g. '6,9,12,3'); blank: as the catalogue's frequency says.", max_length=40)),
-                ('retired_on', models.DateField(blank=True, help_text='Retired: new rounds skip it; old rounds and packs keep it.', null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.indicator')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='csp.agency')),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='csp.partnership')),
-                ('portfolio', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.portfolio')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("pack_order", models.PositiveSmallIntegerField()),
+                (
+                    "suppression_threshold",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Counts under this are shown as '<N', never as 0.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "tolerance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="Amber band in % for this partnership's targets that give none (default 10).",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "what_good_looks_like",
+                    models.TextField(blank=True, help_text="Blank: the catalogue's."),
+                ),
+                (
+                    "why_important",
+                    models.TextField(blank=True, help_text="Blank: the catalogue's."),
+                ),
+                (
+                    "issues_to_consider",
+                    models.TextField(blank=True, help_text="Blank: the catalogue's."),
+                ),
+                (
+                    "due_months",
+                    models.CharField(
+                        blank=True,
+                        help_text="Months a quarterly or annual indicator's figures are due, as month numbers (e.g. '6,9,12,3'); blank: as the catalogue's frequency says.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "retired_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Retired: new rounds skip it; old rounds and packs keep it.",
+                        null=True,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="csp.agency",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="csp.partnership",
+                    ),
+                ),
+                (
+                    "portfolio",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.portfolio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical adoption',
-                'verbose_name_plural': 'historical adoptions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical adoption",
+                "verbose_name_plural": "historical adoptions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
