@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "coordinator": current in access.coordinator_of,
+            "settings": current is not None and permissions.can_manage_settings(user, current),
             "lead": current is not None and bool(access.agencies_led(current)),
             "board": bool(access.partnerships),
             "admin": permissions.can_use_admin(user),

@@ -144,6 +144,10 @@ class Agency(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=150)
     email = models.EmailField(blank=True)
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="Retired: owns no indicator and is offered for none."
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -240,6 +240,14 @@ def can_manage_rounds(user: AnyUser, partnership_id: int) -> bool:
     return is_coordinator(user, partnership_id)
 
 
+def can_manage_settings(user: AnyUser, partnership_id: int) -> bool:
+    """The partnership's settings (adopted indicators, targets, the new year, agencies): its
+    coordinator, and the partnership's administrators (an install administrator holds that role
+    in it). Nobody of another partnership."""
+    access = access_for(user)
+    return partnership_id in access.coordinator_of or partnership_id in access.administrator_of
+
+
 def can_publish(user: AnyUser, partnership_id: int) -> bool:
     return is_coordinator(user, partnership_id)
 

@@ -3,6 +3,7 @@ from django.urls import path
 from submissions.actions_log import views as action_views
 from submissions.cycle import round_views, views
 from submissions.imports import views as import_views
+from submissions.settings import views as settings_views
 
 app_name = "submissions"
 
@@ -28,4 +29,26 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", round_views.round_close, name="round_close"),
     path("rounds/<int:pk>/reopen/", round_views.round_reopen, name="round_reopen"),
     path("rounds/<int:pk>/audit/", round_views.round_audit, name="round_audit"),
+    path("settings/", settings_views.settings_home, name="settings"),
+    path("settings/new-year/", settings_views.copy_targets, name="settings_copy_targets"),
+    path("settings/indicators/", settings_views.indicators, name="settings_indicators"),
+    path("settings/indicators/order/", settings_views.pack_order, name="settings_order"),
+    path("settings/indicators/<int:pk>/", settings_views.adoption, name="settings_adoption"),
+    path(
+        "settings/indicators/<int:pk>/move/",
+        settings_views.adoption_move,
+        name="settings_adoption_move",
+    ),
+    path(
+        "settings/indicators/<int:pk>/retire/",
+        settings_views.adoption_retire,
+        name="settings_adoption_retire",
+    ),
+    path(
+        "settings/indicators/<int:pk>/targets/",
+        settings_views.adoption_targets,
+        name="settings_targets",
+    ),
+    path("settings/agencies/", settings_views.agencies, name="settings_agencies"),
+    path("settings/agencies/<int:pk>/", settings_views.agency, name="settings_agency"),
 ]

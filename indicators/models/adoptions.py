@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from csp.models import Agency, Partnership
 from indicators.models.catalogue import Indicator, Portfolio
@@ -44,6 +45,21 @@ class Adoption(models.Model):
     what_good_looks_like = models.TextField(blank=True, help_text="Blank: the catalogue's.")
     why_important = models.TextField(blank=True, help_text="Blank: the catalogue's.")
     issues_to_consider = models.TextField(blank=True, help_text="Blank: the catalogue's.")
+    due_months = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=(
+            "Months a quarterly or annual indicator's figures are due, as month numbers "
+            "(e.g. '6,9,12,3'); blank: as the catalogue's frequency says."
+        ),
+    )
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Retired: new rounds skip it; old rounds and packs keep it.",
+    )
+    # Its changes, with who and why (``history`` is its page's history entries).
+    audit = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "pack_order", "indicator__code"]
@@ -63,6 +79,14 @@ class Adoption(models.Model):
     def clean(self) -> None:
         if self.owner is not None and self.owner.partnership_id != self.partnership_id:
             raise ValidationError({"owner": "The owner must be an agency of this partnership."})
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+    def due_month_numbers(self) -> tuple[int, ...]:
+        """The due months as numbers (1-12), in the order written; empty: every month."""
+        return tuple(int(m) for m in self.due_months.split(",") if m.strip())
 
     def text(self, name: str) -> str:
         """A page text: the partnership's own, or the catalogue's when it wrote none."""

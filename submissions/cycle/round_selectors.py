@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from csp.models import Partnership
-from indicators.engine.periods import add_months
+from indicators.engine.periods import add_months, fy_start_year
+from indicators.models import Target
 from submissions.cycle import workflow
 from submissions.cycle.rounds import default_deadline, round_publish_blockers
 from submissions.cycle.selectors import (
@@ -47,6 +48,25 @@ class RoundPage:
     versions: list[PackVersion]
     allowed: set[str]  # what the round's table allows now
     statuses: list[tuple[str, str]]
+    # "No target set": the round's indicators with no target for its financial year, which the
+    # recompute leaves unrated (an April round opens whether or not the year's targets are in).
+    untargeted: list[str]
+
+
+def untargeted_in_round(round_: ReportingRound) -> list[str]:
+    year = fy_start_year(round_.month)
+    targeted = set(
+        Target.objects.filter(adoption__submissions__round=round_, financial_year=year).values_list(
+            "adoption_id", flat=True
+        )
+    )
+    return [
+        f"{s.indicator.code}: {s.indicator.title}"
+        for s in round_.submissions.select_related("indicator").order_by(
+            "adoption__pack_order", "indicator__code"
+        )
+        if s.adoption_id not in targeted
+    ]
 
 
 def round_page(round_: ReportingRound, *, today: dt.date) -> RoundPage:
@@ -59,6 +79,7 @@ def round_page(round_: ReportingRound, *, today: dt.date) -> RoundPage:
         versions=list(round_.versions.order_by("number")),
         allowed={a.value for a in workflow.allowed_round_actions(round_.status)},
         statuses=SUBMISSION_STATUSES,
+        untargeted=untargeted_in_round(round_),
     )
 
 
@@ -76,7 +97,5 @@ def round_audit(round_: ReportingRound) -> RoundAudit:
     entries.sort(key=lambda pair: pair[0].when, reverse=True)
     return RoundAudit(
         entries=entries,
-        round_history=list(
-            round_.history.select_related("history_user").order_by("-history_date")
-        ),
+        round_history=list(round_.history.select_related("history_user").order_by("-history_date")),
     )

@@ -118,6 +118,7 @@ def round_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "rows": page.rows,
             "overdue": page.overdue,
             "blockers": page.blockers,
+            "untargeted": page.untargeted,
             "versions": page.versions,
             "next_version": len(page.versions) + 1,
             "allowed": page.allowed,

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from csp import permissions
-from csp.models import Invitation
+from csp.models import Agency, Invitation
 from submissions.models import Action, ReportingRound, Submission
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,8 @@ MATRIX = {
     "edit_actions": {"own_lead", "coordinator"},
     # The people of the partnership (issue 12, item 2): its coordinator only.
     "manage_people": {"coordinator"},
+    # The partnership's settings (issue 12): its coordinator only.
+    "manage_settings": {"coordinator"},
 }
 
 
@@ -78,6 +80,7 @@ def rule(action: str, user, sub: Submission) -> bool:
         "view_actions": lambda: permissions.can_view_actions(user, sub.adoption),
         "edit_actions": lambda: permissions.can_edit_actions(user, sub.adoption),
         "manage_people": lambda: permissions.can_manage_people(user, partnership),
+        "manage_settings": lambda: permissions.can_manage_settings(user, partnership),
     }[action]()
 
 
@@ -156,6 +159,10 @@ def page(action: str, role: str) -> bool:
         invite = {"email": "matrix@example.org", "role": "board_member", "reason": ""}
         client.post("/partnership/people/", invite)
         return Invitation.objects.filter(email="matrix@example.org").exists()
+    if action == "manage_settings":
+        # Add an agency from the settings page.
+        client.post("/settings/agencies/", {"name": "Matrix agency", "reason": "matrix"})
+        return Agency.objects.filter(name="Matrix agency").exists()
     raise AssertionError(action)
 
 

@@ -72,6 +72,21 @@ def _post(id: str, url_name: str, path: Callable[[Side], str], data: dict | None
 
 
 SUB = "submissions:"
+ADOPTION_CHANGE = {"owner": "", "portfolio": "1", "reason": "x"}
+TARGET_SAVE = {"financial_year": "2016", "kind": "monitoring", "action": "save", "reason": "x"}
+
+
+_SET = "/settings/"
+
+
+def _adoption(side: Side, tail: str = "") -> str:
+    return f"/settings/indicators/{side.draft.adoption_id}/{tail}"
+
+
+def _agency(side: Side) -> str:
+    return f"/settings/agencies/{side.draft.adoption.owner_id}/"
+
+
 ACTION_CHANGE = {"text": "x", "owner": "agency:1", "due_date": "", "status": "done"}
 PAGES = [
     _get("home", SUB + "home", ABSENT, lambda s: "/"),
@@ -123,6 +138,39 @@ PAGES = [
         body=lambda s: {f"a{s.action.pk}-{k}": v for k, v in ACTION_CHANGE.items()},
     ),
 ]
+# The partnership's settings (issue 12): the coordinator's own lists, and the other's adoption,
+# targets and agency by id (404), each change refused and nothing of the other changed.
+SETTINGS = [
+    _get("settings", SUB + "settings", ABSENT, lambda s: "/settings/"),
+    _get("settings-list", SUB + "settings_indicators", ABSENT, lambda s: _SET + "indicators/"),
+    _get("settings-agencies", SUB + "settings_agencies", ABSENT, lambda s: _SET + "agencies/"),
+    _get("settings-adoption", SUB + "settings_adoption", REFUSED, lambda s: _adoption(s)),
+    _get("settings-targets", SUB + "settings_targets", REFUSED, lambda s: _adoption(s, "targets/")),
+    _get("settings-agency", SUB + "settings_agency", REFUSED, lambda s: _agency(s)),
+    _post("settings-adoption-change", SUB + "settings_adoption", _adoption, ADOPTION_CHANGE),
+    _post("settings-adoption-up", SUB + "settings_adoption_move", lambda s: _adoption(s, "move/"),
+          {"direction": "up"}),
+    _post("settings-adoption-down", SUB + "settings_adoption_move",
+          lambda s: _adoption(s, "move/"), {"direction": "down"}),
+    _post("settings-adoption-retire", SUB + "settings_adoption_retire",
+          lambda s: _adoption(s, "retire/")),
+    _post("settings-target-save", SUB + "settings_targets", lambda s: _adoption(s, "targets/"),
+          TARGET_SAVE),
+    _post("settings-target-preview", SUB + "settings_targets", lambda s: _adoption(s, "targets/"),
+          {**TARGET_SAVE, "action": "preview"}),
+    _post("settings-agency-rename", SUB + "settings_agency", _agency,
+          {"action": "rename", "name": "Renamed", "reason": "x"}),
+    _post("settings-agency-retire", SUB + "settings_agency", _agency,
+          {"action": "retire", "retire-reason": "x"}),
+    # Act on the working partnership's own adoptions only: the other's ids are refused.
+    Surface("settings-order", SUB + "settings_order", ABSENT, "post",
+            lambda s: _SET + "indicators/order/",
+            body=lambda s: {"order": [str(s.draft.adoption_id)], "reason": "x"}),
+    Surface("settings-copy-targets", SUB + "settings_copy_targets", ABSENT, "post",
+            lambda s: _SET + "new-year/",
+            body=lambda s: {"adoptions": [str(s.draft.adoption_id)], "scope": "chosen",
+                            "reason": "x"}),
+]  # fmt: skip
 PACKS = [
     _get("pack-index", "packs:index", ABSENT, lambda s: "/packs/"),
     # The regional comparison is for a region's readers only (ADR 0017): none of the cast is one,
@@ -336,14 +384,14 @@ PEOPLE = [
 # show the other partnership's unpublished ones.
 OWN = [
     Surface(f"own-{s.id}", s.url_name, ABSENT, "get", s.path, own=True)
-    for s in PAGES + PACKS + API
+    for s in PAGES + SETTINGS + PACKS + API
     if s.expect == REFUSED and s.method == "get"
 ] + [
     Surface("own-pack-index", "packs:index", ABSENT, "get", lambda s: "/packs/", own=True),
     Surface("own-month-values", "monthvalue-list", ABSENT, "get",
             lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
 ]  # fmt: skip
-SURFACES = PAGES + PACKS + API + PEOPLE + OWN
+SURFACES = PAGES + SETTINGS + PACKS + API + PEOPLE + OWN
 
 # The region's reader (ADR 0017; ``test_matrix.test_reader_cell``) aims every surface at each
 # partnership: the published December 2016 pack of either and the regional comparison OPEN with

@@ -20,7 +20,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from csp.models import Invitation, Role
+from csp.models import Agency, Invitation, Role
+from indicators.models import Adoption, Target
 from submissions.models import Action, PackVersion, ReportingRound, Submission
 from tests.isolation.cast import JAN
 from tests.isolation.surfaces import OPEN, REFUSED, SURFACES, Surface, reader_expect
@@ -59,6 +60,22 @@ def _state(side) -> list:
             Invitation.objects.filter(partnership=side.partnership)
             .values_list("pk", "token_digest", "revoked_at", "accepted_at")
             .order_by("pk")
+        ),
+        # The settings (issue 12): its adoptions, targets and agencies.
+        list(
+            Adoption.objects.filter(partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "pack_order", "retired_on", "owner_id", "portfolio_id")
+        ),
+        list(
+            Target.objects.filter(adoption__partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "financial_year", "kind", "value")
+        ),
+        list(
+            Agency.objects.filter(partnership=side.partnership)
+            .order_by("pk")
+            .values_list("pk", "name", "retired_on")
         ),
     ]
 
