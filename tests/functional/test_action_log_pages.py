@@ -143,7 +143,13 @@ def test_the_summary_counts_the_overdue_actions_of_the_published_version(
     now = timezone.now()
     cycle.round_reopen(round_id=dec.pk, user=coordinator, reason="Action log", now=now)
     with django_capture_on_commit_callbacks(execute=True):  # forgets the cached versions
-        round_publish(round_id=dec.pk, user=coordinator, change_note="Action log", now=now)
+        round_publish(
+            round_id=dec.pk,
+            user=coordinator,
+            change_note="Action log",
+            now=now,
+            confirm_note="The seed's commentary, published as the board saw it in 2016.",
+        )
     body = board.get(PACK).content.decode()
     # 3 overdue (the seed's own are due in February and March 2017).
     assert re.search(r'id="actions-overdue">.*3 actions overdue', body)
