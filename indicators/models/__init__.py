@@ -24,7 +24,6 @@ from indicators.models.derived import (
     DerivedMetric,
     DerivedRank,
     RecomputeRequest,
-    RecomputeRun,
 )
 from indicators.models.released import ReleasedRate
 from indicators.models.values import (
@@ -49,7 +48,6 @@ __all__ = [
     "Polarity",
     "Portfolio",
     "RecomputeRequest",
-    "RecomputeRun",
     "ReleasedRate",
     "SuppliedBenchmark",
     "Target",

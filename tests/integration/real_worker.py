@@ -32,16 +32,9 @@ NEEDS_A_REAL_WORKER = [
 
 
 @contextmanager
-def worker_running(
-    log_dir: Path,
-    *,
-    name: str = "celery-worker",
-    env_extra: dict[str, str] | None = None,
-    purge: bool = True,
-) -> Iterator[subprocess.Popen[bytes]]:
+def worker_running(log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A worker on the test database, reading uploads from the test run's MEDIA_ROOT; its log is
-    ``<name>.log`` in ``log_dir``; ``env_extra`` adds to its environment. The queue is purged
-    first unless ``purge`` is false (a second worker taking over a killed one's work)."""
+    ``celery-worker.log`` in ``log_dir``."""
     db = connection.settings_dict
     env = dict(os.environ)
     env["DATABASE_URL"] = (
@@ -49,10 +42,8 @@ def worker_running(
     )
     env["DEBUG"] = "true"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    env.update(env_extra or {})
-    if purge:
-        app.control.purge()
-    with open(log_dir / f"{name}.log", "w") as log:
+    app.control.purge()
+    with open(log_dir / "celery-worker.log", "w") as log:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -66,7 +57,6 @@ def worker_running(
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
-                f"--hostname={name}@%h",
             ],
             cwd=ROOT,
             env=env,
