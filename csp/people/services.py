@@ -115,7 +115,7 @@ def person_invite(
                 transaction.on_commit(lambda: role_added_mail(account.email or email, what=what))
             return
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .filter(
                 partnership=partnership,
                 email=email,
@@ -137,7 +137,7 @@ def person_invite(
 
 def _pending(partnership: Partnership, invitation_id: int) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("partnership", "agency")
         .filter(pk=invitation_id, partnership=partnership)
         .first()
@@ -197,7 +197,7 @@ def role_change(
     with transaction.atomic():
         partnership = _lock(actor, partnership_id)
         current = (
-            Role.objects.select_for_update()
+            Role.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=role_id, partnership=partnership)
             .first()
@@ -229,7 +229,7 @@ def person_remove(
     with transaction.atomic():
         partnership = _lock(actor, partnership_id)
         roles = list(
-            Role.objects.select_for_update()
+            Role.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(partnership=partnership, user_id=user_id)
         )

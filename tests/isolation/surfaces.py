@@ -9,85 +9,30 @@ partnership is in its body.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from tests.isolation.cast import DEC, JAN
+from tests.isolation.surfaces_base import (  # noqa: F401 - other tests import these here
+    _SET,
+    ABSENT,
+    ACTION_CHANGE,
+    ADOPTION_CHANGE,
+    OPEN,
+    REFUSED,
+    SUB,
+    TARGET_SAVE,
+    Surface,
+    _adoption,
+    _agency,
+    _approved_value,
+    _area,
+    _derived,
+    _get,
+    _pack,
+    _post,
+    _published,
+    _tno,
+)
+from tests.isolation.surfaces_people import PEOPLE
 
-from csp.models import Agency, Role
-from indicators.models import DerivedMetric, MonthValue
-from submissions.models import PackVersion
-from tests.isolation.cast import DEC, JAN, Side
-
-REFUSED, ABSENT, OPEN = "refused", "absent", "open"
-
-
-@dataclass(frozen=True)
-class Surface:
-    id: str
-    url_name: str
-    expect: str
-    method: str
-    path: Callable[[Side], str]
-    data: dict | None = None
-    own: bool = False  # aimed at the actor's own partnership: may open, never shows the other's
-    body: Callable[[Side], dict] | None = None  # a body naming the target's objects
-
-    def payload(self, side: Side) -> dict | None:
-        return self.body(side) if self.body is not None else self.data
-
-
-def _area(side: Side) -> str:
-    return side.partnership.area.code
-
-
-def _pack(side: Side, month, tail: str = "") -> str:
-    return f"/packs/{_area(side)}/{month:%Y-%m}/{tail}"
-
-
-def _approved_value(side: Side) -> int:
-    return MonthValue.objects.get(
-        area=side.partnership.area, indicator=side.approved.indicator, month=JAN
-    ).pk
-
-
-def _derived(side: Side) -> int:
-    return DerivedMetric.objects.get(
-        area=side.partnership.area, indicator=side.approved.indicator, month=JAN
-    ).pk
-
-
-def _published(side: Side) -> int:
-    return PackVersion.objects.filter(round__partnership=side.partnership).latest("pk").pk
-
-
-def _tno(side: Side) -> str:
-    return side.draft.indicator.code
-
-
-def _get(id: str, url_name: str, expect: str, path: Callable[[Side], str]) -> Surface:
-    return Surface(id, url_name, expect, "get", path)
-
-
-def _post(id: str, url_name: str, path: Callable[[Side], str], data: dict | None = None):
-    return Surface(id, url_name, REFUSED, "post", path, data or {"reason": "x"})
-
-
-SUB = "submissions:"
-ADOPTION_CHANGE = {"owner": "", "portfolio": "1", "reason": "x"}
-TARGET_SAVE = {"financial_year": "2016", "kind": "monitoring", "action": "save", "reason": "x"}
-
-
-_SET = "/settings/"
-
-
-def _adoption(side: Side, tail: str = "") -> str:
-    return f"/settings/indicators/{side.draft.adoption_id}/{tail}"
-
-
-def _agency(side: Side) -> str:
-    return f"/settings/agencies/{side.draft.adoption.owner_id}/"
-
-
-ACTION_CHANGE = {"text": "x", "owner": "agency:1", "due_date": "", "status": "done"}
 PAGES = [
     _get("home", SUB + "home", ABSENT, lambda s: "/"),
     _get("my-submissions", SUB + "mine", ABSENT, lambda s: "/submissions/"),
@@ -331,57 +276,6 @@ API = [
 ]
 
 
-def _police(side: Side) -> int:
-    return Agency.objects.get(partnership=side.partnership, code="police").pk
-
-
-def _role(side: Side) -> int:
-    return Role.objects.get(user=side.users["board"], partnership=side.partnership).pk
-
-
-# The people of a partnership (issue 12, item 2): the list is the actor's own partnership's;
-# every change names an object of the other's (its invitation, a role, a person) and is refused;
-# an invitation naming the other's agency changes nothing there.
-PEOPLE = [
-    _get("people", "people", ABSENT, lambda s: "/partnership/people/"),
-    Surface(
-        "people-invite-other-agency",
-        "people",
-        ABSENT,
-        "post",
-        lambda s: "/partnership/people/",
-        body=lambda s: {
-            "email": "someone.new@example.org",
-            "role": f"agency_lead:{_police(s)}",
-            "reason": "x",
-        },
-    ),
-    _post(
-        "people-resend",
-        "people_invitation_resend",
-        lambda s: f"/partnership/people/invitations/{s.invitation.pk}/resend/",
-    ),
-    _post(
-        "people-revoke",
-        "people_invitation_revoke",
-        lambda s: f"/partnership/people/invitations/{s.invitation.pk}/revoke/",
-    ),
-    Surface(
-        "people-role-change",
-        "people_role_change",
-        REFUSED,
-        "post",
-        lambda s: f"/partnership/people/roles/{_role(s)}/",
-        body=lambda s: {f"r{_role(s)}-role": "coordinator", f"r{_role(s)}-reason": "x"},
-    ),
-    _post(
-        "people-remove",
-        "people_remove",
-        lambda s: f"/partnership/people/{s.users['board'].pk}/remove/",
-    ),
-]
-# The actor's own objects: the pages that set them beside comparator areas' figures must not
-# show the other partnership's unpublished ones.
 OWN = [
     Surface(f"own-{s.id}", s.url_name, ABSENT, "get", s.path, own=True)
     for s in PAGES + SETTINGS + PACKS + API
