@@ -24,7 +24,7 @@ from indicators.engine.periods import (
     month_index,
     month_label,
 )
-from indicators.engine.series import NOT_COLLECTED, REPORTED, Obs, SeriesSpec
+from indicators.engine.series import NOT_COLLECTED, QUARTER_ENDS, REPORTED, Obs, SeriesSpec
 
 # How long a lagged figure stands for the months after its own: the re-offending cohorts are
 # published about two years after the cohort's last month.
@@ -156,6 +156,8 @@ def period_of(spec: SeriesSpec, figure_month: dt.date, reference: str = "") -> P
         return Period(add_months(figure_month, -11), end, f"12 months to {month_label(end)}")
     if spec.frequency == "quarterly":
         start = add_months(figure_month, -2)
+        if spec.due_months and set(spec.due_months) != QUARTER_ENDS:  # quarters of its own
+            return Period(start, end, f"3 months to {month_label(end)}")
         return Period(start, end, quarter_label(figure_month))
     return Period(figure_month, end, month_label(figure_month))
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from indicators.engine import rag as ragmod
 from indicators.engine.periods import month_label, months_elapsed_in_fy
-from indicators.engine.series import REPORTED, MonthMetrics, SeriesSpec
+from indicators.engine.series import NOT_SUBMITTED, REPORTED, MonthMetrics, SeriesSpec
 from indicators.engine.sums import not_due
 
 
@@ -31,7 +31,8 @@ def set_rag(
         return
     # Never Green (never any rating) for a month without data.
     if not_due(spec, out.status, m):
-        out.rag, out.rag_reason = None, f"Not collected in {month_label(m)}: not rated"
+        words = "No figure due in" if out.status == NOT_SUBMITTED else "Not collected in"
+        out.rag, out.rag_reason = None, f"{words} {month_label(m)}: not rated"
         return
     if out.status != REPORTED:
         out.rag = None

@@ -44,6 +44,9 @@ class SeriesSpec:
     change_basis: str = "ytd"  # ytd | r12
     per_n: int | None = None
     frequency: str = "monthly"
+    # The months (1-12) a quarterly or annual figure is due, as the partnership's adoption says;
+    # empty: as the frequency says (``sums.due_months_of``).
+    due_months: tuple[int, ...] = ()
     decimals: int = 0
     total_category: str | None = None
     satisfied_categories: frozenset[str] = frozenset()

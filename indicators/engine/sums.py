@@ -44,22 +44,37 @@ def figure(spec: SeriesSpec, obs: Obs | None) -> float | None:
     return obs.value
 
 
+def due_months_of(spec: SeriesSpec) -> frozenset[int] | None:
+    """The months in which a figure is due, or None when every month is (a monthly indicator)
+    or none is known (an annual one whose adoption names no due month). A quarterly indicator
+    is due in June, September, December and March unless its adoption says otherwise."""
+    if spec.frequency == "monthly":
+        return None
+    if spec.due_months:
+        return frozenset(spec.due_months)
+    return QUARTER_ENDS if spec.frequency == "quarterly" else None
+
+
 def no_figure_due(spec: SeriesSpec, obs: Obs | None, month: dt.date) -> bool:
-    """A month marked not collected in which the indicator's frequency asks for no figure.
+    """A month in which the indicator asks for no figure, marked not collected or with none.
 
     Every measure skips such a month: it adds nothing to a sum and leaves no period incomplete
     (docs/adr/0008). A due month marked not collected is a missing figure, like "not available".
-    The catalogue records no due month for annual figures, so none of their months is due.
+    A round opens no submission for an indicator not due that month, so such a month usually
+    has no row at all. An annual indicator whose adoption names no due month has none: each of
+    its months marked not collected is skipped, and a month with no row is missing.
     """
-    return obs is not None and not_due(spec, obs.status, month)
+    return not_due(spec, NOT_SUBMITTED if obs is None else obs.status, month)
 
 
 def not_due(spec: SeriesSpec, status: str, month: dt.date) -> bool:
-    if status != NOT_COLLECTED:
+    """A month with this status (``not_submitted``: no row) is one with no figure due."""
+    if status not in {NOT_COLLECTED, NOT_SUBMITTED}:
         return False
-    if spec.frequency == "quarterly":
-        return month.month not in QUARTER_ENDS
-    return spec.frequency == "annual"
+    due = due_months_of(spec)
+    if due is None:
+        return status == NOT_COLLECTED and spec.frequency == "annual"
+    return month.month not in due
 
 
 def counts_in_sum(spec: SeriesSpec, obs: Obs | None, month: dt.date) -> tuple[bool, float]:
@@ -152,6 +167,11 @@ class PrefixSums:
                 ok, amount = counts_in_sum(spec, obs, m)
                 if ok:
                     amounts[i] = amount
+                    bad[i] = 0
+        if due_months_of(spec) is not None:  # a month with no row and no figure due sums
+            for i in range(n):
+                m = dt.date((self.base + i) // 12, (self.base + i) % 12 + 1, 1)
+                if bad[i] and m not in values and not_due(spec, NOT_SUBMITTED, m):
                     bad[i] = 0
         self.total = list(accumulate(amounts, initial=0.0))
         self.bad = list(accumulate(bad, initial=0))

@@ -8,12 +8,15 @@ tolerance; targets (``Target``) and history (``HistoryEntry``) hang off it. See 
 
 from __future__ import annotations
 
+import calendar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from csp.models import Agency, Partnership
+from indicators.engine.series import QUARTER_ENDS
 from indicators.models.catalogue import Indicator, Portfolio
 
 # The page texts a partnership writes for itself; blank means "use the catalogue's".
@@ -87,6 +90,30 @@ class Adoption(models.Model):
     def due_month_numbers(self) -> tuple[int, ...]:
         """The due months as numbers (1-12), in the order written; empty: every month."""
         return tuple(int(m) for m in self.due_months.split(",") if m.strip())
+
+    def is_due_in(self, month: int) -> bool:
+        """Whether a figure is due in this month (1-12): in its due months when it names any, else
+        every month but a quarterly indicator's, due in June, September, December and March. An
+        annual indicator naming no due month is asked every month (it may answer "not
+        collected")."""
+        named = self.due_month_numbers()
+        if named:
+            return month in named
+        if self.indicator.frequency == "quarterly":
+            return month in QUARTER_ENDS
+        return True
+
+    def due_words(self) -> str:
+        """'Figures due in June, September, December and March' for a quarterly or annual
+        indicator (the entry form and the settings say it); empty for a monthly one."""
+        named = self.due_month_numbers()
+        if not named and self.indicator.frequency == "quarterly":
+            named = (6, 9, 12, 3)
+        if not named:
+            return ""
+        names = [calendar.month_name[m] for m in named]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"Figures due in {listed}"
 
     def text(self, name: str) -> str:
         """A page text: the partnership's own, or the catalogue's when it wrote none."""

@@ -216,14 +216,14 @@ def compute_rows(
         if batch_indicator is None or not batch:
             return
         spec = catalogue.specs[batch_indicator]
-        vector = [(a, i) for a, i in batch if vectorisable(spec, i.values)]
+        vector = [(a, i) for a, i in batch if vectorisable(i.spec, i.values)]
         if vector:
             columns = compute_columns(spec, [inputs for _area, inputs in vector])
             report.series += len(vector)
             areas = [area for area, _inputs in vector]
             column_rows(batch_indicator, areas, columns, now, rows, rates)
         for area_id, inputs in batch:
-            if not vectorisable(spec, inputs.values):
+            if not vectorisable(inputs.spec, inputs.values):
                 add(batch_indicator, area_id, series_rewrite(inputs, None)[1])
         batch.clear()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Protocol
 
@@ -21,6 +21,7 @@ from indicators.engine.measures import MonthMetrics, Obs, SeriesSpec, compute_se
 from indicators.engine.rag import TargetSpec
 from indicators.engine.vocabulary import ValueStatus
 from indicators.models import (
+    Adoption,
     Indicator,
     IndicatorCategory,
     Target,
@@ -73,6 +74,9 @@ class Catalogue:
     category_targets: dict[tuple[int, int], dict[int, dict[str, TargetSpec]]] = field(
         default_factory=dict
     )
+    # (indicator, area) -> the due months the area's partnership's adoption names (only those
+    # that name any: the others are due as the indicator's frequency says).
+    due_months: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
 
 
 def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
@@ -94,12 +98,21 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
             targets[key][t.financial_year] = spec
         else:
             per_category[key].setdefault(t.financial_year, {})[t.category.code] = spec
+    due: dict[tuple[int, int], tuple[int, ...]] = {}
+    for adoption in (
+        Adoption.objects.filter(indicator_id__in=list(by_id))
+        .exclude(due_months="")
+        .select_related("partnership")
+    ):
+        key = (adoption.indicator_id, adoption.partnership.area_id)
+        due[key] = adoption.due_month_numbers()
     return Catalogue(
         indicators=by_id,
         specs={i: series_spec(ind, categories[i]) for i, ind in by_id.items()},
         category_codes={c.id: c.code for cs in categories.values() for c in cs},
         targets=targets,
         category_targets=per_category,
+        due_months=due,
     )
 
 
@@ -237,8 +250,10 @@ def series_inputs(
 ) -> SeriesInputs:
     """A series' values with its spec, the denominators it divides by and its targets."""
     series_id = catalogue.indicators[indicator_id].denominator_series_id
+    spec = catalogue.specs[indicator_id]
+    due = catalogue.due_months.get((indicator_id, area_id))
     return SeriesInputs(
-        spec=catalogue.specs[indicator_id],
+        spec=spec if due is None else replace(spec, due_months=due),
         values=values,
         denominators=denominators.get((area_id, series_id), []) if series_id else [],
         targets=catalogue.targets.get((indicator_id, area_id), {}),

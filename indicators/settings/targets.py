@@ -6,6 +6,7 @@ being written, with the engine's own rating (``engine.rating.set_rag``) and rule
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -16,8 +17,8 @@ from django.utils import timezone
 
 from csp.users import User, stamp_change
 from indicators.engine.periods import month_label
-from indicators.engine.rating import set_rag
-from indicators.engine.series import MonthMetrics
+from indicators.engine.rating import set_category_rags, set_rag
+from indicators.engine.series import MonthMetrics, SeriesSpec
 from indicators.engine.vocabulary import TargetKind
 from indicators.models import Adoption, DerivedMetric, IndicatorCategory, Target
 from indicators.recompute.load import series_spec, target_spec
@@ -89,8 +90,6 @@ def target_preview(
     indicator = adoption.indicator
     unsaved = _unsaved(adoption, financial_year, category_id, target)
     rule = rating_rule_text(indicator, unsaved, adoption.tolerance)
-    if category_id is not None:
-        return Preview(rule, "", "Not previewed", "A category's rating is previewed in the pack.")
     row = (
         DerivedMetric.objects.filter(
             indicator=indicator, area_id=adoption.partnership.area_id, month__lte=today
@@ -101,6 +100,10 @@ def target_preview(
     )
     if row is None:
         return Preview(rule, "", "Not rated", "No figures yet to rate.")
+    categories = list(indicator.categories.all())
+    spec = series_spec(indicator, categories)
+    if category_id is not None:
+        return _category_preview(spec, categories, category_id, unsaved, adoption, row, rule)
     out = MonthMetrics(
         month=row.month,
         **{
@@ -109,15 +112,40 @@ def target_preview(
             if f.name not in {"month", "missing", "rag", "rag_reason"} and hasattr(row, f.name)
         },
     )
-    categories = list(indicator.categories.all())
-    set_rag(
-        series_spec(indicator, categories),
-        target_spec(unsaved, adoption.tolerance),
-        out,
-        row.month,
-    )
+    set_rag(spec, target_spec(unsaved, adoption.tolerance), out, row.month)
     rating = RAG_WORDS.get(out.rag or "", "Not rated")
     return Preview(rule, month_label(row.month), rating, out.rag_reason)
+
+
+def _category_preview(
+    spec: SeriesSpec,
+    categories: list[IndicatorCategory],
+    category_id: int,
+    unsaved: Target,
+    adoption: Adoption,
+    row: DerivedMetric,
+    rule: str,
+) -> Preview:
+    """One category's latest figure (its percentage) rated under its own target, as the pack
+    rates each category (``engine.rating.set_category_rags``)."""
+    code = next((c.code for c in categories if c.pk == category_id), None)
+    if code is None:
+        raise SettingsError("That category is not one of this indicator's.")
+    figures = copy.deepcopy(row.categories or {})
+    if code not in figures:
+        return Preview(rule, month_label(row.month), "Not rated", "No figure for this category.")
+    if unsaved.kind not in {TargetKind.RANGE, TargetKind.MINIMUM}:
+        return Preview(
+            rule,
+            month_label(row.month),
+            "Not rated",
+            "A category is rated against a range or a minimum on its percentage.",
+        )
+    out = MonthMetrics(month=row.month, status=row.status, categories=figures)
+    set_category_rags(spec, {code: target_spec(unsaved, adoption.tolerance)}, None, out)
+    cat = figures[code]
+    rating = RAG_WORDS.get(str(cat.get("rag") or ""), "Not rated")
+    return Preview(rule, month_label(row.month), rating, str(cat.get("rag_reason") or ""))
 
 
 def target_save(

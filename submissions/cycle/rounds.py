@@ -34,7 +34,8 @@ def round_create(
     *, partnership_id: int, month: dt.date, deadline: dt.date, user: User, now: dt.datetime
 ) -> ReportingRound:
     """Open a round for a month, with one not-started submission per indicator the partnership
-    has adopted and not retired (owned by the adoption's agency)."""
+    has adopted and not retired (owned by the adoption's agency) and due that month: a quarterly
+    or annual indicator only in its due months (``Adoption.is_due_in``)."""
     if not permissions.can_manage_rounds(user, partnership_id):
         raise PermissionDenied("Only the partnership coordinator can open a round.")
     return _round_create(partnership_id=partnership_id, month=month, deadline=deadline, user=user)
@@ -59,7 +60,8 @@ def _round_create(
                 Submission(round=round_, indicator_id=a.indicator_id, adoption=a)
                 for a in Adoption.objects.filter(
                     partnership_id=partnership_id, retired_on__isnull=True
-                )
+                ).select_related("indicator")
+                if a.is_due_in(month.month)
             )
             return round_
     except IntegrityError:

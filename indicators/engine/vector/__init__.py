@@ -35,7 +35,14 @@ from indicators.engine.series import (
     Obs,
     SeriesSpec,
 )
-from indicators.engine.sums import fy_to, last_12, missing_of, no_figure_due, window_sum
+from indicators.engine.sums import (
+    due_months_of,
+    fy_to,
+    last_12,
+    missing_of,
+    no_figure_due,
+    window_sum,
+)
 from indicators.engine.vector.grid import Grid, grid_build
 from indicators.engine.vector.rating import (
     assurance_aim,
@@ -75,6 +82,7 @@ def vectorisable(spec: SeriesSpec, values: Mapping[dt.date, Obs]) -> bool:
     return (
         bool(values)
         and not is_lagged(spec)
+        and due_months_of(spec) is None  # a quarterly figure's months between stay scalar
         and spec.kind in VECTOR_KINDS
         and all(o.categories is None for o in values.values())
     )
