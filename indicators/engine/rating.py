@@ -11,6 +11,9 @@ from indicators.engine.series import NOT_SUBMITTED, REPORTED, MonthMetrics, Seri
 from indicators.engine.sums import not_due
 
 
+NO_TARGET = "No target set for this year: not rated"
+
+
 def basis_label(spec: SeriesSpec) -> str:
     return "Rolling 12 months" if spec.change_basis == "r12" else "YTD"
 
@@ -26,7 +29,10 @@ def set_rag(
     if target is not None and target.volume is not None:
         out.volume_to_date = ragmod.target_to_date(target.volume, k)
 
-    if target is None or target.kind == "monitoring":
+    if target is None:  # e.g. an April before the year's targets are set (issue 12)
+        out.rag, out.rag_reason = None, NO_TARGET
+        return
+    if target.kind == "monitoring":
         out.rag, out.rag_reason = None, "Monitoring only: not rated"
         return
     # Never Green (never any rating) for a month without data.

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from csp.users import User, stamp_change
 from indicators.engine.periods import month_label
-from indicators.engine.rating import set_category_rags, set_rag
+from indicators.engine.rating import category_rule, set_category_rags, set_rag
 from indicators.engine.series import MonthMetrics, SeriesSpec
 from indicators.engine.vocabulary import TargetKind
 from indicators.models import Adoption, DerivedMetric, IndicatorCategory, Target
@@ -141,8 +141,13 @@ def _category_preview(
             "Not rated",
             "A category is rated against a range or a minimum on its percentage.",
         )
+    label = dict(spec.category_labels).get(code, code)
+    engine_target = target_spec(unsaved, adoption.tolerance)
+    rule = category_rule([(label, engine_target)]).replace(
+        "; the indicator is rated as its worst group", ""
+    )
     out = MonthMetrics(month=row.month, status=row.status, categories=figures)
-    set_category_rags(spec, {code: target_spec(unsaved, adoption.tolerance)}, None, out)
+    set_category_rags(spec, {code: engine_target}, None, out)
     cat = figures[code]
     rating = RAG_WORDS.get(str(cat.get("rag") or ""), "Not rated")
     return Preview(rule, month_label(row.month), rating, str(cat.get("rag_reason") or ""))

@@ -2,13 +2,16 @@
 
 An agency is retired only when nothing is left with it: no open submission (of a round not yet
 published) and no current indicator it owns. The refusal names them, so the coordinator knows
-what to move first (a new owner on the indicator's settings page moves its submissions too)."""
+what to move first: a new owner on the indicator's settings page moves its submissions too, and
+``agency_work_move`` gives every indicator the agency owns (with their open submissions) to
+another agency at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from csp.models import Agency
@@ -104,6 +107,43 @@ def agency_retire_blockers(agency: Agency) -> list[str]:
     )
     blockers += [f"{a.indicator.code} is owned by it" for a in owned.order_by("pack_order")]
     return blockers
+
+
+def agency_work_move(
+    *, agency_id: int, to_agency_id: int, partnership_id: int, user: User, reason: str
+) -> list[str]:
+    """Give every indicator the agency owns (current ones, and retired ones with open
+    submissions) to another current agency of the partnership: their open submissions move
+    with them, since a submission belongs to its adoption's owner. One transaction, each
+    adoption audited with who and why. Returns the codes moved."""
+    settings_check(user, partnership_id)
+    reason = reason_check(reason)
+    with transaction.atomic():
+        agency = _locked(agency_id, partnership_id)
+        target = Agency.objects.filter(
+            pk=to_agency_id, partnership_id=partnership_id, retired_on__isnull=True
+        ).first()
+        if target is None or target.pk == agency.pk:
+            raise SettingsError("Choose another current agency of this partnership.")
+        still_open = Submission.objects.filter(
+            adoption__owner=agency, round__status__in=OPEN_ROUNDS
+        ).exclude(status=State.APPROVED)
+        adoptions = (
+            Adoption.objects.select_for_update()
+            .filter(owner=agency)
+            .filter(Q(retired_on__isnull=True) | Q(pk__in=still_open.values("adoption_id")))
+            .select_related("indicator")
+            .order_by("pack_order")
+        )
+        moved = []
+        for adoption in adoptions:
+            adoption.owner = target
+            stamp_change(adoption, user, f"moved from {agency.name} to {target.name}: {reason}")
+            adoption.save(update_fields=["owner"])
+            moved.append(adoption.indicator.code)
+        if not moved:
+            raise SettingsError(f"{agency.name} owns no indicator to move.")
+        return moved
 
 
 def agency_retire(

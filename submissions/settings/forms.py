@@ -156,6 +156,15 @@ class CopyTargetsForm(forms.Form):
         )
 
 
+class AgencyMoveForm(forms.Form):
+    to_agency = forms.ChoiceField(label="Move its indicators and open submissions to")
+    reason = _reason()
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kw: Any):
+        super().__init__(*args, **kw)
+        _choose(self, "to_agency", agencies)
+
+
 class AgencyForm(forms.Form):
     name = forms.CharField(max_length=150)
     email = forms.EmailField(required=False, label="E-mail address (optional)")

@@ -24,6 +24,7 @@ from submissions.settings.forms import (
     AdoptForm,
     AdoptionForm,
     AgencyForm,
+    AgencyMoveForm,
     CopyTargetsForm,
     ReasonForm,
     TargetForm,
@@ -250,32 +251,49 @@ def agency(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = read.settings_partnership(request)
     found = read.agency_of(partnership, pk)
     initial = {"name": found.name, "email": found.email}
-    form = AgencyForm(request.POST or None, initial=initial)
-    retire_form = ReasonForm(request.POST or None, prefix="retire")
-    retiring = request.POST.get("action") == "retire"
-    if request.method == "POST" and (retire_form if retiring else form).is_valid():
-        try:
-            if retiring:
-                agency_services.agency_retire(
-                    agency_id=found.pk, partnership_id=partnership.id, user=request.user,
-                    reason=retire_form.cleaned_data["reason"], today=timezone.localdate(),
-                )  # fmt: skip
-                messages.success(request, f"{found.name} retired.")
+    others = [c for c in read.agency_choices(partnership) if c[0] not in ("", str(found.pk))]
+    action = request.POST.get("action", "rename")
+    forms_: dict[str, Any] = {
+        "rename": AgencyForm(initial=initial),
+        "move": AgencyMoveForm(agencies=others, prefix="move"),
+        "retire": ReasonForm(prefix="retire"),
+    }
+    if request.method == "POST" and action in forms_:  # only the form posted shows its errors
+        posted: Any = {
+            "rename": lambda: AgencyForm(request.POST, initial=initial),
+            "move": lambda: AgencyMoveForm(request.POST, agencies=others, prefix="move"),
+            "retire": lambda: ReasonForm(request.POST, prefix="retire"),
+        }[action]()
+        forms_[action] = posted
+        if posted.is_valid():
+            try:
+                messages.success(request, _agency_act(action, posted.cleaned_data, found, request))
+            except REFUSALS as exc:
+                posted.add_error(None, str(exc))
             else:
-                d = form.cleaned_data
-                agency_services.agency_rename(
-                    agency_id=found.pk, partnership_id=partnership.id, name=d["name"],
-                    email=d["email"], user=request.user, reason=d["reason"],
-                )  # fmt: skip
-                messages.success(request, f"{d['name']} saved.")
-            return redirect("submissions:settings_agencies")
-        except REFUSALS as exc:
-            (retire_form if retiring else form).add_error(None, str(exc))
-    if request.method == "POST":  # only the form that was posted shows its errors
-        form = form if not retiring else AgencyForm(initial=initial)
-        retire_form = retire_form if retiring else ReasonForm(prefix="retire")
+                if action == "move":
+                    return redirect("submissions:settings_agency", pk=found.pk)
+                return redirect("submissions:settings_agencies")
     context = {
-        "partnership": partnership, "agency": found, "form": form, "retire_form": retire_form,
+        "partnership": partnership, "agency": found, "form": forms_["rename"],
+        "move_form": forms_["move"], "retire_form": forms_["retire"],
         "blockers": agency_services.agency_retire_blockers(found),
     }  # fmt: skip
     return render(request, "settings/agency.html", context)
+
+
+def _agency_act(
+    action: str, d: dict[str, Any], found: Any, request: AuthenticatedHttpRequest
+) -> str:
+    """One of the agency page's three actions; the message to show."""
+    who = {"partnership_id": found.partnership_id, "user": request.user, "reason": d["reason"]}
+    if action == "retire":
+        agency_services.agency_retire(agency_id=found.pk, today=timezone.localdate(), **who)
+        return f"{found.name} retired."
+    if action == "move":
+        moved = agency_services.agency_work_move(
+            agency_id=found.pk, to_agency_id=int(d["to_agency"]), **who
+        )
+        return f"Moved {len(moved)} indicator(s) and their open submissions: {', '.join(moved)}."
+    agency_services.agency_rename(agency_id=found.pk, name=d["name"], email=d["email"], **who)
+    return f"{d['name']} saved."

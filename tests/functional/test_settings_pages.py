@@ -170,3 +170,40 @@ def test_the_dragged_order_is_saved_and_a_partial_one_refused() -> None:
     )
     assert "every current indicator once" in _text(response)
     assert list(adoptions.values_list("pk", flat=True)) == list(reversed(order))
+
+
+def test_moving_an_agencys_work_then_retiring_it_from_its_page() -> None:
+    bd = "E09000002"
+    fire = Agency.objects.get(code="fire", partnership__area__code=bd)
+    police = Agency.objects.get(code="police", partnership__area__code=bd)
+    owned = set(Adoption.objects.filter(owner=fire).values_list("indicator__code", flat=True))
+    client = _client()
+    page = _text(client.get(f"/settings/agencies/{fire.pk}/"))
+    assert "Move its indicators and open submissions to" in page
+    response = client.post(
+        f"/settings/agencies/{fire.pk}/",
+        {"action": "move", "move-to_agency": str(police.pk), "move-reason": "Merged services"},
+    )
+    assert response.status_code == 302
+    moved = Adoption.objects.filter(indicator__code__in=owned, partnership__area__code=bd)
+    assert {a.owner_id for a in moved} == {police.pk}
+    audit = moved.first().audit.latest()
+    assert audit.history_user.username == "coordinator"
+    assert audit.history_change_reason == "moved from London Fire Brigade to Metropolitan Police Service: Merged services"
+    # Its January 2017 submissions are the police's now, and nothing holds the brigade back.
+    response = client.post(
+        f"/settings/agencies/{fire.pk}/", {"action": "retire", "retire-reason": "merged"}
+    )
+    assert response.status_code == 302
+    fire.refresh_from_db()
+    assert fire.retired_on is not None
+
+
+def test_moving_to_the_same_agency_is_refused() -> None:
+    fire = Agency.objects.get(code="fire", partnership__area__code="E09000002")
+    response = _client().post(
+        f"/settings/agencies/{fire.pk}/",
+        {"action": "move", "move-to_agency": str(fire.pk), "move-reason": "x"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in _text(response)

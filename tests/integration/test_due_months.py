@@ -44,7 +44,7 @@ def _current() -> set[str]:
 
 def test_a_round_opens_submissions_only_for_indicators_due_that_month() -> None:
     current = _current()
-    assert QUARTERLY <= current and {"reoffending-young", "reoffending-all"} <= current
+    assert current >= QUARTERLY and {"reoffending-young", "reoffending-all"} <= current
     assert _open(dt.date(2017, 5, 1)) == current - QUARTERLY  # May: no quarter ends
     assert _open(dt.date(2017, 6, 1)) == current  # June: every quarterly one is due
 

@@ -16,7 +16,7 @@ import numpy as np
 from indicators.engine import rag as ragmod
 from indicators.engine import spc
 from indicators.engine.periods import month_label
-from indicators.engine.rating import basis_label
+from indicators.engine.rating import NO_TARGET, basis_label
 from indicators.engine.series import NOT_COLLECTED, REPORTED, Missing, SeriesSpec
 
 
@@ -166,7 +166,7 @@ def ratings(
     for i, target in enumerate(targets):
         if target is None or target.kind == "monitoring":
             rags.append(None)
-            reasons.append("Monitoring only: not rated")
+            reasons.append(NO_TARGET if target is None else "Monitoring only: not rated")
             continue
         m = months[i]
         if status[i] == NOT_COLLECTED and (
