@@ -22,7 +22,7 @@ from indicators.engine.categories import (
     set_breakdown,
 )
 from indicators.engine.lagged import latest_available, period_of
-from indicators.engine.periods import add_months, fy_start_year, month_index
+from indicators.engine.periods import add_months, fy_start_year, month_index, month_label
 from indicators.engine.rating import set_category_rags, set_direction, set_rag
 from indicators.engine.series import (
     COUNT_KINDS,
@@ -207,8 +207,11 @@ def _compute_month(
 
     target = targets.get(fy_start_year(m))
     set_rag(spec, target, out, m)
+    by_category = (category_targets or {}).get(fy_start_year(m))
+    if target is None and by_category:  # rated by its groups' targets, not "no target set"
+        out.rag_reason = f"No figure for {month_label(m)}: not rated"
     if out.categories is not None and category_targets:
-        set_category_rags(spec, category_targets.get(fy_start_year(m), {}), target, out)
+        set_category_rags(spec, by_category or {}, target, out)
     set_direction(spec, out)
     set_spc(spec, out, m, limits, as_of, target)
     return out

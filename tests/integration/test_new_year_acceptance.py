@@ -6,7 +6,9 @@ Two partnerships, through the service functions with the date passed in: the dem
 Dagenham, which copies its 2016/17 targets to 2017/18 on 1 February 2017 (the new year's notice
 shows from then), and Barnet, set up by ``setup_partnership`` from Barking and Dagenham's
 indicators and 2016/17 targets, which copies nothing. Each opens its April 2017 round on 1 April
-2017 and enters the same April figures for its counts: nine tenths of Barking and Dagenham's
+2017 and enters the same April figures for its counts (the counts rated on their year to date,
+19 of them, are all rated; three rated on the rolling 12 months lack the demo's January to March
+2017 and four are for monitoring only): nine tenths of Barking and Dagenham's
 April 2016 figure (the seed's, below), rounded down.
 
 Hand-checked ratings for Barking and Dagenham (April's year to date is April alone):
@@ -50,6 +52,9 @@ APRIL_2016 = {
     "outdoor-rubbish-fires": 26, "arson": 19, "vehicle-arson": 6,
 }  # fmt: skip
 MONITORING = {"domestic-violence", "sexual-offences", "vs-homes-secured", "vs-referrals"}
+# Rated on the rolling 12 months, which lack January to March 2017 (the demo's figures stop at
+# December 2016): not rated for that, never for want of a target.
+ROLLING_BASIS = {"serious-youth-violence", "gun-crime", "knife-crime"}
 QUARTERLY = {"idap-on-programme", "first-time-entrants", "youth-custody"}  # not due in April
 
 
@@ -125,8 +130,10 @@ def test_on_1_april_the_partnership_that_copied_its_targets_is_rated_the_other_s
     _enter_and_approve(barnet_round, barnet_coordinator)
 
     rated = _april_rows(dagenham)
-    for code in set(APRIL_2016) - MONITORING:
+    for code in set(APRIL_2016) - MONITORING - ROLLING_BASIS:
         assert rated[code].rag in {"R", "A", "G"}, (code, rated[code].rag_reason)
+    for code in ROLLING_BASIS:
+        assert rated[code].rag_reason.startswith("Rolling 12 months incomplete (January 2017")
     for code in MONITORING:
         assert rated[code].rag_reason == "Monitoring only: not rated"
     assert not [c for c, r in rated.items() if r.rag_reason.startswith("No target set")]
