@@ -289,14 +289,15 @@ def can_import(user: AnyUser) -> bool:
 
 
 def can_use_admin(user: AnyUser) -> bool:
-    """The Django admin (users, agencies, areas, catalogue, targets, denominators).
-
-    Open to active staff who are superusers or hold the administrator role; a coordinator,
+    """The Django admin (users, areas, the shared catalogue, denominators, and every
+    partnership's objects): the install's administrators only, active staff superusers (issue
+    12). A partnership's administrator role does not open it, since the admin spans every
+    partnership: a partnership is run from its own settings and people pages. A coordinator,
     agency lead or board member is refused even if someone ticked "staff status" by mistake.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return False
-    return bool(user.is_superuser) or bool(access_for(user).administrator_of)
+    return bool(user.is_superuser)
 
 
 # --- regions (ADR 0017) -----------------------------------------------------------------------

@@ -100,6 +100,21 @@ def test_staff_status_alone_does_not_open_the_admin() -> None:
     assert _client("coordinator").get(reverse("admin:index")).status_code == 302
 
 
+def test_a_partnerships_administrator_role_does_not_open_the_admin() -> None:
+    """The admin spans every partnership: the install's administrators (superusers) only."""
+    from csp.models import Partnership
+
+    user = get_user_model().objects.create_user(username="partnership.admin", is_staff=True)
+    Role.objects.create(
+        user=user, partnership=Partnership.objects.get(area__code="E09000002"),
+        kind="administrator",
+    )  # fmt: skip
+    assert _client("partnership.admin").get(reverse("admin:index")).status_code == 302
+    user.is_superuser = True
+    user.save()
+    assert _client("partnership.admin").get(reverse("admin:index")).status_code == 200
+
+
 def test_anonymous_visitors_are_sent_to_sign_in() -> None:
     response = Client().get(reverse("admin:index"))
     assert response.status_code == 302
