@@ -10,7 +10,6 @@ from indicators.engine.periods import month_label, months_elapsed_in_fy
 from indicators.engine.series import NOT_SUBMITTED, REPORTED, MonthMetrics, SeriesSpec
 from indicators.engine.sums import not_due
 
-
 NO_TARGET = "No target set for this year: not rated"
 
 

@@ -189,7 +189,9 @@ def test_moving_an_agencys_work_then_retiring_it_from_its_page() -> None:
     assert {a.owner_id for a in moved} == {police.pk}
     audit = moved.first().audit.latest()
     assert audit.history_user.username == "coordinator"
-    assert audit.history_change_reason == "moved from London Fire Brigade to Metropolitan Police Service: Merged services"
+    assert audit.history_change_reason == (
+        "moved from London Fire Brigade to Metropolitan Police Service: Merged services"
+    )
     # Its January 2017 submissions are the police's now, and nothing holds the brigade back.
     response = client.post(
         f"/settings/agencies/{fire.pk}/", {"action": "retire", "retire-reason": "merged"}
