@@ -47,6 +47,9 @@ def _pages() -> list[str]:
 
 def test_the_admin_pages_still_in_use_pass_axe(new_page) -> None:
     demo_load(password=settings.DEMO_PASSWORD)
+    # Django's change forms set inline styles of their own (the Content-Security-Policy refuses
+    # them; the forms work without): as far as Django allows.
+    new_page.expect_csp_violations = True
     page = new_page()
     admin_sign_in(page)
     found = {}
@@ -56,4 +59,4 @@ def test_the_admin_pages_still_in_use_pass_axe(new_page) -> None:
         violations = axe_violations(page)
         if violations:
             found[path] = violations
-    assert found == {}
+    assert found == {}, "\n".join(f"{path}: {v}" for path, v in found.items())

@@ -51,7 +51,8 @@ FIGURES = {code: 40 + i for i, code in enumerate(ADOPTED)}
 
 def install() -> None:
     """What an install has before any partnership: the shared catalogue, areas, an
-    administrator."""
+    administrator. (The session's demo may still be in the database: it goes first.)"""
+    call_command("flush", interactive=False, verbosity=0)
     Area.objects.create(code=AREA, name="Barnet")
     Portfolio.objects.create(name="Crime and Enforcement", order=1)
     for code, title in CATALOGUE:
