@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
+from csp.admin_inlines import LabelledTabularInline
 from csp.models import (
     Agency,
     Area,
@@ -27,7 +28,7 @@ LIMITED_TEXT: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
 }
 
 
-class GroupMembershipInline(admin.TabularInline):
+class GroupMembershipInline(LabelledTabularInline):
     model = GroupMembership
     extra = 0
     autocomplete_fields = ["area"]
@@ -53,7 +54,7 @@ class PopulationSeriesAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
 
 
-class AgencyInline(admin.TabularInline):
+class AgencyInline(LabelledTabularInline):
     model = Agency
     extra = 0
 
@@ -79,7 +80,7 @@ class RoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class RegionalReaderInline(admin.TabularInline):
+class RegionalReaderInline(LabelledTabularInline):
     model = RegionalReader
     extra = 0
     autocomplete_fields = ["user"]

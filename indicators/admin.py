@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin import LIMITED_TEXT
+from csp.admin_inlines import LabelledTabularInline
 from csp.models import Area, Partnership, Population
 from indicators.models import (
     Adoption,
@@ -31,17 +32,17 @@ class PortfolioAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(LabelledTabularInline):
     model = IndicatorCategory
     extra = 0
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(LabelledTabularInline):
     model = Target
     extra = 0
 
 
-class SharedHistoryInline(admin.TabularInline):
+class SharedHistoryInline(LabelledTabularInline):
     """The catalogue's history entries: shown for an adoption that has none of its own."""
 
     model = HistoryEntry
@@ -54,7 +55,7 @@ class SharedHistoryInline(admin.TabularInline):
         return super().get_queryset(request).filter(adoption__isnull=True)
 
 
-class AdoptionHistoryInline(admin.TabularInline):
+class AdoptionHistoryInline(LabelledTabularInline):
     model = HistoryEntry
     fk_name = "adoption"
     extra = 0

@@ -66,19 +66,30 @@ def install() -> None:
 def invitation_link(email: str) -> str:
     sent = [m for m in mail.outbox if email in m.to]
     assert sent, f"no invitation to {email}"
-    return re.search(r"https?://[^/]+(/invitations/\S+/)", sent[-1].body).group(1)
+    found = re.search(r"https?://[^/\s]+(/\S+/)", sent[-1].body)
+    assert found, sent[-1].body
+    return found.group(1)
 
 
 # --- signing in: the steps single sign-on and the second factor will change -------------------
 
 
 def accept_invitation(page, email: str) -> None:
-    """Open the invitation link and choose a password (which signs the person in)."""
-    page.goto(invitation_link(email))
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_role("button", name="Choose this password").click()
+    """Open the e-mailed link and choose a password. A role's invitation signs the person in;
+    the coordinator's link from ``setup_partnership`` is a set-password link, then sign in."""
+    link = invitation_link(email)
+    page.goto(link)
+    if "/invitations/" in link:
+        page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+        page.get_by_label("Password again").fill(PASSWORD)
+        page.get_by_role("button", name="Choose this password").click()
+        page.wait_for_load_state("load")
+        return
+    page.get_by_label(re.compile(r"^New password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^New password confirmation:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Save the password").click()
     page.wait_for_load_state("load")
+    sign_in(page, email)
 
 
 def sign_out(page) -> None:

@@ -107,6 +107,8 @@ SETTINGS = [
           {"action": "rename", "name": "Renamed", "reason": "x"}),
     _post("settings-agency-retire", SUB + "settings_agency", _agency,
           {"action": "retire", "retire-reason": "x"}),
+    _post("settings-agency-move", SUB + "settings_agency", _agency,
+          {"action": "move", "move-to_agency": "1", "move-reason": "x"}),
     # Act on the working partnership's own adoptions only: the other's ids are refused.
     Surface("settings-order", SUB + "settings_order", ABSENT, "post",
             lambda s: _SET + "indicators/order/",
