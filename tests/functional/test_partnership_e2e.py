@@ -103,6 +103,7 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+    assert "/accounts/login/" not in page.url, page.content()[:2000]
 
 
 # --- the coordinator's steps ------------------------------------------------------------------
@@ -110,7 +111,7 @@ def sign_in(page, email: str) -> None:
 
 def submit_form(page, fields: dict[str, str], button: str) -> None:
     for label, value in fields.items():
-        box = page.get_by_label(label, exact=True)
+        box = page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
         if box.evaluate("e => e.tagName") == "SELECT":
             box.select_option(label=value)
         else:
