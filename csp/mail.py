@@ -21,7 +21,7 @@ def templated_message(
     data = {**context, "subject": subject}
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"email/{name}.txt", data),
+        body=render_to_string(f"email/{name}.txt", data).strip() + "\n",
         from_email=None,  # DEFAULT_FROM_EMAIL
         to=list(to),
     )
