@@ -24,13 +24,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from csp.mail import send_templated
 from csp.models import Invitation, Role, RoleKind
 from csp.users import User, stamp_change
 
@@ -61,15 +61,11 @@ def invitation_link(account: Any) -> str:
 
 
 def _invitation_mail(email: str, *, what: str, link: str, days: int) -> None:
-    send_mail(
+    send_templated(
+        name="invitation",
         subject=f"CSP Performance: you are invited as {what}",
-        message=(
-            f"You have been invited to CSP Performance as {what}.\n\n"
-            f"Your username is {email}. Choose your password here (the link works "
-            f"once, for {days} day(s)):\n\n{link}\n"
-        ),
-        from_email=None,
-        recipient_list=[email],
+        context={"what": what, "email": email, "link": link, "days": days},
+        to=[email],
     )
 
 
@@ -119,16 +115,11 @@ def invitation_mail(invitation: Invitation, token: str) -> None:
 
 def role_added_mail(email: str, *, what: str) -> None:
     """Tell a person who already has an account that they now hold a role."""
-    send_mail(
+    send_templated(
+        name="role_added",
         subject=f"CSP Performance: you are now {what}",
-        message=(
-            f"You have been given a role in CSP Performance: {what}.\n\n"
-            f"Sign in as usual with your username {email}:\n\n"
-            f"{settings.SITE_URL}{reverse('login')}\n\n"
-            "If you have forgotten your password, the sign-in page links to a reset.\n"
-        ),
-        from_email=None,
-        recipient_list=[email],
+        context={"what": what, "email": email, "link": settings.SITE_URL + reverse("login")},
+        to=[email],
     )
 
 

@@ -4,11 +4,13 @@ Malformed values stop start-up with a message naming the variable (``csp.env``).
 """
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from csp.email_settings import email_settings
 from csp.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,18 +143,19 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# E-mail: the console backend unless an SMTP host is given.
-EMAIL_HOST = env_str("EMAIL_HOST") or ""
-EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "csp-performance@localhost"
+# E-mail: EMAIL_BACKEND is smtp, console or notify (GOV.UK Notify); unset, SMTP when EMAIL_HOST is
+# set, else the console (csp.email_settings; README "E-mail").
+_EMAIL = email_settings(os.environ)
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.host_user
+EMAIL_HOST_PASSWORD = _EMAIL.host_password
+EMAIL_USE_TLS = _EMAIL.use_tls
+DEFAULT_FROM_EMAIL = _EMAIL.default_from
+GOVUK_NOTIFY_API_KEY = _EMAIL.notify_api_key
+GOVUK_NOTIFY_TEMPLATE_ID = _EMAIL.notify_template_id
+GOVUK_NOTIFY_REPLY_TO_ID = _EMAIL.notify_reply_to_id
 
 # Celery: with no broker, tasks run eagerly in-process and their errors propagate.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None

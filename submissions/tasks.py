@@ -11,6 +11,7 @@ from django.utils import timezone
 from submissions.cycle import services
 from submissions.imports.jobs import run_import_job
 from submissions.imports.sweep import import_jobs_sweep
+from submissions.packs.notice import send_pack_notice
 from submissions.packs.pdf import pack_pdfs_sweep, render_pack_pdf
 
 
@@ -41,6 +42,7 @@ def open_next_rounds(*, today: str | None = None) -> str:
 __all__ = [
     "open_next_rounds",
     "render_pack_pdf",
+    "send_pack_notice",
     "run_import_job",
     "send_reminders",
     "sweep_lost_jobs",

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from csp.mail import send_templated
 from csp.models import Role, RoleKind
 from csp.users import User, stamp_change
 from indicators.engine.formatting import month_label
@@ -210,15 +210,17 @@ def _mail_return(sub: Submission) -> None:
 
 
 def _send_return_mail(sub: Submission, leads: list[User], link: str) -> None:
-    send_mail(
-        subject=f"Returned: {sub.indicator.title} ({month_label(sub.round.month)})",
-        message=(
-            f"The partnership coordinator returned your {month_label(sub.round.month)} "
-            f"submission for {sub.indicator.title}.\n\nReason: {sub.return_reason}\n\n"
-            f"Correct it and submit it again: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=[u.email for u in leads],
+    month = month_label(sub.round.month)
+    send_templated(
+        name="returned",
+        subject=f"Returned: {sub.indicator.title} ({month})",
+        context={
+            "month": month,
+            "title": sub.indicator.title,
+            "reason": sub.return_reason,
+            "link": link,
+        },
+        to=[u.email for u in leads],
     )
 
 

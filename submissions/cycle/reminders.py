@@ -8,10 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from csp.mail import send_templated
 from csp.models import Role, RoleKind
 from indicators.engine.formatting import month_label
 from submissions.cycle import workflow
@@ -94,20 +94,28 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
 
     words = {"before": "due soon", "due": "due today", "overdue": "overdue"}
     for user_id, stages in pending.items():
-        lines = []
-        for due, items in stages.items():
-            lines.append(f"{words[due].capitalize()}:")
-            lines += [
-                f"  - {s.indicator.title} ({month_label(s.round.month)}, deadline "
-                f"{s.round.deadline:%d %B %Y}): "
-                f"{settings.SITE_URL}{reverse('submissions:entry', args=[s.pk])}"
-                for s in items
-            ]
-        send_mail(
+        send_templated(
+            name="reminder",
             subject="CSP Performance: submissions " + ", ".join(words[s] for s in stages),
-            message="These submissions are still open:\n\n" + "\n".join(lines) + "\n",
-            from_email=None,
-            recipient_list=[users[user_id].email],
+            context={
+                "stages": [
+                    {
+                        "heading": words[due].capitalize(),
+                        "items": [
+                            {
+                                "title": s.indicator.title,
+                                "month": month_label(s.round.month),
+                                "deadline": f"{s.round.deadline:%d %B %Y}",
+                                "link": settings.SITE_URL
+                                + reverse("submissions:entry", args=[s.pk]),
+                            }
+                            for s in items
+                        ],
+                    }
+                    for due, items in stages.items()
+                ]
+            },
+            to=[users[user_id].email],
         )
         report.emails += 1
     for partnership_id, digest in escalate.items():
@@ -115,14 +123,16 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
         if coordinator is None or not coordinator.email:
             continue
         overdue = [s for due, s in digest if due == "overdue"]
-        lines = [
-            f"  - {s.indicator.title} ({s.adoption.owner}): {words[due]}" for due, s in digest
-        ]
-        send_mail(
+        send_templated(
+            name="digest",
             subject=f"CSP Performance digest: {len(digest)} reminder(s), {len(overdue)} overdue",
-            message="Reminders sent today:\n\n" + "\n".join(lines) + "\n",
-            from_email=None,
-            recipient_list=[coordinator.email],
+            context={
+                "items": [
+                    {"title": s.indicator.title, "agency": s.adoption.owner, "stage": words[due]}
+                    for due, s in digest
+                ]
+            },
+            to=[coordinator.email],
         )
         report.digest_sent = True
     return report

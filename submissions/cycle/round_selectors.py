@@ -8,20 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from csp.models import Partnership
+from csp.users import User
 from indicators.engine.periods import add_months, fy_start_year
 from indicators.models import Target
 from submissions.cycle import workflow
-from submissions.cycle.rounds import default_deadline, round_publish_blockers
+from submissions.cycle.rounds import default_deadline, round_publish_refusal
 from submissions.cycle.selectors import (
-    AgencyProgress,
     AuditEntry,
     SubmissionRow,
-    round_progress,
     submission_audit,
     submission_rows,
 )
-from submissions.cycle.visibility import SUBMISSION_STATUSES
-from submissions.models import PackVersion, ReportingRound
+from submissions.models import PackVersion, ReportingRound, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -40,14 +38,32 @@ def round_list(partnership: Partnership) -> RoundList:
 
 
 @dataclass(frozen=True)
-class RoundPage:
-    progress: list[AgencyProgress]
+class AgencyTasks:
+    """One agency's items in the round page's task list, with how many are approved."""
+
+    agency: str
     rows: list[SubmissionRow]
-    overdue: list[SubmissionRow]
-    blockers: list[str]
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for r in self.rows if r.status == SubmissionStatus.APPROVED)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.rows if r.overdue)
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    # The round's items once each, by agency (agencies by name, items in pack order).
+    groups: list[AgencyTasks]
+    approved: int
+    total: int
+    overdue: int
+    # Why the publish button is disabled ("" when it may be pressed): ``round_publish_refusal``.
+    publish_refusal: str
     versions: list[PackVersion]
     allowed: set[str]  # what the round's table allows now
-    statuses: list[tuple[str, str]]
     # "No target set": the round's indicators with no target for its financial year, which the
     # recompute leaves unrated (an April round opens whether or not the year's targets are in).
     untargeted: list[str]
@@ -69,16 +85,27 @@ def untargeted_in_round(round_: ReportingRound) -> list[str]:
     ]
 
 
-def round_page(round_: ReportingRound, *, today: dt.date) -> RoundPage:
+def agency_tasks(rows: list[SubmissionRow]) -> list[AgencyTasks]:
+    """The rows grouped by the agency that owns them, agencies by name ("No owner" last)."""
+    per: dict[str, list[SubmissionRow]] = {}
+    for row in rows:
+        per.setdefault(row.agency, []).append(row)
+    return [
+        AgencyTasks(agency=agency or "No owner", rows=items)
+        for agency, items in sorted(per.items(), key=lambda kv: (not kv[0], kv[0]))
+    ]
+
+
+def round_page(round_: ReportingRound, *, user: User, today: dt.date) -> RoundPage:
     rows = submission_rows(submissions=round_.submissions.all(), today=today)
     return RoundPage(
-        progress=round_progress(round_),
-        rows=rows,
-        overdue=[r for r in rows if r.overdue],
-        blockers=round_publish_blockers(round_),
+        groups=agency_tasks(rows),
+        approved=sum(1 for r in rows if r.status == SubmissionStatus.APPROVED),
+        total=len(rows),
+        overdue=sum(1 for r in rows if r.overdue),
+        publish_refusal=round_publish_refusal(round_, user),
         versions=list(round_.versions.order_by("number")),
         allowed={a.value for a in workflow.allowed_round_actions(round_.status)},
-        statuses=SUBMISSION_STATUSES,
         untargeted=untargeted_in_round(round_),
     )
 

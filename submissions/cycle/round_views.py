@@ -107,17 +107,13 @@ def round_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 month=round_.month.strftime("%Y-%m"),
             )
         return redirect("submissions:round", pk=round_.pk)
-    page = round_page(round_, today=timezone.localdate())
+    page = round_page(round_, user=request.user, today=timezone.localdate())
     return render(
         request,
         "cycle/round.html",
         {
             "round": round_,
-            "progress": page.progress,
-            "statuses": page.statuses,
-            "rows": page.rows,
-            "overdue": page.overdue,
-            "blockers": page.blockers,
+            "page": page,
             "untargeted": page.untargeted,
             "versions": page.versions,
             "next_version": len(page.versions) + 1,

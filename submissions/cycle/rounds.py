@@ -190,3 +190,26 @@ def round_publish_blockers(round_: ReportingRound) -> list[str]:
         .order_by("adoption__pack_order")
     )
     return [f"{s.indicator.title}: {s.get_status_display().lower()}" for s in pending]
+
+
+def round_publish_refusal(round_: ReportingRound, user: User) -> str:
+    """Why ``user`` cannot publish the round now, in a sentence for the round page ("" when the
+    publish button may be pressed). The same checks ``packs.publish.round_publish`` makes before
+    it builds the pack, in the same order: who, the round's state, then what is not approved.
+    (Whether the figures contradict the commentary is known only once the pack is built: the
+    confirming note is asked for on the form, and publishing refuses without it.)"""
+    if not permissions.can_publish(user, round_.partnership_id):
+        return "Only the partnership coordinator can publish a pack."
+    try:
+        round_next_state(round_, workflow.RoundAction.PUBLISH)
+    except RoundConflict as exc:
+        return str(exc)
+    statuses = list(round_.submissions.values_list("status", flat=True))
+    pending = sum(1 for s in statuses if s != SubmissionStatus.APPROVED)
+    if pending:
+        return (
+            f"{pending} of {len(statuses)} indicator{'s' if len(statuses) != 1 else ''} "
+            f"{'is' if pending == 1 else 'are'} not approved yet. The pack can be published "
+            "when every indicator is approved, with figures or as not available or not collected."
+        )
+    return ""

@@ -230,26 +230,6 @@ def _short(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class AgencyProgress:
-    agency: str
-    counts: dict[str, int]
-    total: int
-
-
-def round_progress(round_: ReportingRound) -> list[AgencyProgress]:
-    """Completeness per agency: how many of its indicators are in each state."""
-    from collections import Counter
-
-    per: dict[str, Counter[str]] = {}
-    for agency, status in round_.submissions.values_list("adoption__owner__name", "status"):
-        per.setdefault(agency or "No owner", Counter())[status] += 1
-    return [
-        AgencyProgress(agency=a, counts=dict(c), total=sum(c.values()))
-        for a, c in sorted(per.items())
-    ]
-
-
-@dataclass(frozen=True)
 class ReviewContext:
     last_month: str
     last_year: str

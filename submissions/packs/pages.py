@@ -182,6 +182,15 @@ def summary_rows(snapshot: PackSnapshot | Sequence[Page] | Mapping[str, Any]) ->
     return rows
 
 
+def rag_counts(rows: Sequence[SummaryRow]) -> dict[str, int]:
+    """How many of the pack's indicators are rated Red, Amber, Green and not rated ("None"), as
+    the summary's header and the published-pack e-mail count them."""
+    counts = {"R": 0, "A": 0, "G": 0, "None": 0}
+    for row in rows:
+        counts[row.rag if row.rag in counts else "None"] += 1
+    return counts
+
+
 def missing_text(missing: Sequence[MissingMonth]) -> str:
     """The months missing from a figure in the engine's words, a run of months with the same
     status and reason said once: 'April – December 2016 not available (TBC: …)'."""

@@ -26,6 +26,7 @@ from submissions.models import (
     PackVersion,
     ReportingRound,
 )
+from submissions.packs.notice import pack_notice_queue
 from submissions.packs.schema import PackSnapshot, snapshot_read
 from submissions.packs.selectors import versions_cache_key
 from submissions.packs.snapshot import pack_snapshot_build
@@ -92,6 +93,8 @@ def round_publish(
         rates_release(area_id=round_.partnership.area_id, through=round_.month, now=now)
         round_.status, round_.published_at = new_state, now
         transaction.on_commit(lambda: _forget_versions(round_))
+        # The board hears of it once it is published for good; a failed e-mail undoes nothing.
+        transaction.on_commit(lambda: pack_notice_queue(version.pk), robust=True)
         round_save(round_, user, f"published version {number}", ["status", "published_at"])
         return version
 

@@ -18,7 +18,7 @@ from csp.switcher import working_partnership_id
 from submissions.packs.action_log import overdue_actions
 from submissions.packs.charts import CHARTS, available_charts, chart_data
 from submissions.packs.latest import latest_of
-from submissions.packs.pages import pack_key, pack_table, summary_rows
+from submissions.packs.pages import pack_key, pack_table, rag_counts, summary_rows
 from submissions.packs.process_memo import ProcessMemo
 from submissions.packs.regions import (
     COLUMNS,
@@ -123,9 +123,7 @@ def _summary_body(
 ) -> str:
     snapshot = version_snapshot(version)
     rows = summary_rows(snapshot)
-    counts = {"R": 0, "A": 0, "G": 0, "None": 0}
-    for row in rows:
-        counts[row.rag if row.rag in counts else "None"] += 1
+    counts = rag_counts(rows)
     portfolios = list(dict.fromkeys(r.portfolio for r in rows))
     shown = [
         r

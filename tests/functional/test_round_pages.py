@@ -47,8 +47,11 @@ def _approve_all(month: dt.date) -> None:
 def test_a_published_round_offers_a_correction_and_nothing_else() -> None:
     page = _client().get(f"/rounds/{_round(DEC).pk}/").content.decode()
     assert "Reopen for a correction" in page
-    assert "Close the round" not in page
-    assert "Publish the pack" not in page and "Publish version" not in page
+    assert "Close the round for entries" not in page
+    # The publish button is there, disabled, with the reason beside it.
+    button = re.search(r"<button[^>]*>Publish version 2</button>", page)
+    assert button and " disabled" in button.group(0)
+    assert "Version 1 is already published and nothing has been reopened" in html.unescape(page)
 
 
 def test_an_open_round_offers_closing_and_publishing_but_no_correction() -> None:
