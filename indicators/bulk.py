@@ -61,7 +61,9 @@ def bulk_upsert(
             cursor.executemany(sql, [_sqlite_row(r) for r in rows[start : start + 5000]])
 
 
-def _copy(cursor: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
+def _copy(
+    cursor: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+) -> None:
     """COPY the rows in the binary format, each value dumped by its column's type.
 
     Several times faster than the text format (no figure is printed and parsed again). The
