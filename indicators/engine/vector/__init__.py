@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from indicators.engine import rag as ragmod
-from indicators.engine.lagged import is_lagged, period_of
+from indicators.engine.lagged import Period, is_lagged, period_of
 from indicators.engine.measures import compute_series
 from indicators.engine.periods import add_months
 from indicators.engine.series import (
@@ -225,10 +225,15 @@ def _periods(
 ) -> None:
     """Each row's own month is the month of its figure (a lagged kind, which shows an earlier
     figure, is not vectorised), and the period it covers as ``measures`` names it."""
-    periods = [
-        period_of(spec, m, getattr(series[s].values.get(m), "period", "") or "")
-        for s, m in zip(s_list, months, strict=True)
-    ]
+    # Every series of the indicator has the same few months: each period is worked out once.
+    cache: dict[tuple[dt.date, str], Period] = {}
+    periods = []
+    for s, m in zip(s_list, months, strict=True):
+        key = (m, getattr(series[s].values.get(m), "period", "") or "")
+        period = cache.get(key)
+        if period is None:
+            period = cache[key] = period_of(spec, *key)
+        periods.append(period)
     fields["figure_month"] = list[object](months)
     fields["period_start"] = [p.start for p in periods]
     fields["period_end"] = [p.end for p in periods]
