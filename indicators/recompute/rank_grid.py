@@ -102,13 +102,12 @@ def _grid(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(months, areas) arrays of rate, rolling-12 total and denominator; NaN for none."""
     shape = (len(by_month), len(column))
-    rate, r12, den = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    for m, by_area in enumerate(by_month):
-        for area, (r, total, d) in by_area.items():
-            a = column.get(area)
-            if a is None:
-                continue
-            rate[m, a] = np.nan if r is None else r
-            r12[m, a] = np.nan if total is None else total
-            den[m, a] = np.nan if d is None else d
-    return rate, r12, den
+    where = [(m, column[a]) for m, by_area in enumerate(by_month) for a in by_area if a in column]
+    figures = [f for by_area in by_month for a, f in by_area.items() if a in column]
+    at = tuple(np.array(where, dtype=np.int64).reshape(-1, 2).T)
+    out = []
+    for k in range(3):
+        grid = np.full(shape, np.nan)
+        grid[at] = np.array([f[k] for f in figures], dtype=float)  # None: NaN
+        out.append(grid)
+    return out[0], out[1], out[2]

@@ -23,7 +23,7 @@ from indicators.models import (
     ReleasedRate,
     SuppliedBenchmark,
 )
-from indicators.recompute.compute import Rates
+from indicators.recompute.compute import Rates, gc_paused
 from indicators.recompute.load import as_float
 from indicators.recompute.rank_grid import computed_rank_rows
 
@@ -167,7 +167,12 @@ def rank_rows(
 
     Computed on arrays, every month of an indicator and group at once (``rank_grid``); the
     rows of ``rank_rows_reference``, in another order."""
-    rows = computed_rank_rows(rates, members, per_n, released.partnership_areas, released.rates)
+    with gc_paused():
+        rows = computed_rank_rows(
+            rates, members, per_n, released.partnership_areas, released.rates
+        )
+    if not supplied_by:
+        return rows
     computed = {row[:4] for row in rows}
     rows += [
         (ind, area, month, group_id, s.position, s.size, as_float(s.average), "supplied")
