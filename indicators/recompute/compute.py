@@ -245,14 +245,15 @@ def _compute_rows(
         if batch_indicator is None or not batch:
             return
         spec = catalogue.specs[batch_indicator]
-        vector = [(a, i) for a, i in batch if vectorisable(spec, i.values)]
+        takes = [vectorisable(spec, inputs.values) for _area, inputs in batch]
+        vector = [pair for pair, ok in zip(batch, takes, strict=True) if ok]
         if vector:
             columns = compute_columns(spec, [inputs for _area, inputs in vector])
             report.series += len(vector)
             areas = [area for area, _inputs in vector]
             column_rows(batch_indicator, areas, columns, now, rows, rates)
-        for area_id, inputs in batch:
-            if not vectorisable(spec, inputs.values):
+        for (area_id, inputs), ok in zip(batch, takes, strict=True):
+            if not ok:
                 add(batch_indicator, area_id, series_rewrite(inputs, None)[1])
         batch.clear()
 
