@@ -168,9 +168,7 @@ def rank_rows(
     Computed on arrays, every month of an indicator and group at once (``rank_grid``); the
     rows of ``rank_rows_reference``, in another order."""
     with gc_paused():
-        rows = computed_rank_rows(
-            rates, members, per_n, released.partnership_areas, released.rates
-        )
+        rows = computed_rank_rows(rates, members, per_n, released.partnership_areas, released.rates)
     if not supplied_by:
         return rows
     computed = {row[:4] for row in rows}
