@@ -7,10 +7,15 @@ them is safe (hence the S608 exemptions); values always travel as parameters or 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+
+_JSONB_OID = 3802
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
@@ -18,10 +23,8 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple[object,
     if not rows:
         return
     if connection.vendor == "postgresql":
-        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        with connection.cursor() as cursor:
+            _copy(cursor.cursor, table, columns, rows)
         return
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
@@ -46,9 +49,7 @@ def bulk_upsert(
                 f"SELECT {cols} FROM {table} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE tmp_{table}")
-            with cursor.cursor.copy(f"COPY tmp_{table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor.cursor, f"tmp_{table}", columns, rows)
             cursor.execute(
                 f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tmp_{table} {conflict}"
             )
@@ -58,6 +59,45 @@ def bulk_upsert(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, [_sqlite_row(r) for r in rows[start : start + 5000]])
+
+
+def _copy(
+    cursor: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+) -> None:
+    """COPY the rows in the binary format, each value dumped by its column's type.
+
+    Several times faster than the text format (no figure is printed and parsed again). The
+    values are those the text format takes: ints into integer and float columns, floats, dates,
+    datetimes, strings, and JSON as its text (a jsonb column's value is already JSON).
+    """
+    cursor.execute(
+        "SELECT attname, atttypid FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    oids = dict(cursor.fetchall())
+    # This cursor only: a jsonb column's dumper takes the JSON text as it is.
+    cursor.adapters.register_dumper(_JsonText, _JsonTextBinaryDumper)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([oids[c] for c in columns])
+        for row in rows:
+            copy.write_row(row)
+
+
+class _JsonText(str):
+    """Never made: the key ``_JsonTextBinaryDumper`` is registered under (dumpers are looked
+    up by the column's type when copying)."""
+
+
+class _JsonTextBinaryDumper(Dumper):
+    """A jsonb value from its JSON text (the binary jsonb format: version 1, then the text)."""
+
+    format = Format.BINARY
+    oid = _JSONB_OID
+
+    def dump(self, obj: Any) -> bytes:
+        text = obj if isinstance(obj, str) else json.dumps(obj)
+        return b"\x01" + text.encode()
 
 
 def _sqlite_row(row: tuple[object, ...]) -> tuple[Any, ...]:

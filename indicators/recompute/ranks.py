@@ -23,8 +23,9 @@ from indicators.models import (
     ReleasedRate,
     SuppliedBenchmark,
 )
-from indicators.recompute.compute import Rates
+from indicators.recompute.compute import Rates, gc_paused
 from indicators.recompute.load import as_float
+from indicators.recompute.rank_grid import computed_rank_rows
 
 
 def ranks_recompute(
@@ -162,7 +163,32 @@ def rank_rows(
     released: Released,
 ) -> list[tuple[object, ...]]:
     """Rank rows: computed where the engine says the member's field has enough rates, else
-    supplied. A partnership area is seen by the others as released, and by itself as it is."""
+    supplied. A partnership area is seen by the others as released, and by itself as it is.
+
+    Computed on arrays, every month of an indicator and group at once (``rank_grid``); the
+    rows of ``rank_rows_reference``, in another order."""
+    with gc_paused():
+        rows = computed_rank_rows(rates, members, per_n, released.partnership_areas, released.rates)
+    if not supplied_by:
+        return rows
+    computed = {row[:4] for row in rows}
+    rows += [
+        (ind, area, month, group_id, s.position, s.size, as_float(s.average), "supplied")
+        for (ind, month, group_id, area), s in supplied_by.items()
+        if (ind, area, month, group_id) not in computed
+    ]
+    return rows
+
+
+def rank_rows_reference(
+    rates: Rates,
+    members: dict[int, list[int]],
+    supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
+    per_n: dict[int, int | None],
+    released: Released,
+) -> list[tuple[object, ...]]:
+    """``rank_rows`` one month and group at a time through ``engine.ranks.field_ranks``: the
+    reference the property test holds ``rank_rows`` to."""
     new: dict[tuple[int, int, dt.date, int], tuple[object, ...]] = {}
     groups = [(g, areas, [a for a in areas if a in released.partnership_areas])
               for g, areas in members.items()]  # fmt: skip

@@ -69,6 +69,12 @@ observations = st.one_of(
         lambda n, d: Obs(REPORTED, numerator=n, denominator=d), st.integers(0, 9), st.integers(0, 9)
     ),  # fmt: skip
     st.just(Obs(REPORTED, None)),
+    # A figure for a named period (a reference period), or with a text that names none.
+    st.builds(
+        lambda v, p: Obs(REPORTED, v, period=p),
+        figures,
+        st.sampled_from(["January 2015 to December 2015", "01/04/2015 - 31/03/2016", "n/a"]),
+    ),
     st.just(Obs(SUPPRESSED, reason="fewer than 10")),
     st.just(Obs(NOT_COLLECTED)),
     st.just(Obs(NOT_AVAILABLE, reason="late")),

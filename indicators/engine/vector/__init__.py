@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from indicators.engine import rag as ragmod
-from indicators.engine.lagged import is_lagged, period_of
+from indicators.engine.lagged import Period, is_lagged, period_of
 from indicators.engine.measures import compute_series
 from indicators.engine.periods import add_months
 from indicators.engine.series import (
@@ -233,10 +233,22 @@ def _periods(
 ) -> None:
     """Each row's own month is the month of its figure (a lagged kind, which shows an earlier
     figure, is not vectorised), and the period it covers as ``measures`` names it."""
-    periods = [
-        period_of(spec, m, getattr(series[s].values.get(m), "period", "") or "")
-        for s, m in zip(s_list, months, strict=True)
-    ]
+    # Every series of the indicator has the same few months: each period is worked out once,
+    # and a series' own reference (a named period) where it has one.
+    cache: dict[tuple[dt.date, str], Period] = {}
+
+    def period(m: dt.date, reference: str) -> Period:
+        got = cache.get((m, reference))
+        if got is None:
+            got = cache[(m, reference)] = period_of(spec, m, reference)
+        return got
+
+    periods = [period(m, "") for m in months]
+    named = {i for i, s in enumerate(series) if any(o.period for o in s.values.values())}
+    if named:
+        for row, (s, m) in enumerate(zip(s_list, months, strict=True)):
+            if s in named:
+                periods[row] = period(m, getattr(series[s].values.get(m), "period", "") or "")
     fields["figure_month"] = list[object](months)
     fields["period_start"] = [p.start for p in periods]
     fields["period_end"] = [p.end for p in periods]
@@ -285,11 +297,22 @@ def _target_arrays(targets: Sequence[ragmod.TargetSpec | None]) -> dict[str, np.
     def number(x: float | None) -> float:
         return np.nan if x is None else x
 
+    # The same few targets (one a financial year and series) over and over: each read once.
+    index: dict[int, int] = {}
+    unique: list[ragmod.TargetSpec | None] = []
+    rows = []
+    for t in targets:
+        at = index.get(id(t))
+        if at is None:
+            at = index[id(t)] = len(unique)
+            unique.append(t)
+        rows.append(at)
+    take = np.array(rows, dtype=np.int64)
     return {
-        "kind": np.array([None if t is None else t.kind for t in targets], dtype=object),
-        "value": np.array([np.nan if t is None else number(t.value) for t in targets]),
-        "lower": np.array([np.nan if t is None else number(t.lower) for t in targets]),
-        "upper": np.array([np.nan if t is None else number(t.upper) for t in targets]),
+        "kind": np.array([None if t is None else t.kind for t in unique], dtype=object)[take],
+        "value": np.array([np.nan if t is None else number(t.value) for t in unique])[take],
+        "lower": np.array([np.nan if t is None else number(t.lower) for t in unique])[take],
+        "upper": np.array([np.nan if t is None else number(t.upper) for t in unique])[take],
     }
 
 
@@ -308,6 +331,12 @@ def _to_dates(
             cache[key] = ragmod.target_to_date(annual, months)
         return cache[key]
 
+    if not any(t is not None and (t.kind == "ceiling" or t.volume is not None)
+               for t in {id(t): t for t in targets}.values()):  # fmt: skip
+        nothing: list[object] = [None] * len(targets)
+        fields["target_to_date"], fields["variance"] = nothing, list(nothing)
+        fields["volume_to_date"] = list(nothing)
+        return
     to_dates: list[object] = []
     variances: list[object] = []
     volumes: list[object] = []

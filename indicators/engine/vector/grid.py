@@ -15,7 +15,7 @@ import numpy as np
 
 from indicators.engine.periods import month_index
 from indicators.engine.series import Obs, SeriesSpec
-from indicators.engine.sums import counts_in_sum, figure
+from indicators.engine.sums import figure, no_figure_due
 
 # Months before a series' first figure that a measure reads (the previous rolling 12 months).
 LOOK_BACK = 24
@@ -66,10 +66,12 @@ def grid_build(
             if value is not None:
                 fig_row[i] = value
                 value_row[i] = value
-            can, add = counts_in_sum(spec, obs, m)
-            if can:
+            # counts_in_sum, on the figure already read
+            if no_figure_due(spec, obs, m):
                 ok_row[i] = True
-                amount_row[i] = add
+            elif value is not None:
+                ok_row[i] = True
+                amount_row[i] = value
         for start, value in denominators[s]:  # sorted by start: a later one replaces
             i = month_index(start) - base + (1 if start.day > 1 else 0)
             den[s, max(i, 0) :] = value or 0
