@@ -23,6 +23,7 @@ from csp import permissions
 from csp.users import AnyUser, AuthenticatedRequest
 from submissions.api import selectors
 from submissions.api import serializers as s
+from submissions.api.months import month_filter
 from submissions.api.selectors import (
     packs_visible_to,
     rounds_visible_to,
@@ -38,8 +39,8 @@ from submissions.packs import publish
 class FigureFilter(django_filters.FilterSet):
     area = django_filters.CharFilter(field_name="area__code")
     indicator = django_filters.CharFilter(field_name="indicator__code")
-    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
-    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
+    month_from = month_filter("month", "gte", "From this month on, YYYY-MM (e.g. 2016-10).")
+    month_to = month_filter("month", "lte", "Up to this month, YYYY-MM (e.g. 2016-12).")
 
 
 AREA_PARAMETER = OpenApiParameter(
