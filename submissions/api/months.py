@@ -26,7 +26,7 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
 
 
 def month_error(value: object) -> str:
-    shown = str(value)[:40]
+    shown = str(value)[:40] or "An empty value"
     return f"{shown} is not a month (YYYY-MM): give one as, e.g., 2016-12."
 
 
@@ -65,7 +65,7 @@ class MonthFormField(forms.Field):
     """The query string's month (django-filter's form), refused with the same sentence."""
 
     def to_python(self, value: Any) -> dt.date | None:
-        if value in self.empty_values:
+        if value is None:  # not given; given empty (``?month_from=``) is refused
             return None
         try:
             return parse_month(value)

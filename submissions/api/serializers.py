@@ -132,7 +132,7 @@ class MonthValueSerializer(serializers.ModelSerializer):
         read_only=True, slug_field="code"
     )
     category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
-        read_only=True, slug_field="code"
+        read_only=True, slug_field="code", allow_null=True, help_text="null: the whole indicator."
     )
     month = MonthField()
 

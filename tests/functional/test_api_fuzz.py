@@ -30,7 +30,16 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    missing_required_header,
+    negative_data_rejection,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
@@ -38,6 +47,16 @@ FUZZ_EXAMPLES = 8
 WRITERS = ["coordinator", "police"]  # police: an agency lead
 READERS = ["board", "admin"]
 ROLES = WRITERS + READERS
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    unsupported_method,
+    missing_required_header,
+]
 
 
 def _schema(*, coverage: bool):
@@ -107,7 +126,7 @@ def call(db, settings):
     def send(case, role: str):
         _aim(case, keys)
         return case.call_and_validate(
-            headers={"Authorization": f"Token {tokens[role]}"}, checks=[not_a_server_error]
+            headers={"Authorization": f"Token {tokens[role]}"}, checks=CHECKS
         )
 
     yield send
