@@ -139,6 +139,7 @@ class MonthValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonthValue
         fields = [
+            "id",
             "area",
             "indicator",
             "month",
@@ -167,7 +168,7 @@ class DerivedMetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DerivedMetric
-        exclude = ["id"]
+        fields = "__all__"
 
 
 class RoundSerializer(serializers.ModelSerializer):

@@ -23,5 +23,5 @@ urlpatterns = [
     path("", include(router.urls)),
     # Last: any other address ending in a slash is a JSON 404 (without one, APPEND_SLASH
     # redirects first, so /api/areas still finds /api/areas/).
-    re_path(r"^(?P<path>.*/)$", views.not_found),
+    re_path(r"^(?P<path>[\s\S]*/)$", views.not_found),
 ]

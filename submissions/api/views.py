@@ -33,7 +33,7 @@ from submissions.api.selectors import (
 from submissions.cycle import services
 from submissions.cycle.commentary import commentary_findings, finding_texts
 from submissions.cycle.validation import Entry
-from submissions.cycle.workflow import TransitionError
+from submissions.cycle.workflow import State, TransitionError
 from submissions.packs import publish
 
 
@@ -271,6 +271,21 @@ SAVED = {200: s.SavedSubmissionSerializer, **SUBMISSION_REFUSALS}
 ACTED = {200: s.SubmissionSerializer, **SUBMISSION_REFUSALS}
 
 
+STATES = [str(c.value) for c in State]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=STATES,
+                description="Only submissions in this state (e.g. submitted).",
+            )  # fmt: skip
+        ]
+    )
+)
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Submissions you may see; drafts saved with PUT (the entry and the version it was based
     on); the workflow's actions as POST endpoints."""
@@ -284,6 +299,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             .order_by("-round__month", "adoption__pack_order")
         )
         wanted = self.request.query_params.get("status")
+        if wanted is not None and wanted not in STATES:
+            raise ValidationError({"status": [f"Give one of: {', '.join(STATES)}."]})
         return queryset.filter(status=wanted) if wanted else queryset
 
     def _submission_id(self) -> int:
