@@ -212,6 +212,9 @@ SPECTACULAR_SETTINGS = {
     "the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Bodies are declared as JSON only (the browsable API's forms still work): a generated
+    # client needs one body form per operation (openapi-python-client fails on three).
+    "PARSER_WHITELIST": ["csp.request_limits.LimitedJSONParser"],
     # Several bodies have a "status": the action log's is named for what it is. Target kinds
     # appear in two components (a target nested in an adoption, and /api/targets/). A
     # submission's choices are named once: a saved submission (with its commentary findings)
