@@ -74,10 +74,13 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def package(live_server, tmp_path_factory) -> Iterator[ModuleType]:
-    """The client generated from the live server's schema (read anonymously, as anyone may)."""
+def package(live_server, tmp_path_factory, django_db_blocker) -> Iterator[ModuleType]:
+    """The client generated from the live server's schema (read anonymously, as anyone may).
+    It reads no row, but each request checks the database connection (module-scoped: no test's
+    database fixture is active yet)."""
     where = tmp_path_factory.mktemp("client")
-    schema = httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=60)
+    with django_db_blocker.unblock():
+        schema = httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=60)
     assert schema.status_code == 200, schema.text[:300]
     (where / "schema.json").write_bytes(schema.content)
     (where / "config.yaml").write_text(
