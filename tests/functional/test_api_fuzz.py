@@ -1,5 +1,7 @@
 """Schemathesis against the API's own OpenAPI schema: for every operation and every role,
-generated requests never get a server error (5xx).
+generated requests never get a server error (5xx), every response is one the schema declares
+(its status code, content type, headers and body: ``CHECKS``), and what the schema forbids is
+refused (negative data, unsupported methods, missing required headers).
 
 Every operation in the schema is taken (new endpoints join without a change here), with its
 path, query and body generators in both of schemathesis 4's generation modes (positive: data
