@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rest_framework import serializers
 
 from submissions.actions_log.rules import ACTION_STATUSES, ActionStatus
+from submissions.api.months import MonthField
 from submissions.api.serializers import InputSerializer, _text
 from submissions.models import Action
 
@@ -17,8 +17,8 @@ class ActionSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="adoption.indicator.code", read_only=True)
     owner = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
-    created_in = serializers.DateField(format="%Y-%m", read_only=True)
-    closed_in = serializers.DateField(format="%Y-%m", read_only=True)
+    created_in = MonthField(read_only=True)
+    closed_in = MonthField(read_only=True, allow_null=True, help_text="null: not done yet.")
 
     class Meta:
         model = Action
@@ -40,13 +40,6 @@ class ActionSerializer(serializers.ModelSerializer):
         return ActionStatus(action.status).label
 
 
-def _month(value: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise serializers.ValidationError(f"{value} is not a month (YYYY-MM).") from None
-
-
 MONTH_HELP = (
     "The month the change is made for, YYYY-MM (default: the month the partnership is "
     "reporting on: its latest round taking entries, else last month)."
@@ -62,10 +55,7 @@ class ActionChangeSerializer(InputSerializer):
     owner_person = serializers.CharField(max_length=150, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=ACTION_STATUSES, required=False)
-    month = serializers.CharField(max_length=7, required=False, help_text=MONTH_HELP)
-
-    def validate_month(self, value: str) -> dt.date:
-        return _month(value)
+    month = MonthField(required=False, help_text=MONTH_HELP)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "owner_agency" in attrs and "owner_person" in attrs:

@@ -5,6 +5,7 @@ partnership sets these up in the admin or with ``setup_partnership``; the API on
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -12,6 +13,10 @@ from submissions.api import adoption_serializers as s
 from submissions.api import selectors
 
 PARTNERSHIP_HELP = "One of your partnerships, by its area's ONS code (e.g. E09000002)."
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a year is a whole number: 0.5 is refused
 
 
 class AdoptionFilter(django_filters.FilterSet):
@@ -37,7 +42,7 @@ class TargetFilter(django_filters.FilterSet):
         field_name="adoption__indicator__code",
         help_text="The catalogue indicator's code (e.g. tno).",
     )
-    financial_year = django_filters.NumberFilter(
+    financial_year = YearFilter(
         field_name="financial_year", help_text="The financial year's start: 2016 for 2016/17."
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from indicators.models import (
     Portfolio,
     Target,
 )
+from submissions.api.months import MonthField
 from submissions.cycle.services import default_deadline
 from submissions.cycle.validation import MAX_FIGURE, TEXT_LIMITS, EntryStatus
 from submissions.models import AUDITED_FIELDS, PackVersion, ReportingRound, Submission
@@ -132,13 +132,14 @@ class MonthValueSerializer(serializers.ModelSerializer):
         read_only=True, slug_field="code"
     )
     category: serializers.SlugRelatedField[IndicatorCategory] = serializers.SlugRelatedField(
-        read_only=True, slug_field="code"
+        read_only=True, slug_field="code", allow_null=True, help_text="null: the whole indicator."
     )
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
 
     class Meta:
         model = MonthValue
         fields = [
+            "id",
             "area",
             "indicator",
             "month",
@@ -161,18 +162,18 @@ class DerivedMetricSerializer(serializers.ModelSerializer):
     indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
         read_only=True, slug_field="code"
     )
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
     # A lagged kind's figure is the latest available period's, stored for this month.
-    figure_month = serializers.DateField(format="%Y-%m", read_only=True, allow_null=True)
+    figure_month = MonthField(read_only=True, allow_null=True)
 
     class Meta:
         model = DerivedMetric
-        exclude = ["id"]
+        fields = "__all__"
 
 
 class RoundSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="partnership.area.code", read_only=True)
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
 
     class Meta:
         model = ReportingRound
@@ -186,7 +187,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
         read_only=True, slug_field="code"
     )
-    month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
+    month = MonthField(source="round.month", read_only=True)
     area = serializers.CharField(source="round.partnership.area.code", read_only=True)
     agency = serializers.CharField(
         source="adoption.owner.code",
@@ -306,9 +307,7 @@ class RoundCreateSerializer(InputSerializer):
     area = serializers.CharField(
         max_length=20, required=False, help_text="The older name of `partnership` (ONS code)."
     )
-    month = serializers.RegexField(
-        r"^[0-9]{4}-[0-9]{2}$", max_length=7, help_text="The reporting month, YYYY-MM."
-    )
+    month = MonthField(help_text="The reporting month, YYYY-MM.")
     deadline = serializers.DateField(
         required=False,
         help_text="The submission deadline, YYYY-MM-DD (default: the 10th of the next month).",
@@ -326,12 +325,6 @@ class RoundCreateSerializer(InputSerializer):
 
     def validate_area(self, value: str) -> Partnership:
         return self._partnership(value)
-
-    def validate_month(self, value: str) -> dt.date:
-        try:
-            return dt.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            raise serializers.ValidationError(f"{value} is not a month (YYYY-MM).") from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         named, area = attrs.pop("partnership", None), attrs.pop("area", None)
@@ -386,7 +379,7 @@ class RefusalSerializer(serializers.Serializer):
 
 class PackVersionSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="round.partnership.area.code", read_only=True)
-    month = serializers.DateField(source="round.month", format="%Y-%m", read_only=True)
+    month = MonthField(source="round.month", read_only=True)
 
     class Meta:
         model = PackVersion

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -21,4 +21,7 @@ router.register("actions", actions.ActionViewSet, basename="action")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include(router.urls)),
+    # Last: any other address ending in a slash is a JSON 404 (without one, APPEND_SLASH
+    # redirects first, so /api/areas still finds /api/areas/).
+    re_path(r"^(?P<path>[\s\S]*/)$", views.not_found),
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -23,6 +23,8 @@ from csp import permissions
 from csp.users import AnyUser, AuthenticatedRequest
 from submissions.api import selectors
 from submissions.api import serializers as s
+from submissions.api.months import month_filter
+from submissions.api.schema import refused as _refused
 from submissions.api.selectors import (
     packs_visible_to,
     rounds_visible_to,
@@ -31,15 +33,15 @@ from submissions.api.selectors import (
 from submissions.cycle import services
 from submissions.cycle.commentary import commentary_findings, finding_texts
 from submissions.cycle.validation import Entry
-from submissions.cycle.workflow import TransitionError
+from submissions.cycle.workflow import State, TransitionError
 from submissions.packs import publish
 
 
 class FigureFilter(django_filters.FilterSet):
     area = django_filters.CharFilter(field_name="area__code")
     indicator = django_filters.CharFilter(field_name="indicator__code")
-    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
-    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
+    month_from = month_filter("month", "gte", "From this month on, YYYY-MM (e.g. 2016-10).")
+    month_to = month_filter("month", "lte", "Up to this month, YYYY-MM (e.g. 2016-12).")
 
 
 AREA_PARAMETER = OpenApiParameter(
@@ -113,21 +115,6 @@ class DerivedMetricViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.derived_metrics_visible_to(self.request.user)
-
-
-def _refused(*codes: int) -> dict[int, OpenApiResponse]:
-    why = {
-        400: "Bad input: {field: [messages]} for the body's fields, or {detail: message}.",
-        403: "Only the partnership's coordinator may do this.",
-        404: "No such round, or not one of your partnerships'.",
-        409: "The round's state does not allow it now (the message says why).",
-    }
-    return {
-        code: OpenApiResponse(
-            OpenApiTypes.OBJECT if code == 400 else s.RefusalSerializer, description=why[code]
-        )
-        for code in codes
-    }
 
 
 def _coordinated(user: AnyUser) -> int:
@@ -279,6 +266,26 @@ def _refusal(exc: Exception) -> Response:
 REFUSALS = (services.CycleError, TransitionError, PermissionDenied)
 
 
+SUBMISSION_REFUSALS = _refused(400, 403, 404, 409, subject="the submission")
+SAVED = {200: s.SavedSubmissionSerializer, **SUBMISSION_REFUSALS}
+ACTED = {200: s.SubmissionSerializer, **SUBMISSION_REFUSALS}
+
+
+STATES = [str(c.value) for c in State]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=STATES,
+                description="Only submissions in this state (e.g. submitted).",
+            )  # fmt: skip
+        ]
+    )
+)
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Submissions you may see; drafts saved with PUT (the entry and the version it was based
     on); the workflow's actions as POST endpoints."""
@@ -292,6 +299,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             .order_by("-round__month", "adoption__pack_order")
         )
         wanted = self.request.query_params.get("status")
+        if wanted is not None and wanted not in STATES:
+            raise ValidationError({"status": [f"Give one of: {', '.join(STATES)}."]})
         return queryset.filter(status=wanted) if wanted else queryset
 
     def _submission_id(self) -> int:
@@ -317,16 +326,16 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         found = finding_texts(commentary_findings(sub))
         return Response({**s.SubmissionSerializer(sub).data, "commentary_findings": found})
 
-    @extend_schema(request=s.EntrySerializer, responses=s.SavedSubmissionSerializer)
+    @extend_schema(request=s.EntrySerializer, responses=SAVED)
     def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=False)
 
-    @extend_schema(request=s.EntrySerializer, responses=s.SavedSubmissionSerializer)
+    @extend_schema(request=s.EntrySerializer, responses=SAVED)
     @action(detail=True, methods=["post"])
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._save(request, submit=True)
 
-    @extend_schema(request=None, responses=s.SubmissionSerializer)
+    @extend_schema(request=None, responses=ACTED)
     @action(detail=True, methods=["post"])
     def approve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         try:
@@ -337,7 +346,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return _refusal(exc)
         return Response(s.SubmissionSerializer(sub).data)
 
-    @extend_schema(request=s.ReturnSerializer, responses=s.SubmissionSerializer)
+    @extend_schema(request=s.ReturnSerializer, responses=ACTED)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.ReturnSerializer(data=request.data)
@@ -353,7 +362,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return _refusal(exc)
         return Response(s.SubmissionSerializer(sub).data)
 
-    @extend_schema(request=s.OverrideSerializer, responses=s.SubmissionSerializer)
+    @extend_schema(request=s.OverrideSerializer, responses=ACTED)
     @action(detail=True, methods=["post"])
     def override(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = s.OverrideSerializer(data=request.data)
@@ -375,3 +384,10 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return super().get_object()
         except (ValueError, TypeError):
             raise NotFound() from None
+
+
+@csrf_exempt  # it changes nothing: a POST needs no CSRF token to be told so
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any other address under /api/ (an id that is no id, a misspelt endpoint): a JSON 404, as
+    the endpoints answer, rather than the pages' HTML one."""
+    return JsonResponse({"detail": "No such address in this API."}, status=404)

@@ -1,5 +1,7 @@
 """Schemathesis against the API's own OpenAPI schema: for every operation and every role,
-generated requests never get a server error (5xx).
+generated requests never get a server error (5xx), every response is one the schema declares
+(its status code, content type, headers and body: ``CHECKS``), and what the schema forbids is
+refused (negative data, unsupported methods, missing required headers).
 
 Every operation in the schema is taken (new endpoints join without a change here), with its
 path, query and body generators in both of schemathesis 4's generation modes (positive: data
@@ -30,7 +32,16 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    missing_required_header,
+    negative_data_rejection,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
@@ -38,6 +49,16 @@ FUZZ_EXAMPLES = 8
 WRITERS = ["coordinator", "police"]  # police: an agency lead
 READERS = ["board", "admin"]
 ROLES = WRITERS + READERS
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    unsupported_method,
+    missing_required_header,
+]
 
 
 def _schema(*, coverage: bool):
@@ -107,7 +128,7 @@ def call(db, settings):
     def send(case, role: str):
         _aim(case, keys)
         return case.call_and_validate(
-            headers={"Authorization": f"Token {tokens[role]}"}, checks=[not_a_server_error]
+            headers={"Authorization": f"Token {tokens[role]}"}, checks=CHECKS
         )
 
     yield send

@@ -198,7 +198,7 @@ API = [
         "api-month-values",
         "monthvalue-list",
         ABSENT,
-        lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01",
+        lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01",
     ),
     _get(
         "api-month-value",
@@ -210,7 +210,7 @@ API = [
         "api-derived",
         "derivedmetric-list",
         ABSENT,
-        lambda s: f"/api/derived-metrics/?area={_area(s)}&month_from=2017-01-01",
+        lambda s: f"/api/derived-metrics/?area={_area(s)}&month_from=2017-01",
     ),
     _get(
         "api-derived-metric",
@@ -285,7 +285,7 @@ OWN = [
 ] + [
     Surface("own-pack-index", "packs:index", ABSENT, "get", lambda s: "/packs/", own=True),
     Surface("own-month-values", "monthvalue-list", ABSENT, "get",
-            lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01-01", own=True),
+            lambda s: f"/api/month-values/?area={_area(s)}&month_from=2017-01", own=True),
 ]  # fmt: skip
 SURFACES = PAGES + SETTINGS + PACKS + API + PEOPLE + OWN
 

@@ -73,7 +73,7 @@ def test_the_partnerships_own_coordinator_opens_what_the_other_is_refused(
         ("/review/?status=", "draft-figure"),
         ("/api/submissions/", "draft-text"),
         ("/submissions/", "draft-figure"),
-        ("/api/month-values/?area={area}&month_from=2017-01-01", "approved-figure"),
+        ("/api/month-values/?area={area}&month_from=2017-01", "approved-figure"),
         ("/api/actions/", "action-text"),
         ("/submissions/{draft}/", "action-text"),
         ("/api/adoptions/?indicator=tno", "adoption-text"),

@@ -151,7 +151,7 @@ def test_a_worker_killed_during_a_full_recompute_leaves_a_complete_store_and_the
     metrics, ranks, _first, stamp = sql(stack.database_url, store)[0]
     coordinator = _signed_in(stack, "coordinator")
     board = _signed_in(stack, "board")
-    api = f"/api/derived-metrics/?area={DEMO_AREA}&month_from=2016-04-01&month_to=2016-12-01"
+    api = f"/api/derived-metrics/?area={DEMO_AREA}&month_from=2016-04&month_to=2016-12"
     api_count = coordinator.get(api).body.split('"count":', 1)[1].split(",", 1)[0]
     assert board.get(SUMMARY).status == 200
 
