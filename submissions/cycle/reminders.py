@@ -115,7 +115,9 @@ def reminders_send(*, today: dt.date, now: dt.datetime, days_before: int = 3) ->
         if coordinator is None or not coordinator.email:
             continue
         overdue = [s for due, s in digest if due == "overdue"]
-        lines = [f"  - {s.indicator.title} ({s.adoption.owner}): {words[due]}" for due, s in digest]
+        lines = [
+            f"  - {s.indicator.title} ({s.adoption.owner}): {words[due]}" for due, s in digest
+        ]
         send_mail(
             subject=f"CSP Performance digest: {len(digest)} reminder(s), {len(overdue)} overdue",
             message="Reminders sent today:\n\n" + "\n".join(lines) + "\n",
