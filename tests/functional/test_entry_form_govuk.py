@@ -65,7 +65,11 @@ def test_not_available_keeps_the_reason_and_not_a_figure_typed_behind_it() -> No
     )
     assert response.status_code == 302
     sub = jan("tno")
-    assert (sub.entry_status, sub.value, sub.reason) == ("not_available", None, "Not yet extracted.")
+    assert (sub.entry_status, sub.value, sub.reason) == (
+        "not_available",
+        None,
+        "Not yet extracted.",
+    )
 
 
 def test_not_collected_reads_its_own_reason_box() -> None:

@@ -45,9 +45,9 @@ def test_a_maximum_set_on_the_adoption_replaces_the_default() -> None:
     adoption.save()
     with pytest.raises(services.ValidationFailed) as caught:
         save("tno", "police", Entry(value=2_001, confirm_note=NOTE))
-    assert "at most 2,000 (the maximum set for this indicator)" in caught.value.checked.errors[
-        "value"
-    ]
+    assert (
+        "at most 2,000 (the maximum set for this indicator)" in caught.value.checked.errors["value"]
+    )
     assert save("tno", "police", Entry(value=2_000, confirm_note=NOTE)).value == 2_000
 
 

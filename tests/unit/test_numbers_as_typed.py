@@ -42,7 +42,12 @@ def test_anything_else_is_refused(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "number"),
-    [("10.5", Decimal("10.5")), ("1,421.25", Decimal("1421.25")), (" 88 ", Decimal(88)), ("", None)],
+    [
+        ("10.5", Decimal("10.5")),
+        ("1,421.25", Decimal("1421.25")),
+        (" 88 ", Decimal(88)),
+        ("", None),
+    ],
 )
 def test_decimals_where_the_kind_takes_them(typed: str, number: Decimal | None) -> None:
     assert parse_decimal(typed) == number
