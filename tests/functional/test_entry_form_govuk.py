@@ -46,7 +46,7 @@ def test_the_figure_input_is_text_with_a_numeric_keyboard() -> None:
 
 def test_the_entry_page_uses_govuk_radios_with_conditional_reveal_and_buttons() -> None:
     html = web("police").get(f"/submissions/{jan('tno').pk}/").content.decode()
-    assert 'class="govuk-radios" data-module="govuk-radios"' in html
+    assert 'class="govuk-radios" data-csp-conditional' in html
     for answer in ("reported", "not_collected", "not_available"):
         assert f'data-aria-controls="conditional-{answer}"' in html
     # The figures are revealed by "Enter the figures", the reasons by the other two.
