@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.bad_input_helpers import _unchanged, jan, web
+from tests.functional.bad_input_helpers import _unchanged, api, jan, web
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,16 @@ def test_the_review_panel_uses_govuk_components() -> None:
     assert "govuk-button--warning" in html  # return
     assert 'class="govuk-tag govuk-tag--blue" id="status">Submitted' in html
     assert "govuk-character-count" in html  # the reason for returning it
+
+
+def test_the_api_refuses_a_figure_above_the_plausibility_limit_too() -> None:
+    # The issue's figure; TNO's limit is ten times May 2016's 1,639 offences (the seed).
+    sub = jan("tno")
+    response = api("police").put(
+        f"/api/submissions/{sub.pk}/",
+        {"version": sub.version, "value": 99_999_999_999, "confirm_note": "yes"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "at most 16,390" in str(response.json()["value"])
+    _unchanged(sub)
