@@ -126,5 +126,5 @@ def test_the_api_refuses_a_figure_above_the_plausibility_limit_too() -> None:
         format="json",
     )
     assert response.status_code == 400
-    assert "at most 16,390" in str(response.json()["value"])
+    assert "at most 16,390" in response.json()["errors"]["value"]
     _unchanged(sub)
