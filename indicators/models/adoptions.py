@@ -45,6 +45,14 @@ class Adoption(models.Model):
         blank=True,
         help_text="Amber band in % for this partnership's targets that give none (default 10).",
     )
+    figure_limit = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The largest figure an entry may give (a count, a total or a rate); a larger one is "
+            "refused. Blank: ten times the largest approved month of the last five years."
+        ),
+    )
     what_good_looks_like = models.TextField(blank=True, help_text="Blank: the catalogue's.")
     why_important = models.TextField(blank=True, help_text="Blank: the catalogue's.")
     issues_to_consider = models.TextField(blank=True, help_text="Blank: the catalogue's.")

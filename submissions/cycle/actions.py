@@ -90,7 +90,7 @@ def submission_save(
 
     Refused (nothing saved) when the user may not edit it, the round takes no entries, the state
     does not allow it, someone else saved since ``expected_version``, or the entry has errors or
-    unconfirmed warnings.
+    unconfirmed warnings. A save that changes nothing writes nothing (the version stays).
     """
     with transaction.atomic():
         sub = _lock(submission_id)
@@ -102,6 +102,8 @@ def submission_save(
         checked = check_entry(entry, entry_context(sub), final=submit)
         if not checked.ok:
             raise ValidationFailed(checked)
+        if new_state == sub.status and entry_of(sub) == entry:
+            return sub  # nothing changed: no new version, no audit entry
         for name in ENTRY_FIELDS:
             setattr(sub, name, getattr(entry, name))
         sub.status = new_state

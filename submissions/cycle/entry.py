@@ -4,7 +4,10 @@ Read by the services (to check a save) and the selectors (the review page); impo
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+
+from django.db.models import Max
 
 from indicators.engine.formatting import month_label
 from indicators.engine.periods import add_months
@@ -21,7 +24,7 @@ from submissions.models import (
     Submission,
 )
 
-__all__ = ["ENTRY_FIELDS", "entry_context", "entry_figures", "entry_of"]
+__all__ = ["ENTRY_FIELDS", "entry_context", "entry_figures", "entry_of", "figure_limit"]
 
 
 def entry_of(sub: Submission) -> Entry:
@@ -62,6 +65,30 @@ def entry_figures(entry: Entry, kind: str) -> list[ApprovedFigure]:
     return [ApprovedFigure(None, value=entry.value, reference_period=period)]
 
 
+# The default plausibility limit: this many times the largest approved month of LIMIT_YEARS.
+LIMIT_TIMES, LIMIT_YEARS = 10, 5
+
+
+def figure_limit(sub: Submission) -> tuple[int | None, bool]:
+    """The largest figure the entry may give, and whether the adoption set it (True) or it is
+    the default, ten times the largest approved month (any category, count, rate or total) of
+    the five years before the round's month; None with no such month to judge by."""
+    if sub.adoption.figure_limit is not None:
+        return sub.adoption.figure_limit, True
+    month = sub.round.month
+    largest = MonthValue.objects.filter(
+        indicator=sub.indicator,
+        area_id=sub.round.partnership.area_id,
+        month__gte=add_months(month, -12 * LIMIT_YEARS),
+        month__lt=month,
+        status=ValueStatus.REPORTED,
+    ).aggregate(value=Max("value"), decimal=Max("decimal_value"), total=Max("denominator"))
+    figures = [float(f) for f in largest.values() if f is not None and f > 0]
+    if not figures:
+        return None, False
+    return math.ceil(LIMIT_TIMES * max(figures)), False
+
+
 def entry_context(sub: Submission) -> Context:
     """What an entry is checked against: categories, last year's figure, the SPC limits."""
     indicator = sub.indicator
@@ -94,6 +121,7 @@ def entry_context(sub: Submission) -> Context:
         .values_list("spc_lower", "spc_upper")
         .first()
     )
+    limit, limit_set = figure_limit(sub)
     return Context(
         kind=indicator.kind,
         category_codes=tuple(c.code for c in categories),
@@ -103,4 +131,6 @@ def entry_context(sub: Submission) -> Context:
         spc_lower=limits[0] if limits else None,
         spc_upper=limits[1] if limits else None,
         month_label=month_label(sub.round.month),
+        figure_limit=limit,
+        limit_set=limit_set,
     )

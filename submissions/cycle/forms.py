@@ -8,10 +8,12 @@ from typing import Any
 
 from django import forms
 
+from csp.govuk import GovukForm
 from indicators.engine.formatting import number, suppressed
 from indicators.models import Indicator, IndicatorCategory, IndicatorKind
+from submissions.cycle.fields import DecimalNumberField, WholeNumberField
+from submissions.cycle.numbers import parse_whole, whole_number_message
 from submissions.cycle.validation import (
-    MAX_FIGURE,
     SUPPRESSED,
     TEXT_LIMITS,
     Entry,
@@ -23,6 +25,8 @@ ENTRY_CHOICES = [
     (EntryStatus.NOT_COLLECTED.value, "Not collected this month (e.g. a quarterly figure)"),
     (EntryStatus.NOT_AVAILABLE.value, "Not available yet (printed as TBC)"),
 ]
+# The figure fields: shown (and read) only for "Enter the figures".
+FIGURE_FIELDS = ("value", "numerator", "denominator", "reference_period")
 
 
 def _text(name: str, **kwargs: Any) -> forms.CharField:
@@ -42,16 +46,28 @@ def _text(name: str, **kwargs: Any) -> forms.CharField:
     return field
 
 
-class EntryForm(forms.Form):
-    """The entry form for one indicator; its figure fields depend on the indicator's kind."""
+class EntryForm(GovukForm):
+    """The entry form for one indicator; its figure fields depend on the indicator's kind.
+
+    The radios reveal what each answer needs (GOV.UK conditional reveal): the figures under
+    "Enter the figures", a reason under each of the others (two boxes, one per answer, since
+    a revealed box belongs to one radio; ``reason`` is read from the chosen one). Figures typed
+    under another answer are neither checked nor kept: the person chose not to give them."""
 
     entry_status = forms.ChoiceField(
         choices=ENTRY_CHOICES, widget=forms.RadioSelect, label="This month"
+    )
+    reason_not_collected = _text(
+        "reason",
+        required=False,
+        label="Why is it not collected this month? (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = _text(
         "reason",
         required=False,
         label="Why is the figure not available?",
+        help_text="The pack prints TBC with this reason.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     performance_overview = _text(
@@ -95,41 +111,51 @@ class EntryForm(forms.Form):
         self.suppression_threshold = suppression_threshold
         kind = indicator.kind
         unit = indicator.unit or "figure"
-        whole: dict[str, Any] = {"min_value": 0, "max_value": MAX_FIGURE, "required": False}
+        self.unit = unit
         if categories:
             for c in categories:
                 self.fields[f"category-{c.code}"] = forms.CharField(
                     required=False,
                     label=c.label,
                     help_text=(
-                        "n/N, e.g. 31/461"
+                        "n/N, for example 31/461"
                         if kind == IndicatorKind.RATIO
                         else f'A whole number, or "suppressed" for a count under '
                         f"{suppression_threshold}"
                         if suppression_threshold
                         else "A whole number"
                     ),
-                    widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "narrow"}),
+                    widget=forms.TextInput(
+                        attrs={
+                            "inputmode": "text" if kind == IndicatorKind.RATIO else "numeric",
+                            "spellcheck": "false",
+                            "autocomplete": "off",
+                            "class": "govuk-input--width-10",
+                        }
+                    ),
                 )
         elif kind == IndicatorKind.RATIO:
-            self.fields["numerator"] = forms.IntegerField(label="Number successful", **whole)
-            self.fields["denominator"] = forms.IntegerField(label="Total (out of)", **whole)
+            self.fields["numerator"] = WholeNumberField(
+                label="Number successful", noun="the number successful"
+            )
+            self.fields["denominator"] = WholeNumberField(
+                label="Total (out of)", noun="the total (out of)"
+            )
         elif kind == IndicatorKind.ROLLING:
-            self.fields["value"] = forms.DecimalField(
+            self.fields["value"] = DecimalNumberField(
                 label=f"Figure ({unit})",
-                min_value=0,
-                max_value=MAX_FIGURE,
-                required=False,
-                max_digits=14,
-                decimal_places=4,
+                noun="the figure",
+                help_text="A count, or a published rate such as 10.5",
+            )
+        elif kind == IndicatorKind.SNAPSHOT:
+            self.fields["value"] = WholeNumberField(
+                label="Level at the end of the month",
+                noun=f"the number of {unit} at the end of the month",
             )
         else:
-            label = (
-                "Level at the end of the month"
-                if kind == IndicatorKind.SNAPSHOT
-                else f"Number of {unit}"
+            self.fields["value"] = WholeNumberField(
+                label=f"Number of {unit}", noun=f"the number of {unit}"
             )
-            self.fields["value"] = forms.IntegerField(label=label, **whole)
         if kind == IndicatorKind.ROLLING or (categories and kind != IndicatorKind.BREAKDOWN):
             self.fields["reference_period"] = _text(
                 "reference_period",
@@ -144,6 +170,7 @@ class EntryForm(forms.Form):
             n for n in ("value", "numerator", "denominator", "reference_period") if n in self.fields
         ]
         order += [
+            "reason_not_collected",
             "reason",
             "confirm_note",
             "performance_overview",
@@ -153,11 +180,46 @@ class EntryForm(forms.Form):
         ]
         self.order_fields(order)
 
+    @property
+    def reporting(self) -> bool:
+        """Whether the chosen answer is "Enter the figures" (or none is chosen yet)."""
+        status = (
+            self.data.get("entry_status") if self.is_bound else self.initial.get("entry_status")
+        )
+        return status in (None, "", EntryStatus.REPORTED)
+
+    def figure_names(self) -> list[str]:
+        return [n for n in self.fields if n.startswith("category-") or n in FIGURE_FIELDS]
+
+    def field_for(self, name: str) -> str | None:
+        """The field a service's error names (None: the form's as a whole)."""
+        if name == "reason" and self.data.get("entry_status") == EntryStatus.NOT_COLLECTED:
+            return "reason_not_collected"
+        return name if name in self.fields else None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        if data.get("entry_status") == EntryStatus.NOT_COLLECTED:
+            data["reason"] = data.get("reason_not_collected") or data.get("reason") or ""
+            self.errors.pop("reason", None)
+        elif "reason_not_collected" in self.errors:
+            del self.errors["reason_not_collected"]
+        if not self.reporting:
+            # Hidden behind another answer: neither refused nor kept.
+            for name in self.figure_names():
+                self.errors.pop(name, None)
+                data[name] = None
+            return data
+        self._clean_categories(data)
+        return data
+
+    def _clean_categories(self, data: dict[str, Any]) -> None:
         # "suppressed", or the pack's way of printing it ("<10"), or just "s".
         marks = {SUPPRESSED, "s", "<10", suppressed(self.suppression_threshold)}
-        assert data is not None  # Form.clean returns cleaned_data
+        refused = whole_number_message(f"the number of {self.unit}")
+        if self.suppression_threshold:
+            refused += ", or “suppressed”"
         for c in self.categories:
             name = f"category-{c.code}"
             raw = (data.get(name) or "").strip()
@@ -168,18 +230,17 @@ class EntryForm(forms.Form):
             elif "/" in raw or " of " in raw:  # a ratio per category: "31/461" or "31 of 461"
                 parts = raw.replace(" of ", "/").split("/")
                 try:
-                    data[name] = {
-                        "numerator": int(parts[0].replace(",", "")),
-                        "denominator": int(parts[1].replace(",", "")),
-                    }
+                    num, den = parse_whole(parts[0]), parse_whole(parts[1])
+                    if len(parts) != 2 or num is None or den is None:
+                        raise ValueError(raw)
+                    data[name] = {"numerator": num, "denominator": den}
                 except (ValueError, IndexError):
-                    self.add_error(name, "Enter the figure as n/N, e.g. 31/461.")
+                    self.add_error(name, "Enter the figure as n/N, for example 31/461")
             else:
                 try:
-                    data[name] = int(raw.replace(",", ""))
+                    data[name] = parse_whole(raw)
                 except ValueError:
-                    self.add_error(name, "Enter a whole number, or “suppressed”.")
-        return data
+                    self.add_error(name, refused)
 
     def to_entry(self) -> Entry:
         """The cleaned form as an Entry for the service (call after is_valid)."""
@@ -214,15 +275,16 @@ class EntryForm(forms.Form):
         )
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
+class ReturnForm(GovukForm):
+    reason = _text(
+        "return_reason",
         label="Why are you returning it?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The agency lead reads this and is e-mailed a link.",
     )
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(GovukForm):
     rag = forms.ChoiceField(
         label="Rating to print",
         choices=[
@@ -234,10 +296,21 @@ class OverrideForm(forms.Form):
         ],
         required=False,
     )
-    justification = forms.CharField(
+    justification = _text(
+        "rag_override_justification",
         required=False,
         label="Justification (printed on the pack)",
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SubmissionReopenForm(GovukForm):
+    """Reopening one approved submission, on its review panel (the round page has its own)."""
+
+    reason = _text(
+        "reopen_reason",
+        label="What needs correcting?",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -81,6 +81,9 @@ class Context:
     spc_lower: float | None = None
     spc_upper: float | None = None
     month_label: str = ""
+    # The largest figure an entry may give (refused above it, not warned), and why it is that.
+    figure_limit: int | None = None
+    limit_set: bool = False  # True: the adoption's maximum; False: ten times the largest month
 
 
 @dataclass
@@ -237,8 +240,47 @@ def _check_figures(entry: Entry, ctx: Context, *, final: bool) -> Checked:
         _check_categories(entry, ctx, errors)
     if errors:
         return result
+    _check_limit(entry, ctx, errors)
+    if errors:
+        return result
     _warnings(entry, ctx, result)
     return result
+
+
+def _limited_parts(entry: Entry) -> list[tuple[str, float]]:
+    """Each figure the plausibility limit applies to, with the field it was entered in."""
+    parts: list[tuple[str, float]] = []
+    for name in ("value", "numerator", "denominator"):
+        given = getattr(entry, name)
+        if isinstance(given, int) and not isinstance(given, bool):
+            parts.append((name, given))
+    if entry.decimal_value is not None:
+        parts.append(("value", float(entry.decimal_value)))
+    for code, raw in (entry.categories or {}).items():
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            parts.append((f"category-{code}", raw))
+        elif isinstance(raw, dict):
+            parts += [(f"category-{code}", n) for n in raw.values() if isinstance(n, int | float)]
+    return parts
+
+
+def _check_limit(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:
+    """Refuse a figure above the adoption's plausibility limit: a typo of a few extra digits
+    would otherwise pass with a confirming note and reach the board."""
+    limit = ctx.figure_limit
+    if limit is None:
+        return
+    why = (
+        "the maximum set for this indicator"
+        if ctx.limit_set
+        else "ten times its largest month of the last five years"
+    )
+    for name, figure in _limited_parts(entry):
+        if figure > limit and name not in errors:
+            errors[name] = (
+                f"{figure:,.0f} is more than this indicator can be: at most {limit:,} ({why}). "
+                "Check the figure; if it is right, ask the coordinator to set a higher maximum."
+            )
 
 
 def _check_categories(entry: Entry, ctx: Context, errors: dict[str, str]) -> None:

@@ -27,8 +27,8 @@ from submissions.cycle.commentary import commentary_findings, commentary_review,
 from submissions.cycle.forms import (
     EntryForm,
     OverrideForm,
-    ReopenForm,
     ReturnForm,
+    SubmissionReopenForm,
 )
 from submissions.cycle.selectors import (
     entered_figure,
@@ -91,6 +91,7 @@ def _initial(sub: Submission) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(sub, name) for name in services.ENTRY_FIELDS}
     initial["entry_status"] = sub.entry_status or EntryStatus.REPORTED
     initial["version"] = sub.version
+    initial["reason_not_collected"] = sub.reason
     if sub.value is None and sub.decimal_value is not None:
         initial["value"] = sub.decimal_value
     for code, raw in (sub.categories or {}).items():
@@ -138,8 +139,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             except services.ValidationFailed as exc:
                 for name, message in exc.checked.errors.items():
-                    field = name if name in form.fields else None
-                    form.add_error(field, message)
+                    form.add_error(form.field_for(name), message)
                 warnings = exc.checked.warnings
             except services.ConcurrentEdit as exc:
                 conflict = exc
@@ -153,10 +153,13 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
                 return redirect("submissions:entry", pk=sub.pk)
             else:
+                unchanged = saved.version == form.cleaned_data["version"]
                 messages.success(
                     request,
                     f"{sub.indicator.title}: submitted for review."
                     if submit
+                    else f"{sub.indicator.title}: nothing had changed, so nothing was saved."
+                    if unchanged
                     else f"{sub.indicator.title}: draft saved.",
                 )
                 # Saved either way: what the figures contradict is a warning. A draft's form
@@ -175,6 +178,10 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The answer the services give when the form is posted (allowed.submission_refusal).
     allowed = submission_actions(request.user, sub)
     coordinator = permissions.can_approve(request.user, sub)
+    context = review_context(sub)
+    # The confirming note is asked for only when a warning applies (or one is already written).
+    note = form["confirm_note"]
+    show_note = bool(warnings or context.warnings or note.errors or (note.value() or "").strip())
     return render(
         request,
         "cycle/entry.html",
@@ -192,9 +199,10 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "override_form": OverrideForm(
                 initial={"rag": sub.rag_override, "justification": sub.rag_override_justification}
             ),
-            "reopen_form": ReopenForm(),
+            "reopen_form": SubmissionReopenForm(),
             "audit": submission_audit(sub),
-            "context": review_context(sub) if coordinator else None,
+            "context": context,
+            "show_note": show_note,
             "allowed": allowed,
             "action_log": action_panel(request.user, sub),
         },

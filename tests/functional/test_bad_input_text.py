@@ -68,10 +68,12 @@ def test_at_the_limit_commentary_is_kept() -> None:
 
 def test_the_entry_form_does_not_cut_pasted_text_short() -> None:
     # A maxlength attribute makes browsers drop the end of a paste without a word; the server
-    # says what is too long instead.
+    # says what is too long instead. (GOV.UK's character count reads data-maxlength: it counts,
+    # it never cuts.)
     page = web("police").get(f"/submissions/{jan('tno').pk}/")
     assert page.status_code == 200
-    assert b"maxlength" not in page.content
+    assert b" maxlength=" not in page.content
+    assert b'data-maxlength="5000"' in page.content
 
 
 @pytest.mark.parametrize(
