@@ -1,4 +1,4 @@
-"""Django forms in the GOV.UK Design System's markup (ADR 00XX): a bound field that gives each
+"""Django forms in the GOV.UK Design System's markup (ADR 0032): a bound field that gives each
 widget its GOV.UK class, its error modifier and the ids of its hint, error and character count;
 the markup around it is in ``templates/govuk/`` (a field, radios, the error summary)."""
 
