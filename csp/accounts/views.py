@@ -4,6 +4,7 @@ not offer."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
@@ -12,13 +13,32 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from csp.security import build_policy
+
+
+def _sso_app() -> dict[str, Any] | None:
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return apps[0] if apps else None
+
+
+def sign_in_policy() -> str | None:
+    """The sign-in page's Content-Security-Policy: the site's, with the provider's origin added
+    to form-action, since the single sign-on button's form is answered by a redirect there
+    (browsers apply form-action to a form's redirects too). None when there is no provider."""
+    app = _sso_app()
+    if app is None:
+        return None
+    parts = urlsplit(app["settings"]["server_url"])
+    directives = dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    directives["form-action"] = [*directives["form-action"], f"{parts.scheme}://{parts.netloc}"]
+    return build_policy(directives)
+
 
 def sso_button() -> dict[str, str] | None:
     """The configured OpenID Connect provider's name and the address its button posts to."""
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
-    if not apps:
+    app = _sso_app()
+    if app is None:
         return None
-    app = apps[0]
     url = reverse("openid_connect_login", kwargs={"provider_id": app["provider_id"]})
     return {"name": app["name"], "url": url}
 
@@ -36,6 +56,13 @@ class LoginView(AllauthLoginView):  # type: ignore[misc]  # allauth ships no typ
             button["url"] += "?" + urlencode(query)
         context["sso"] = button
         return context
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        policy = sign_in_policy()
+        if policy is not None:
+            response.headers["Content-Security-Policy"] = policy
+        return response
 
 
 def to_password_reset(request: HttpRequest, **_: object) -> HttpResponse:
