@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -19,6 +22,19 @@ from csp.accounts.sso import SignInRefused, merged_claims, sso_account
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # people are invited by their coordinator (the people page)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """allauth asks for the password again before the second factor's pages; a sign-in
+        within ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes) counts as that, so a coordinator sent
+        to set up a factor straight after signing in is not asked twice."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        latest = max((r.get("at", 0) for r in records if r.get("method") != "mfa"), default=0)
+        return time.time() - latest >= account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def refusal(request: HttpRequest, message: str) -> ImmediateHttpResponse:

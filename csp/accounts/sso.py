@@ -27,7 +27,7 @@ from csp.invitations import (
 )
 from csp.users import User
 
-_TRUE = {True, 1, "true", "True", "1"}
+_TRUE = {True, "true", "True", "1"}
 
 
 class SignInRefused(Exception):
