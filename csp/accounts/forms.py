@@ -7,7 +7,7 @@ from typing import Any
 from allauth.account.forms import LoginForm as AllauthLoginForm
 
 
-class LoginForm(AllauthLoginForm):  # type: ignore[misc]  # allauth ships no type hints
+class LoginForm(AllauthLoginForm):
     """allauth names the username field ``login``; a client (or password manager) that posts
     Django's ``username`` is read the same way."""
 

@@ -84,9 +84,7 @@ def _account_of(email: str) -> User | None:
     return matches[0] if matches else None
 
 
-def sso_account(
-    claims: Mapping[str, Any], *, linked: User | None, now: dt.datetime
-) -> User:
+def sso_account(claims: Mapping[str, Any], *, linked: User | None, now: dt.datetime) -> User:
     """The account this sign-in is for: ``linked`` (the account already connected to this
     provider's subject), else the account of the vouched address, else a new one for a pending
     invitation to it. Pending invitations to the address are accepted. Raises SignInRefused."""

@@ -17,8 +17,9 @@ from csp.security import build_policy
 
 
 def _sso_app() -> dict[str, Any] | None:
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
-    return apps[0] if apps else None
+    providers: Any = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
+    apps = providers.get("openid_connect", {}).get("APPS", [])
+    return dict(apps[0]) if apps else None
 
 
 def sign_in_policy() -> str | None:
@@ -43,7 +44,7 @@ def sso_button() -> dict[str, str] | None:
     return {"name": app["name"], "url": url}
 
 
-class LoginView(AllauthLoginView):  # type: ignore[misc]  # allauth ships no type hints
+class LoginView(AllauthLoginView):
     template_name = "account/login.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

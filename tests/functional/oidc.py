@@ -68,7 +68,9 @@ def _rsa_key() -> str:
     ).decode()
 
 
-def start_provider(tmp: Path, *, app_url: str, people: list[dict[str, object]]) -> Iterator[Provider]:
+def start_provider(
+    tmp: Path, *, app_url: str, people: list[dict[str, object]]
+) -> Iterator[Provider]:
     """Start the provider (people: username, email, name, email_verified), wait until it
     answers its discovery document, yield it, stop it."""
     port = _free_port()

@@ -78,10 +78,16 @@ def test_oidc_an_invited_lead_signs_in_and_lands_in_the_app(sso, new_page, live_
     assert page.url.startswith(live_server.url) and "/accounts/" not in page.url
     account = get_user_model().objects.get(username=LEAD)
     assert not account.has_usable_password()  # single sign-on only
-    assert Role.objects.filter(user=account, kind=RoleKind.AGENCY_LEAD, agency__code="police").exists()
+    assert Role.objects.filter(
+        user=account, kind=RoleKind.AGENCY_LEAD, agency__code="police"
+    ).exists()
     invitation = Invitation.objects.get(email=LEAD)
     assert invitation.accepted_by == account and invitation.accepted_at is not None
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Submissions").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Submissions")
+        .is_visible()
+    )
 
 
 def test_oidc_a_password_user_may_sign_in_through_the_provider_too(sso, new_page) -> None:
