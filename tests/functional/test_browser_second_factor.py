@@ -54,8 +54,17 @@ def test_a_coordinator_must_set_a_second_factor_and_then_give_it(new_page, setti
     assert len(codes) == 10
     page.goto("/partnership/people/")
     assert page.url.endswith("/partnership/people/")
-    page.goto("/accounts/2fa/")
-    assert axe_violations(page) == []
+    for path in (
+        "/accounts/2fa/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/3rdparty/",
+        "/accounts/reauthenticate/",
+    ):
+        page.goto(path)
+        assert page.url.endswith(path)
+        assert page.get_by_role("button", name="Sign out").is_visible()  # the app's header
+        assert axe_violations(page) == [], path
     _sign_out(page)
 
     # The next sign-in asks for a code; a wrong one is refused.
