@@ -169,21 +169,51 @@ def invitation_accept(
             account.save()
         elif account.email.lower() != invitation.email.lower() or not account.is_active:
             raise InvitationRefused("This invitation is for another address.")
-        if not Role.objects.filter(
+        _grant(invitation, account, now=now)
+    return account
+
+
+def _grant(invitation: Invitation, account: User, *, now: dt.datetime) -> None:
+    """The invitation's role for ``account`` (unless held already); the invitation used. In
+    the caller's transaction, the invitation's row locked."""
+    if not Role.objects.filter(
+        user=account,
+        partnership_id=invitation.partnership_id,
+        kind=invitation.kind,
+        agency=invitation.agency,
+    ).exists():
+        role = Role(
             user=account,
             partnership_id=invitation.partnership_id,
             kind=invitation.kind,
-            agency=invitation.agency,
-        ).exists():
-            role = Role(
-                user=account,
-                partnership_id=invitation.partnership_id,
-                kind=invitation.kind,
-                agency_id=invitation.agency_id,
-            )
-            stamp_change(role, account, "accepted an invitation")
-            role.save()
-        invitation.accepted_at, invitation.accepted_by = now, account
-        stamp_change(invitation, account, "accepted")
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return account
+            agency_id=invitation.agency_id,
+        )
+        stamp_change(role, account, "accepted an invitation")
+        role.save()
+    invitation.accepted_at, invitation.accepted_by = now, account
+    stamp_change(invitation, account, "accepted")
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+
+
+def invitations_accept_by_address(account: User, email: str, *, now: dt.datetime) -> int:
+    """Accept every open invitation to ``email`` for ``account``: single sign-on, whose
+    provider has confirmed the person holds that address, needs no link. One transaction,
+    the invitations' rows locked. Returns how many were accepted."""
+    email = email.strip().lower()
+    if email not in {account.email.lower(), account.username.lower()} or not account.is_active:
+        raise InvitationRefused("This invitation is for another address.")
+    with transaction.atomic():
+        invitations = list(
+            Invitation.objects.select_for_update(of=("self",))
+            .filter(email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=now)
+            .order_by("pk")
+        )
+        for invitation in invitations:
+            _grant(invitation, account, now=now)
+    return len(invitations)
+
+
+def open_invitations_exist(email: str, *, now: dt.datetime) -> bool:
+    return Invitation.objects.filter(
+        email__iexact=email.strip(), accepted_at=None, revoked_at=None, expires_at__gt=now
+    ).exists()

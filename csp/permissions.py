@@ -300,6 +300,16 @@ def can_use_admin(user: AnyUser) -> bool:
     return bool(user.is_superuser)
 
 
+def second_factor_required(user: AnyUser) -> bool:
+    """A second factor (TOTP) before any page: coordinators, who publish, and install
+    administrators (superusers and the administrator role). Everyone else may set one up.
+    A deployment turns the requirement on with MFA_REQUIRED (csp.accounts.second_factor)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    access = access_for(user)
+    return bool(user.is_superuser) or bool(access.coordinator_of or access.administrator_of)
+
+
 # --- regions (ADR 0017) -----------------------------------------------------------------------
 
 

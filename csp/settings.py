@@ -4,13 +4,11 @@ Malformed values stop start-up with a message naming the variable (``csp.env``).
 """
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from csp.email_settings import email_settings
 from csp.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,19 +141,8 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# E-mail: EMAIL_BACKEND is smtp, console or notify (GOV.UK Notify); unset, SMTP when EMAIL_HOST is
-# set, else the console (csp.email_settings; README "E-mail").
-_EMAIL = email_settings(os.environ)
-EMAIL_BACKEND = _EMAIL.backend
-EMAIL_HOST = _EMAIL.host
-EMAIL_PORT = _EMAIL.port
-EMAIL_HOST_USER = _EMAIL.host_user
-EMAIL_HOST_PASSWORD = _EMAIL.host_password
-EMAIL_USE_TLS = _EMAIL.use_tls
-DEFAULT_FROM_EMAIL = _EMAIL.default_from
-GOVUK_NOTIFY_API_KEY = _EMAIL.notify_api_key
-GOVUK_NOTIFY_TEMPLATE_ID = _EMAIL.notify_template_id
-GOVUK_NOTIFY_REPLY_TO_ID = _EMAIL.notify_reply_to_id
+# E-mail: csp/settings_email.py (smtp, console or GOV.UK Notify; README "E-mail").
+from csp.settings_email import *  # noqa: E402,F403,I001
 
 # Celery: with no broker, tasks run eagerly in-process and their errors propagate.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
@@ -399,3 +386,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or STATIC_ROOT)
 # worker); a request is swept once it is this old, or a minute old if that is sooner.
 RECOMPUTE_SWEEP_SECONDS = env_int("RECOMPUTE_SWEEP_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE["sweep-recompute-requests"]["schedule"] = float(RECOMPUTE_SWEEP_SECONDS)
+# Sign-in, single sign-on and the second factor: csp/settings_accounts.py (ADR 0033).
+from csp.settings_accounts import *  # noqa: E402,F403,I001
+INSTALLED_APPS += ACCOUNT_APPS  # noqa: F405
+_at = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_at:_at] = ACCOUNT_MIDDLEWARE  # noqa: F405

@@ -27,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("partnership/", switch_partnership, name="switch_partnership"),
     path("", include("csp.people.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("csp.accounts.urls")),
     path("api/", include("submissions.api.urls")),
     path("packs/", include("submissions.packs.urls")),
     path("", include("submissions.urls")),

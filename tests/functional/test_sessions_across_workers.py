@@ -174,7 +174,12 @@ def production_site(tmp_path) -> Iterator[Site]:
     if not REDIS_URL.startswith("redis"):
         pytest.skip("needs Redis: set CACHE_URL or CELERY_BROKER_URL (CI sets the broker)")
     yield from _start(
-        {"DEBUG": "false", "CACHE_URL": REDIS_URL, "TRUST_X_FORWARDED_PROTO": "true"},
+        {
+            "DEBUG": "false",
+            "CACHE_URL": REDIS_URL,
+            "TRUST_X_FORWARDED_PROTO": "true",
+            "MFA_REQUIRED": "false",  # the demo's coordinator has no second factor
+        },
         https=True,
         tmp_path=tmp_path,
     )

@@ -326,3 +326,27 @@ NOT_WALKED = {
         "test_people_across_partnerships.py)"
     ),
 }
+# django-allauth's /accounts/ pages (csp/accounts, ADR 0033): a step of signing in
+# (single sign-on, the second factor) or the signed-in person's own factor and provider link;
+# the ones the app does not offer (sign-up, e-mail management, allauth's password pages)
+# redirect to the sign-in or the app's own password pages. None reads a partnership's rows.
+NOT_WALKED.update(
+    dict.fromkeys(
+        [
+            *("account_change_password", "account_confirm_email", "account_confirm_login_code"),
+            *("account_email", "account_email_verification_sent", "account_inactive"),
+            *("account_login", "account_logout", "account_reauthenticate"),
+            *("account_reset_password", "account_reset_password_done"),
+            *("account_reset_password_from_key", "account_reset_password_from_key_done"),
+            *("account_set_password", "account_signup", "allauth-password-change"),
+            *("allauth-password-reset", "allauth-password-set", "email-not-offered"),
+            *("signup-not-offered", "mfa_activate_totp", "mfa_authenticate"),
+            *("mfa_deactivate_totp", "mfa_download_recovery_codes", "mfa_generate_recovery_codes"),
+            *("mfa_index", "mfa_reauthenticate", "mfa_view_recovery_codes"),
+            *("openid_connect_callback", "openid_connect_login", "socialaccount_connections"),
+            *("socialaccount_login_cancelled", "socialaccount_login_error"),
+            "socialaccount_signup",
+        ],
+        "a step of signing in, or the signed-in person's own account: no partnership data",
+    )
+)

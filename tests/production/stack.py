@@ -88,6 +88,9 @@ class Stack:
                 "PYTHONPATH": str(ROOT),
                 "DJANGO_SETTINGS_MODULE": "csp.settings",
                 "DEBUG": "false",
+                # The demo's coordinator has no second factor; enrolment is tested apart
+                # (tests/functional/test_browser_second_factor.py).
+                "MFA_REQUIRED": "false",
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 "ALLOWED_HOSTS": HOST,
                 "DATABASE_URL": self.database_url,
