@@ -163,12 +163,17 @@ if CELERY_BROKER_URL is not None and "://" not in CELERY_BROKER_URL:
     )
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-# With no broker (the demo), a job that takes seconds (the pack's PDF) runs in a thread of the
-# web process after the response, so the page shows its progress instead of blocking.
+# No broker (the demo): a slow job (the PDF) runs in a thread after the response, not in it.
 EAGER_JOBS_IN_BACKGROUND = env_bool("EAGER_JOBS_IN_BACKGROUND", True)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# The full recompute's chord (ADR 0028) needs a result backend: the broker's unless one is named.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
+# How long Redis waits before handing out again a message a killed worker never acknowledged.
+_VISIBILITY = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A full recompute with no chunk finished for this long is dead (ADR 0028).
+RECOMPUTE_RUN_STALE_SECONDS = env_int("RECOMPUTE_RUN_STALE_SECONDS", 7200, minimum=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -24,6 +24,7 @@ from indicators.models.derived import (
     DerivedMetric,
     DerivedRank,
     RecomputeRequest,
+    RecomputeRun,
 )
 from indicators.models.released import ReleasedRate
 from indicators.models.values import (
@@ -48,6 +49,7 @@ __all__ = [
     "Polarity",
     "Portfolio",
     "RecomputeRequest",
+    "RecomputeRun",
     "ReleasedRate",
     "SuppliedBenchmark",
     "Target",

@@ -141,3 +141,41 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"recompute {self.indicator_id or 'all'} {self.area_id or 'all'} {self.month or ''}"
+
+
+class RecomputeRun(models.Model):
+    """One full recompute fanned out as a Celery chord (PostgreSQL; ADR 0028).
+
+    At most one row is ``running`` (a partial unique constraint): a second full recompute
+    started while one runs is refused. Each chunk records itself in ``chunks_done`` in the
+    transaction that writes its staging rows; the swap runs once every chunk is there.
+    """
+
+    RUNNING, SWAPPED, FAILED = "running", "swapped", "failed"
+
+    state = models.CharField(
+        max_length=10,
+        choices=[(RUNNING, "running"), (SWAPPED, "swapped"), (FAILED, "failed")],
+        default=RUNNING,
+    )
+    chunks = models.PositiveIntegerField()
+    # chunk number -> {"series", "rows", "ranks", "phases", "pid", "peak_kib"}
+    chunks_done = models.JSONField(default=dict)
+    phases = models.JSONField(default=dict)  # the swap's timings
+    eager = models.BooleanField(default=False)  # chunks run in the starting process
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()  # the last chunk (or start) seen alive
+    finished_at = models.DateTimeField(null=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="running"),
+                name="one_full_recompute_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"full recompute {self.id} ({self.state})"
