@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0007_released_rates'),
+        ('indicators', '0008_adoption_due_months_retired_and_audit'),
     ]
 
     operations = [

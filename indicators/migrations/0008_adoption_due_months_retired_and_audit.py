@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("csp", "0005_agency_retired_and_history"),
-        ("indicators", "0008_recompute_runs"),
+        ("indicators", "0007_released_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
