@@ -25,6 +25,7 @@ from indicators.models.derived import (
     DerivedRank,
     RecomputeRequest,
     RecomputeRun,
+    RecomputeTouch,
 )
 from indicators.models.released import ReleasedRate
 from indicators.models.values import (
@@ -50,6 +51,7 @@ __all__ = [
     "Portfolio",
     "RecomputeRequest",
     "RecomputeRun",
+    "RecomputeTouch",
     "ReleasedRate",
     "SuppliedBenchmark",
     "Target",

@@ -10,8 +10,7 @@ running, and a second full recompute is refused while it is.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import resource
+import logging
 import time
 from typing import Any
 
@@ -19,27 +18,17 @@ from celery import chord, current_task, shared_task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from csp.health import RECOMPUTE, heartbeat_record
-from indicators.bulk import bulk_insert
-from indicators.models import RecomputeRun
-from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
+from indicators.models import RecomputeRun, RecomputeTouch
+from indicators.recompute.chunk import chunk_compute, chunks_at_work
+from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.load import Catalogue, catalogue_load
-from indicators.recompute.ranks import (
-    RANK_COLUMNS,
-    group_members,
-    rank_inputs,
-    rank_rows,
-    released_load,
-)
 from indicators.recompute.retry import RETRY
-from indicators.recompute.staging import (
-    leftovers_drop,
-    stage_table,
-    stages_create,
-    stages_foreign_keys,
-    swap_by_rename,
-)
+from indicators.recompute.staging import leftovers_drop, stages_create, stages_foreign_keys
+from indicators.recompute.swap import swap_in
+
+logger = logging.getLogger(__name__)
 
 # Indicators per chunk: small enough that two workers share the work evenly and a retried
 # chunk redoes little, large enough that each chunk's fixed cost (group members, released
@@ -59,10 +48,6 @@ class ChunksPending(Exception):
     """The swap was called before every chunk recorded itself (a redelivered duplicate)."""
 
 
-def _chunk_lock_key(run_id: int, chunk: int) -> int:
-    return (0x6373 << 48) | ((run_id & 0xFFFF_FFFF) << 16) | (chunk & 0xFFFF)
-
-
 def chunks_of(indicator_ids: list[int], size: int = CHUNK_INDICATORS) -> list[list[int]]:
     """Dealt round-robin, so chunks mix early (often larger) and late indicators alike."""
     ids = sorted(indicator_ids)
@@ -70,15 +55,15 @@ def chunks_of(indicator_ids: list[int], size: int = CHUNK_INDICATORS) -> list[li
     return [ids[i::n] for i in range(n) if ids[i::n]]
 
 
-def run_start(*, now: dt.datetime, chunks: int, eager: bool) -> RecomputeRun:
+def run_start(*, now: dt.datetime, chunks: list[list[int]], eager: bool) -> RecomputeRun:
     """Record a new run, or refuse (``RecomputeRefused``) while another runs. A running run
     that is dead (an eager run whose session is gone, or no chunk seen for
     ``RECOMPUTE_RUN_STALE_SECONDS``) is marked failed first, and its tables dropped."""
-    stale = now - dt.timedelta(seconds=settings.RECOMPUTE_RUN_STALE_SECONDS)
+    stale = timezone.now() - dt.timedelta(seconds=settings.RECOMPUTE_RUN_STALE_SECONDS)
     with transaction.atomic():
         running = RecomputeRun.objects.select_for_update().filter(state=RecomputeRun.RUNNING)
         for run in running:
-            if run.heartbeat_at < stale or (run.eager and _eager_lock_free()):
+            if _dead(run, stale):
                 run_fail(run, "abandoned: no sign of life")
             else:
                 raise RecomputeRefused(
@@ -88,14 +73,18 @@ def run_start(*, now: dt.datetime, chunks: int, eager: bool) -> RecomputeRun:
         try:
             with transaction.atomic():
                 run = RecomputeRun.objects.create(
-                    chunks=chunks, eager=eager, started_at=now, heartbeat_at=now
+                    chunks=len(chunks),
+                    chunk_indicators=chunks,
+                    eager=eager,
+                    started_at=now,
+                    heartbeat_at=timezone.now(),
                 )
         except IntegrityError as exc:
             if "one_full_recompute_running" not in str(exc):
                 raise
             # Another start committed between our read and our write.
             raise RecomputeRefused("A full recompute is already running.") from exc
-    leftovers_drop(keep_run=run.id)
+    leftovers_drop()
     stages_create(run.id)
     return run
 
@@ -113,69 +102,17 @@ def run_fail(run: RecomputeRun, detail: str) -> None:
     RecomputeRun.objects.filter(id=run.id, state=RecomputeRun.RUNNING).update(
         state=RecomputeRun.FAILED, finished_at=timezone.now(), detail=detail[:2000]
     )
+    RecomputeTouch.objects.filter(run_id=run.id).delete()
 
 
-@shared_task(name="indicators.recompute_chunk", **RETRY)
+@shared_task(name="indicators.recompute_chunk", ignore_result=False, **RETRY)
 def recompute_chunk(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
     return chunk_compute(run_id=run_id, chunk=chunk, indicator_ids=indicator_ids, now=now)
 
 
-def chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
-    """Compute one chunk into the run's staging tables. Idempotent: in one transaction, under a
-    lock on (run, chunk), it deletes what an earlier attempt of it wrote, then writes."""
-    if not RecomputeRun.objects.filter(id=run_id, state=RecomputeRun.RUNNING).exists():
-        return f"Run {run_id} is no longer running; chunk {chunk} skipped."
-    phases: dict[str, float] = {}
-    started = time.perf_counter()
-    catalogue = catalogue_load(indicator_ids)
-    phases["load"] = time.perf_counter() - started
-    started = time.perf_counter()
-    report = RecomputeReport()
-    rows, rates, _early = compute_rows(
-        catalogue, None, None, dt.datetime.fromisoformat(now), report
-    )
-    phases["compute"] = time.perf_counter() - started
-    metrics, ranks = stage_table("metrics", run_id), stage_table("ranks", run_id)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_chunk_lock_key(run_id, chunk)])
-        run = RecomputeRun.objects.filter(id=run_id).first()
-        if run is None or run.state != RecomputeRun.RUNNING:
-            return f"Run {run_id} is no longer running; chunk {chunk} skipped."
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for table in (metrics, ranks):
-                cursor.execute(
-                    f'DELETE FROM "{table}" WHERE indicator_id = ANY(%s)', [indicator_ids]
-                )
-        bulk_insert(metrics, METRIC_COLUMNS, rows)
-        count = len(rows)
-        del rows
-        phases["write"] = time.perf_counter() - started
-        started = time.perf_counter()
-        members, _areas, partners = group_members(None)
-        supplied_by, per_n = rank_inputs(indicator_ids, None)
-        released = released_load(indicator_ids, partners)
-        rank_list = rank_rows(rates, members, supplied_by, per_n, released)
-        bulk_insert(ranks, RANK_COLUMNS, rank_list)
-        phases["ranks"] = time.perf_counter() - started
-        done = {
-            "series": report.series,
-            "rows": count,
-            "ranks": len(rank_list),
-            "phases": phases,
-            "pid": os.getpid(),
-            "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        }
-        run = RecomputeRun.objects.select_for_update().get(id=run_id)
-        run.chunks_done[str(chunk)] = done
-        run.heartbeat_at = timezone.now()
-        run.save(update_fields=["chunks_done", "heartbeat_at"])
-    return f"Run {run_id} chunk {chunk}: {count:,} rows, {len(rank_list):,} ranks."
-
-
 @shared_task(
     name="indicators.recompute_swap",
+    ignore_result=False,
     **{**RETRY, "autoretry_for": (*RETRY["autoretry_for"], ChunksPending), "max_retries": 60},
 )
 def recompute_swap(*_results: Any, run_id: int) -> str:
@@ -199,25 +136,28 @@ def run_swap(*, run_id: int) -> str:
         return f"Run {run_id} is {run.state}; nothing to swap."
     if len(run.chunks_done) < run.chunks:
         raise ChunksPending(f"run {run_id}: {len(run.chunks_done)} of {run.chunks} chunks")
+    RecomputeRun.objects.filter(id=run_id).update(heartbeat_at=timezone.now())
     started = time.perf_counter()
     stages_foreign_keys(run_id)
     phases = {"foreign keys and analyse": time.perf_counter() - started}
-    started = time.perf_counter()
-    with transaction.atomic():
-        run = RecomputeRun.objects.select_for_update().get(id=run_id)
-        if run.state != RecomputeRun.RUNNING:
-            return f"Run {run_id} is {run.state}; nothing to swap."
-        swap_by_rename(run_id)
-        now = timezone.now()
-        heartbeat_record(name=RECOMPUTE, at=now, detail="full")
-        phases["swap"] = time.perf_counter() - started
-        run.state, run.finished_at, run.phases = RecomputeRun.SWAPPED, now, phases
-        run.save(update_fields=["state", "finished_at", "phases"])
+    swapped = swap_in(run_id)
+    if swapped is None:
+        return f"Run {run_id} is no longer running; nothing to swap."
+    phases.update(swapped)
     started = time.perf_counter()
     leftovers_drop()
     phases["drop old tables"] = time.perf_counter() - started
     RecomputeRun.objects.filter(id=run_id).update(phases=phases)
     return f"Run {run_id} swapped in."
+
+
+@shared_task(name="indicators.recompute_swap_if_complete", **RETRY)
+def recompute_swap_if_complete(*_results: Any, run_id: int) -> str:
+    """After a chunk the sweep sent again: swap if it was the last one missing."""
+    try:
+        return run_swap(run_id=run_id)
+    except ChunksPending as exc:
+        return f"Not yet: {exc}."
 
 
 def full_recompute_chord(
@@ -240,7 +180,7 @@ def full_recompute_chord(
             if not cursor.fetchone()[0]:
                 raise RecomputeRefused("A full recompute is already running here.")
     try:
-        run = run_start(now=now, chunks=len(chunks), eager=eager)
+        run = run_start(now=now, chunks=chunks, eager=eager)
         header = [
             recompute_chunk.si(run_id=run.id, chunk=i, indicator_ids=ids, now=now.isoformat())
             for i, ids in enumerate(chunks)
@@ -251,9 +191,9 @@ def full_recompute_chord(
             if eager:
                 chord(header, body).apply().get()
             else:
-                result = chord(header)(body)
+                chord(header)(body)
             if wait and not eager:
-                result.get(disable_sync_subtasks=False, propagate=True)
+                _wait_for(run)
         except BaseException as exc:
             # Here, in the chord's dispatch or while waiting for it: the run is over (its late
             # chunks find it failed and do nothing).
@@ -294,16 +234,53 @@ def report_fill(report: RecomputeReport, run: RecomputeRun, *, seconds: float) -
     }
 
 
+def _wait_for(run: RecomputeRun) -> None:
+    """Wait until the run is swapped (by its chord, or by chunks the sweep sent again); raise if
+    it failed."""
+    while True:
+        state, detail = RecomputeRun.objects.filter(id=run.id).values_list("state", "detail")[0]
+        if state == RecomputeRun.SWAPPED:
+            return
+        if state == RecomputeRun.FAILED:
+            raise RuntimeError(f"Full recompute run {run.id} failed: {detail}")
+        time.sleep(0.5)
+
+
+def _dead(run: RecomputeRun, stale: dt.datetime) -> bool:
+    return run.heartbeat_at < stale or (run.eager and _eager_lock_free())
+
+
+def _resend(run: RecomputeRun) -> str:
+    """Send again the chunks of a run no worker has touched for RECOMPUTE_CHUNK_RESEND_SECONDS
+    (a worker killed while it held one: its message is redelivered only after Redis's
+    visibility timeout), each followed by a swap if it was the last; or the swap alone."""
+    now = run.started_at.isoformat()
+    missing = [i for i in range(run.chunks) if str(i) not in run.chunks_done]
+    for i in missing:
+        ids = run.chunk_indicators[i]
+        task = recompute_chunk.si(run_id=run.id, chunk=i, indicator_ids=ids, now=now)
+        (task | recompute_swap_if_complete.si(run_id=run.id)).apply_async()
+    if not missing:
+        recompute_swap_if_complete.delay(run_id=run.id)
+    RecomputeRun.objects.filter(id=run.id).update(heartbeat_at=timezone.now())
+    return f"Run {run.id}: sent again chunks {missing} (or its swap)."
+
+
 def runs_sweep(*, now: dt.datetime) -> list[str]:
-    """Mark dead runs failed (the rule of ``run_start``) and drop the tables no running run
-    needs: what a killed run or an interrupted swap left. Returns the tables dropped."""
+    """Mark dead runs failed (the rule of ``run_start``), send again the lost chunks of a live
+    one (``_resend``), and drop the tables no running run needs: what a killed run or an
+    interrupted swap left. Returns the tables dropped."""
     if connection.vendor != "postgresql":
         return []
-    stale = now - dt.timedelta(seconds=settings.RECOMPUTE_RUN_STALE_SECONDS)
-    keep = None
+    wall = timezone.now()
+    stale = wall - dt.timedelta(seconds=settings.RECOMPUTE_RUN_STALE_SECONDS)
+    idle = wall - dt.timedelta(seconds=settings.RECOMPUTE_CHUNK_RESEND_SECONDS)
     for run in RecomputeRun.objects.filter(state=RecomputeRun.RUNNING):
-        if run.heartbeat_at < stale or (run.eager and _eager_lock_free()):
+        if _dead(run, stale):
             run_fail(run, "abandoned: no sign of life")
-        else:
-            keep = run.id
-    return leftovers_drop(keep_run=keep)
+        elif not run.eager and run.heartbeat_at < idle and not chunks_at_work(run.id):
+            try:
+                logger.warning(_resend(run))
+            except (KombuOperationalError, OSError) as exc:
+                logger.warning("Run %s: chunks not sent again (%s).", run.id, exc)
+    return leftovers_drop()

@@ -9,16 +9,15 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, transaction
+from django.db import connection
 
 from csp.health import RECOMPUTE, heartbeat_record
 from csp.models import Area
 from indicators.engine.periods import add_months
 from indicators.recompute.chord import full_recompute_chord, runs_sweep
-from indicators.recompute.compute import RecomputeReport, compute_rows
+from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.load import catalogue_load
-from indicators.recompute.ranks import ranks_recompute
-from indicators.recompute.write import metrics_write
+from indicators.recompute.touches import scoped_write
 
 
 def metrics_recompute(
@@ -38,7 +37,8 @@ def metrics_recompute(
     for every member of the affected areas' comparator groups, for the rewritten months. A full
     recompute on PostgreSQL outside a transaction (``fan_out`` None: decided so; True/False to
     force) is a Celery chord of chunk tasks into staging tables, swapped in by rename; it raises
-    ``RecomputeRefused`` while another runs. Elsewhere it is one transaction (delete + insert).
+    ``RecomputeRefused`` while another runs. Elsewhere it is one transaction (delete + insert),
+    recorded as a touch while a full recompute runs, so its swap replays it (``touches``).
     Tables a dead full recompute left behind are dropped first, except by the per-change
     recompute (``drop_stale_stages=False``: it must stay a handful of queries; the sweep and
     every other run do it).
@@ -59,28 +59,15 @@ def metrics_recompute(
     else:
         if drop_stale_stages:
             runs_sweep(now=now)
-        phase_started = time.perf_counter()
-        rows, rates, early = compute_rows(catalogue, area_ids, from_month, now, report)
-        report.phases = {"load and compute": time.perf_counter() - phase_started}
-        with transaction.atomic():
-            phase_started = time.perf_counter()
-            report.rows = metrics_write(
-                rows,
-                now=now,
-                scope=(catalogue, area_ids, from_month),
-                everything=everything,
-                early=early,
-            )
-            report.phases["write"] = time.perf_counter() - phase_started
-            phase_started = time.perf_counter()
-            report.ranks = ranks_recompute(
-                indicator_ids=list(catalogue.indicators),
-                area_ids=area_ids,
-                from_month=from_month,
-                months=rank_months,
-                known_rates=rates if everything else None,
-            )
-            report.phases["ranks"] = time.perf_counter() - phase_started
+        scoped_write(
+            catalogue,
+            now=now,
+            area_ids=area_ids,
+            from_month=from_month,
+            rank_months=rank_months,
+            everything=everything,
+            report=report,
+        )
     # /readyz reports how long ago the derived store was last recomputed successfully.
     heartbeat_record(name=RECOMPUTE, at=now, detail="full" if everything else "partial")
     report.seconds = time.perf_counter() - started

@@ -15,7 +15,7 @@ import re
 
 from django.db import DatabaseError, connection, transaction
 
-from indicators.models import DerivedMetric, DerivedRank
+from indicators.models import DerivedMetric, DerivedRank, RecomputeRun
 
 logger = logging.getLogger(__name__)
 
@@ -116,22 +116,25 @@ def swap_by_rename(run_id: int) -> None:
                 cursor.execute(f'ALTER SEQUENCE {stage_sequence} RENAME TO "{bare}"')
 
 
-def leftovers_drop(*, keep_run: int | None = None) -> list[str]:
-    """Drop staging tables of runs that will never swap and tables a swap retired; returns their
-    names. ``keep_run``'s staging tables are kept (the run in progress). A table another session
-    still holds (a dying chunk's) is left for next time rather than waited for."""
+def leftovers_drop() -> list[str]:
+    """Drop the staging tables of runs that are not running (finished, failed, or gone) and the
+    tables a swap retired; returns their names. A running run's staging tables are never
+    dropped, whoever calls this (an old run's error callback while a newer run computes). A table
+    another session still holds (a dying chunk's) is left for next time rather than waited for.
+    """
     if connection.vendor != "postgresql":
         return []
     dropped: list[str] = []
     with connection.cursor() as cursor:
         cursor.execute(_LEFTOVERS_SQL)
         tables = [row[0] for row in cursor.fetchall()]
+        # Read after the tables: a run whose staging tables were listed committed its row
+        # before creating them, so it is seen here if it is still running.
+        running = set(
+            RecomputeRun.objects.filter(state=RecomputeRun.RUNNING).values_list("id", flat=True)
+        )
         for table in tables:
-            if (
-                keep_run is not None
-                and table.startswith("stage_")
-                and (table.endswith(f"_{keep_run}"))
-            ):
+            if table.startswith("stage_") and _run_of(table) in running:
                 continue
             try:
                 with transaction.atomic():
@@ -142,3 +145,9 @@ def leftovers_drop(*, keep_run: int | None = None) -> list[str]:
             else:
                 dropped.append(table)
     return dropped
+
+
+def _run_of(table: str) -> int | None:
+    """The run id a staging table is named by (``stage_metrics_12`` -> 12)."""
+    tail = table.rsplit("_", 1)[-1]
+    return int(tail) if tail.isdigit() else None
