@@ -66,13 +66,20 @@ def _stage_tables() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _other_sessions() -> int:
+def _sessions_of(name: str) -> int:
+    """Sessions of the ``recompute`` process started as ``name`` (its libpq application name):
+    other sessions on the database (another test's worker winding down) do not count."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [_application_name(name)],
         )
         return cursor.fetchone()[0]
+
+
+def _application_name(name: str) -> str:
+    return f"recompute-faults-{name}-{os.getpid()}"
 
 
 def _running_runs() -> int:
@@ -87,6 +94,7 @@ def _start_recompute(tmp_path: Path, name: str, leftovers: set[int]) -> subproce
     )
     env["DEBUG"] = "true"
     env.pop("CELERY_BROKER_URL", None)  # the chunks run in the command's process
+    env["PGAPPNAME"] = _application_name(name)  # libpq names its sessions so
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "recompute"],
@@ -123,6 +131,7 @@ def test_the_run_after_a_killed_recompute_marks_it_failed_and_drops_its_tables(
     process = _start_recompute(tmp_path, "killed", leftovers)
     _wait_until_computing(process)
     left = _stage_tables()
+    assert _sessions_of("killed") >= 1  # the name reaches PostgreSQL
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     assert len(left) == 2 and _running_runs() == 1
@@ -131,7 +140,8 @@ def test_the_run_after_a_killed_recompute_marks_it_failed_and_drops_its_tables(
     metrics_recompute(now=NOW, indicator_ids=indicator_ids[:1], drop_stale_stages=False)
     assert _stage_tables() == left
     # ... the next full one sees the dead run's session gone, marks it failed and runs.
-    _wait_until(lambda: _other_sessions() == 0, 30, "the killed session has ended")
+    # (A backend notices its client is gone once it next reads from it or writes to it.)
+    _wait_until(lambda: _sessions_of("killed") == 0, 120, "the killed session has ended")
     metrics_recompute(now=NOW)
     assert _stage_tables() == set()
     states = list(RecomputeRun.objects.order_by("id").values_list("state", flat=True))
