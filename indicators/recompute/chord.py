@@ -247,7 +247,9 @@ def _wait_for(run: RecomputeRun) -> None:
 
 
 def _dead(run: RecomputeRun, stale: dt.datetime) -> bool:
-    return run.heartbeat_at < stale or (run.eager and _eager_lock_free())
+    if run.eager:
+        return run.heartbeat_at < stale or _eager_lock_free()
+    return run.heartbeat_at < stale and not chunks_at_work(run.id)
 
 
 def _resend(run: RecomputeRun) -> str:

@@ -50,11 +50,8 @@ def chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str
 
 
 def _chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
-    updated = RecomputeRun.objects.filter(id=run_id, state=RecomputeRun.RUNNING).update(
-        heartbeat_at=timezone.now()
-    )
     run = RecomputeRun.objects.filter(id=run_id).first()
-    if not updated or run is None:
+    if run is None or run.state != RecomputeRun.RUNNING:
         return f"Run {run_id} is no longer running; chunk {chunk} skipped."
     if str(chunk) in run.chunks_done:
         return f"Run {run_id} chunk {chunk} was done already."
