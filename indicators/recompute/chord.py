@@ -21,7 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from indicators.models import RecomputeRun, RecomputeTouch
-from indicators.recompute.chunk import chunk_compute, chunks_at_work
+from indicators.recompute.chunk import ChunkBusy, chunk_compute, chunks_at_work
 from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.load import Catalogue, catalogue_load
 from indicators.recompute.retry import RETRY
@@ -105,7 +105,11 @@ def run_fail(run: RecomputeRun, detail: str) -> None:
     RecomputeTouch.objects.filter(run_id=run.id).delete()
 
 
-@shared_task(name="indicators.recompute_chunk", ignore_result=False, **RETRY)
+@shared_task(
+    name="indicators.recompute_chunk",
+    ignore_result=False,
+    **{**RETRY, "autoretry_for": (*RETRY["autoretry_for"], ChunkBusy)},
+)
 def recompute_chunk(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
     return chunk_compute(run_id=run_id, chunk=chunk, indicator_ids=indicator_ids, now=now)
 
@@ -277,10 +281,13 @@ def runs_sweep(*, now: dt.datetime) -> list[str]:
     wall = timezone.now()
     stale = wall - dt.timedelta(seconds=settings.RECOMPUTE_RUN_STALE_SECONDS)
     idle = wall - dt.timedelta(seconds=settings.RECOMPUTE_CHUNK_RESEND_SECONDS)
+    from csp.celery import app
+
+    resend = not app.conf.task_always_eager  # a process without the broker sends nothing
     for run in RecomputeRun.objects.filter(state=RecomputeRun.RUNNING):
         if _dead(run, stale):
             run_fail(run, "abandoned: no sign of life")
-        elif not run.eager and run.heartbeat_at < idle and not chunks_at_work(run.id):
+        elif resend and not run.eager and run.heartbeat_at < idle and not chunks_at_work(run.id):
             try:
                 logger.warning(_resend(run))
             except (KombuOperationalError, OSError) as exc:

@@ -34,14 +34,20 @@ def chunk_lock(run_id: int, chunk: int) -> tuple[int, int]:
     return CHUNK_LOCK_SPACE + (run_id & 0xFFFF), chunk
 
 
+class ChunkBusy(Exception):
+    """Another session holds the chunk (the task retries)."""
+
+
 def chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
     """Compute one chunk into the run's staging tables, holding the chunk's session lock.
-    Idempotent: a chunk already recorded, or at work in another session (a resent duplicate),
-    is skipped; in one transaction it deletes what an earlier attempt of it wrote, then writes."""
+    Idempotent: a chunk already recorded is skipped, one at work in another session is retried
+    (``ChunkBusy``); in one transaction it deletes what an earlier attempt wrote, then writes."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", chunk_lock(run_id, chunk))
         if not cursor.fetchone()[0]:
-            return f"Run {run_id} chunk {chunk} is at work elsewhere; skipped."
+            # A resent duplicate, or a killed worker's session not yet ended: try again later
+            # (then it is done, and skipped, or its holder is gone).
+            raise ChunkBusy(f"run {run_id} chunk {chunk} is at work in another session")
     try:
         return _chunk_compute(run_id=run_id, chunk=chunk, indicator_ids=indicator_ids, now=now)
     finally:
