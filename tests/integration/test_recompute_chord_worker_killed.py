@@ -55,7 +55,8 @@ def test_a_chord_whose_worker_is_killed_mid_run_completes_on_another_worker(tmp_
     DerivedMetric.objects.all().delete()
 
     with worker_running(tmp_path, name="first", env_extra=WORKER_ENV) as first:
-        _wait_until(lambda: bool(app.control.ping(timeout=0.5)), 60, "the first worker answers")
+        # (A worker takes a minute to start on a loaded 2-core machine.)
+        _wait_until(lambda: bool(app.control.ping(timeout=0.5)), 240, "the first worker answers")
         run = full_recompute_start(now=NOW)
         assert run.chunks > 2 and not run.eager
         # Every chunk, having written its staging rows, records itself on the run's row under a
@@ -83,7 +84,7 @@ def test_a_chord_whose_worker_is_killed_mid_run_completes_on_another_worker(tmp_
                 RecomputeRun.objects.get(id=run.id).state != RecomputeRun.RUNNING
                 or second.poll() is not None
             ),
-            180,
+            300,
             "the second worker finishes the run",
         )
         assert second.poll() is None, (tmp_path / "second.log").read_text()
