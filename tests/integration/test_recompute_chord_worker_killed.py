@@ -37,6 +37,9 @@ def _wait_until(condition, seconds: float, what: str) -> None:
 
 def _waiting_on_a_lock() -> int:
     with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL serves the first snapshot of pg_stat_activity again
+        # and again: take a fresh one each time.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
