@@ -234,8 +234,12 @@ def report_fill(report: RecomputeReport, run: RecomputeRun, *, seconds: float) -
     report.phases = {
         f"{len(run.chunks_done)} chunks, elapsed": seconds - swap,
         **{f"{name} (summed over chunks)": secs for name, secs in phases.items()},
-        **run.phases,
+        # In the order they ran (jsonb keeps keys sorted by length, not as written).
+        **dict(sorted(run.phases.items(), key=lambda item: _SWAP_ORDER.get(item[0][:6], 9))),
     }
+
+
+_SWAP_ORDER = {"foreig": 0, "swap": 1, "replay": 2, "drop o": 3}
 
 
 def _wait_for(run: RecomputeRun) -> None:
