@@ -2,21 +2,26 @@
 
     .venv/bin/python bench/recompute.py                 # 300 areas x 50 indicators x 120 months
     .venv/bin/python bench/recompute.py --areas 30      # a tenth of it, for a quick look
+    .venv/bin/python bench/recompute.py --workers 2     # 2 Celery workers (default: one per core)
+    .venv/bin/python bench/recompute.py --workers 0     # no broker: the chunks run in this process
 
 It (re)creates the database named by --database-url (default csp_bench on the local server),
 migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), then times:
 
-1. full: ``metrics_recompute`` over everything (load, engine, write, ranks);
+1. full: ``metrics_recompute`` over everything: a Celery chord of chunk tasks on ``--workers``
+   worker processes (started here against Redis, ``--broker``), then the swap by rename;
 2. incremental: one month value changed, ``metrics_recompute_after_change`` (with group ranks);
 3. from a month: ``metrics_recompute(from_month=...)`` over everything from that month on (what
    ``recompute --from`` runs after an import);
 4. floor: one SQL statement computing YTD and R12 with window functions over the same month
    values and writing them into a table (INSERT ... SELECT).
 
-and prints the three times and the ratio full / floor. Before them it times the compute phase
-(load and engine, nothing written) of the scalar engine and of the vectorised one on the same
-data, and counts the rows where they differ (``--engines-only`` stops there). Nothing here is
-a test: machines are shared and noisy, so compare the ratio, not the seconds.
+and prints the three times, the full recompute's phases (load, compute, write and ranks summed
+over the chunks, i.e. process time; the swap), the ratio full / floor and the peak memory (max
+RSS) of every process. Before them it times the compute phase (load and engine, nothing
+written) of the scalar and the vectorised engine on the same data and counts the rows where they
+differ (``--engines-only`` stops there). Nothing here is a test: machines are shared and noisy,
+so compare the ratio, not the seconds.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,6 +65,13 @@ def main() -> int:
         action="store_true",
         help="only compare the compute phase of the scalar and vectorised engines",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Celery worker processes to start for the run (0: none, chunks run in-process)",
+    )
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args()
 
     import psycopg
@@ -69,6 +83,10 @@ def main() -> int:
         conn.execute(f'CREATE DATABASE "{name}"')
 
     os.environ["DATABASE_URL"] = args.database_url
+    if args.workers:
+        os.environ["CELERY_BROKER_URL"] = args.broker
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DEBUG", "true")
     os.environ["DJANGO_SETTINGS_MODULE"] = "csp.settings"
     import django
@@ -97,9 +115,13 @@ def main() -> int:
     if args.engines_only:
         return 0
 
-    started = time.perf_counter()
-    report = metrics_recompute(now=timezone.now())
-    full = time.perf_counter() - started
+    workers = workers_start(args.workers, args.broker)
+    try:
+        started = time.perf_counter()
+        report = metrics_recompute(now=timezone.now())
+        full = time.perf_counter() - started
+    finally:
+        workers_stop(workers)
     print(f"  {report.summary()}")
 
     indicator_id, area_id, month = ids
@@ -128,12 +150,25 @@ def main() -> int:
         cursor.execute(FLOOR_SQL)
         floor = time.perf_counter() - started
 
+    from indicators.models import RecomputeRun
+
+    run = RecomputeRun.objects.latest("id")
     print()
-    print(f"full recompute        {full:8.2f} s")
+    print(f"full recompute        {full:8.2f} s  ({run.chunks} chunks, {args.workers} workers)")
+    for phase, seconds in report.phases.items():
+        print(f"  {phase:<36} {seconds:8.2f} s")
     print(f"incremental recompute {incremental * 1000:8.1f} ms")
     print(f"recompute --from      {from_month:8.2f} s")
     print(f"bare-SQL floor        {floor:8.2f} s")
     print(f"ratio full / floor    {full / floor:8.2f}")
+    peaks: dict[int, int] = {}
+    for done in run.chunks_done.values():
+        peaks[done["pid"]] = max(peaks.get(done["pid"], 0), done["peak_kib"])
+    print("peak memory (max RSS)")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"  this process (pid {os.getpid()}) {_mib(own)}")
+    for pid, kib in sorted(peaks.items()):
+        print(f"  worker process (pid {pid}) {_mib(kib)}")
     return 0
 
 
@@ -181,6 +216,55 @@ def engines_compare(now: dt.datetime, chunk: int = 5) -> None:
     engine = {k: v - loading for k, v in seconds.items()}
     print(f"engine and rows only, ratio      {engine[False] / engine[True]:8.2f}")
     print(f"rows that differ                 {differ:8d}")
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:,.0f} MiB"
+
+
+def workers_start(n: int, broker: str) -> list[subprocess.Popen[bytes]]:
+    """Start ``n`` solo-pool Celery workers (one process each) on this database and ``broker``,
+    and wait until they all answer."""
+    if not n:
+        return []
+    from csp.celery import app
+
+    app.control.purge()
+    env = dict(os.environ, CELERY_BROKER_URL=broker)
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "csp",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=bench{i}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        for i in range(n)
+    ]
+    deadline = time.monotonic() + 120
+    while len(app.control.ping(timeout=1.0)) < n:
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            workers_stop(workers)
+            raise SystemExit("the Celery workers did not start")
+    return workers
+
+
+def workers_stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=60)
 
 
 def build_data(n_areas: int, n_indicators: int, n_months: int, rng: random.Random):

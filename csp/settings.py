@@ -151,14 +151,20 @@ if CELERY_BROKER_URL is not None and "://" not in CELERY_BROKER_URL:
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} is not a URL: expected e.g. "
         "'redis://127.0.0.1:6379/0'."
     )
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None  # and a slow job (the PDF) in a thread:
 CELERY_TASK_EAGER_PROPAGATES = True
-# With no broker (the demo), a job that takes seconds (the pack's PDF) runs in a thread of the
-# web process after the response, so the page shows its progress instead of blocking.
 EAGER_JOBS_IN_BACKGROUND = env_bool("EAGER_JOBS_IN_BACKGROUND", True)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# Only the full recompute's chord (ADR 0028) uses results (in the broker unless named elsewhere).
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+# How long Redis waits before handing out again a message a killed worker never acknowledged.
+_VISIBILITY = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A full recompute silent for STALE s is dead; the sweep resends a chunk idle RESEND s (ADR 0028).
+RECOMPUTE_RUN_STALE_SECONDS = env_int("RECOMPUTE_RUN_STALE_SECONDS", 7200, minimum=1)
+RECOMPUTE_CHUNK_RESEND_SECONDS = env_int("RECOMPUTE_CHUNK_RESEND_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -172,7 +178,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.sweep_recompute_requests",
         "schedule": 300.0,
     },
-    # Deadline reminders to agency leads, and the coordinator's digest.
     # On the first of each month, open the round for the month just ended.
     "open-next-rounds": {
         "task": "submissions.open_next_rounds",
@@ -232,8 +237,7 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "csp.request_limits.api_exception_handler"
 # --- end of bad input ---------------------------------------------------------------------------
 
-# The demo users' password (load_demo); see README.
-DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "csp-demo-2016"
+DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "csp-demo-2016"  # the demo users' (load_demo)
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -372,8 +376,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
     "task": "csp.heartbeat",
     "schedule": 60.0,
-    # A heartbeat queued while no worker listens is worthless later: never let them pile up.
-    # (django-celery-beat's name for Celery's `expires` option.)
+    # A heartbeat queued while no worker listens is worthless later (Celery's `expires`).
     "options": {"expire_seconds": 50},
 }
 READYZ_HEARTBEAT_MAX_SECONDS = 180
@@ -386,6 +389,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or STATIC_ROOT)
 # worker); a request is swept once it is this old, or a minute old if that is sooner.
 RECOMPUTE_SWEEP_SECONDS = env_int("RECOMPUTE_SWEEP_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE["sweep-recompute-requests"]["schedule"] = float(RECOMPUTE_SWEEP_SECONDS)
+# Tests only: each full-recompute chunk waits this long before writing (a worker to kill mid-run).
+RECOMPUTE_CHUNK_TEST_PAUSE_SECONDS = env_int("RECOMPUTE_CHUNK_TEST_PAUSE_SECONDS", 0, minimum=0)
 # Sign-in, single sign-on and the second factor: csp/settings_accounts.py (ADR 0033).
 from csp.settings_accounts import *  # noqa: E402,F403,I001
 INSTALLED_APPS += ACCOUNT_APPS  # noqa: F405

@@ -2,24 +2,20 @@
 
 Everything outside ``indicators`` (the cycle, imports, packs, tasks, commands, the demo) calls
 these names; the work is done in ``indicators.recompute`` (load, compute, write, ranks, requests,
-the parallel fan-out, the release) and ``indicators.month_values``. ``metrics_recompute`` loads
-its inputs in a few set-based queries, calls the engine per series, and writes the derived store
-in bulk; running it twice gives the same rows. ``rates_release`` records a partnership's rates
-as a published pack releases them: the only figures of it that other areas' ranks use.
-``series_inputs_load`` reads one series the same way (the commentary draft's preview of an
-entry).
+the full recompute as a Celery chord, the release) and ``indicators.month_values``.
+``metrics_recompute`` loads its inputs in a few set-based queries, calls the engine per series,
+and writes the derived store in bulk; running it twice gives the same rows. ``rates_release``
+records a partnership's rates as a published pack releases them: the only figures of it that
+other areas' ranks use. ``series_inputs_load`` reads one series the same way (the commentary
+draft's preview of an entry).
 """
 
 from __future__ import annotations
 
 from indicators.month_values import ApprovedFigure, latest_figure_month, month_values_store
+from indicators.recompute.chord import RecomputeRefused, full_recompute_start, runs_sweep
 from indicators.recompute.compute import METRIC_COLUMNS, METRIC_FIELDS, RecomputeReport
 from indicators.recompute.load import SeriesInputs, series_inputs_load
-from indicators.recompute.parallel import (
-    FULL_RECOMPUTE_LOCK,
-    PARALLEL_MIN_VALUES,
-    stage_tables_drop_stale,
-)
 from indicators.recompute.ranks import RANK_COLUMNS, ranks_recompute
 from indicators.recompute.release import rates_release
 from indicators.recompute.requests import (
@@ -35,15 +31,15 @@ from indicators.recompute.run import (
 )
 
 __all__ = [
-    "FULL_RECOMPUTE_LOCK",
     "METRIC_COLUMNS",
     "METRIC_FIELDS",
-    "PARALLEL_MIN_VALUES",
     "RANK_COLUMNS",
     "ApprovedFigure",
+    "RecomputeRefused",
     "RecomputeReport",
     "SeriesInputs",
     "area_ids_for_codes",
+    "full_recompute_start",
     "latest_figure_month",
     "metrics_recompute",
     "metrics_recompute_after_change",
@@ -54,6 +50,6 @@ __all__ = [
     "recompute_request",
     "recompute_request_process",
     "recompute_requests_sweep",
+    "runs_sweep",
     "series_inputs_load",
-    "stage_tables_drop_stale",
 ]

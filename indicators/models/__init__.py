@@ -24,6 +24,8 @@ from indicators.models.derived import (
     DerivedMetric,
     DerivedRank,
     RecomputeRequest,
+    RecomputeRun,
+    RecomputeTouch,
 )
 from indicators.models.released import ReleasedRate
 from indicators.models.values import (
@@ -48,6 +50,8 @@ __all__ = [
     "Polarity",
     "Portfolio",
     "RecomputeRequest",
+    "RecomputeRun",
+    "RecomputeTouch",
     "ReleasedRate",
     "SuppliedBenchmark",
     "Target",

@@ -141,3 +141,62 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"recompute {self.indicator_id or 'all'} {self.area_id or 'all'} {self.month or ''}"
+
+
+class RecomputeRun(models.Model):
+    """One full recompute fanned out as a Celery chord (PostgreSQL; ADR 0028).
+
+    At most one row is ``running`` (a partial unique constraint): a second full recompute
+    started while one runs is refused. Each chunk records itself in ``chunks_done`` in the
+    transaction that writes its staging rows; the swap runs once every chunk is there.
+    """
+
+    RUNNING, SWAPPED, FAILED = "running", "swapped", "failed"
+
+    state = models.CharField(
+        max_length=10,
+        choices=[(RUNNING, "running"), (SWAPPED, "swapped"), (FAILED, "failed")],
+        default=RUNNING,
+    )
+    chunks = models.PositiveIntegerField()
+    chunk_indicators = models.JSONField(default=list)  # chunk number -> its indicator ids
+    # chunk number -> {"series", "rows", "ranks", "phases", "pid", "peak_kib"}
+    chunks_done = models.JSONField(default=dict)
+    phases = models.JSONField(default=dict)  # the swap's timings
+    eager = models.BooleanField(default=False)  # chunks run in the starting process
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()  # the last chunk started or finished (or the start)
+    finished_at = models.DateTimeField(null=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="running"),
+                name="one_full_recompute_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"full recompute {self.id} ({self.state})"
+
+
+class RecomputeTouch(models.Model):
+    """A scoped recompute (after an approval) or a release's reranking that wrote the live
+    derived store while a full recompute ran (ADR 0028). The chunks may have read the figures
+    before it: the swap replays it onto the swapped-in tables, in its transaction, so the swap
+    never undoes it. ``run_id`` is a plain number, not a foreign key, so recording a touch never
+    waits on the run's row lock the swap holds."""
+
+    RECOMPUTE, RANKS = "recompute", "ranks"
+
+    run_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=10, choices=[(RECOMPUTE, "recompute"), (RANKS, "ranks")])
+    # recompute: indicator_ids, area_ids, from_month, rank_months; ranks: indicator_ids,
+    # area_ids, months (ids lists or null for all; months as ISO dates).
+    scope = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} during full recompute {self.run_id}"

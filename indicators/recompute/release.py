@@ -16,6 +16,7 @@ from django.db import transaction
 
 from indicators.models import DerivedMetric, ReleasedRate
 from indicators.recompute.ranks import ranks_recompute
+from indicators.recompute.touches import ranks_touch_record
 
 # (rate, rolling-12 total, denominator): the figures a rank and a group average use.
 Figures = tuple[float, float | None, int | None]
@@ -66,9 +67,8 @@ def rates_release(*, area_id: int, through: dt.date | None, now: dt.datetime) ->
             if (figures := live.get((ind, month))) is not None
         )
         months = sorted(changed)
-        ranks_recompute(
-            indicator_ids=sorted({i for ids in changed.values() for i in ids}),
-            area_ids=[area_id],
-            months=months,
-        )
+        changed_ids = sorted({i for ids in changed.values() for i in ids})
+        ranks_recompute(indicator_ids=changed_ids, area_ids=[area_id], months=months)
+        # A full recompute running now ranked by the rates released before: its swap redoes this.
+        ranks_touch_record(indicator_ids=changed_ids, area_ids=[area_id], months=months)
     return months

@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from celery import shared_task
-from django.db import DatabaseError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from indicators.models import (
     RecomputeRequest,
 )
+from indicators.recompute.chord import RecomputeRefused, full_recompute_start, runs_sweep
 from indicators.recompute.compute import RecomputeReport
-from indicators.recompute.parallel import stage_tables_drop_stale
+from indicators.recompute.retry import RETRY
 from indicators.recompute.run import metrics_recompute, metrics_recompute_after_change
 
 logger = logging.getLogger(__name__)
-
-# Every recompute task retries with backoff on database or broker trouble.
-RETRY: dict[str, Any] = {
-    "autoretry_for": (DatabaseError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "acks_late": True,
-}
 
 
 # Its name is in queued messages and the sweep's logs: it never changes.
@@ -108,7 +98,17 @@ def metrics_recompute_all(*, now: dt.datetime) -> str:
     the task out again only after its visibility timeout (an hour). The request row outlives the
     worker and the sweep runs it again; while a run holds the row locked, the sweep and a second
     task skip it rather than run it twice.
+
+    On PostgreSQL outside a transaction (the nightly task) it starts the chord instead
+    (ADR 0028): its chunks are redelivered if a worker dies, and a dead run is noticed by the
+    next one or by the sweep (``RecomputeRun``). A run already going is left to finish.
     """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        try:
+            run = full_recompute_start(now=now)
+        except RecomputeRefused as exc:
+            return str(exc)
+        return f"Full recompute run {run.id} started ({run.chunks} chunks)."
     request = (
         RecomputeRequest.objects.filter(
             indicator__isnull=True, area__isnull=True, month__isnull=True
@@ -126,6 +126,6 @@ def recompute_requests_sweep(*, now: dt.datetime, older_than: dt.timedelta | Non
     cutoff = now - (older_than if older_than is not None else dt.timedelta(minutes=1))
     ids = list(RecomputeRequest.objects.filter(created_at__lte=cutoff).values_list("id", flat=True))
     done = [recompute_request_process(request_id=i, now=now) for i in ids]
-    # A killed full recompute's staging tables go at the next sweep (none while one runs).
-    stage_tables_drop_stale()
+    # A dead full recompute's tables go at the next sweep (none while one runs).
+    runs_sweep(now=now)
     return f"Swept {len(done)} pending recompute request(s)."

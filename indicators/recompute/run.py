@@ -1,7 +1,7 @@
 """Run a recompute: load, compute, write and rank one scope (areas, indicators, months), or all.
 
-Running it twice gives the same rows. A full recompute of a large PostgreSQL store goes to
-``parallel``."""
+Running it twice gives the same rows. A full recompute on PostgreSQL outside a transaction is a
+Celery chord (``chord``: chunks into staging tables, swapped in by rename)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,15 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, transaction
+from django.db import connection
 
 from csp.health import RECOMPUTE, heartbeat_record
 from csp.models import Area
 from indicators.engine.periods import add_months
-from indicators.recompute.compute import RecomputeReport, compute_rows
+from indicators.recompute.chord import full_recompute_chord, runs_sweep
+from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.load import catalogue_load
-from indicators.recompute.parallel import (
-    auto_workers,
-    full_recompute_parallel,
-    stage_tables_drop_stale,
-)
-from indicators.recompute.ranks import ranks_recompute
-from indicators.recompute.write import metrics_write
+from indicators.recompute.touches import scoped_write
 
 
 def metrics_recompute(
@@ -32,7 +27,7 @@ def metrics_recompute(
     indicator_ids: Iterable[int] | None = None,
     from_month: dt.date | None = None,
     rank_months: Sequence[dt.date] | None = None,
-    workers: int | None = None,
+    fan_out: bool | None = None,
     drop_stale_stages: bool = True,
 ) -> RecomputeReport:
     """Recompute the derived store for the given areas, indicators and months (None = all).
@@ -40,9 +35,11 @@ def metrics_recompute(
     Months before ``from_month`` are read as inputs but not rewritten, except the few whose rows
     depend on the months after (``compute.series_rewrite``). Ranks are then recomputed
     for every member of the affected areas' comparator groups, for the rewritten months. A full
-    recompute of a large PostgreSQL store runs on ``workers`` processes (default: one per core),
-    each taking a share of the indicators, and is swapped in as one transaction. Staging
-    tables a killed full recompute left behind are dropped first, except by the per-change
+    recompute on PostgreSQL outside a transaction (``fan_out`` None: decided so; True/False to
+    force) is a Celery chord of chunk tasks into staging tables, swapped in by rename; it raises
+    ``RecomputeRefused`` while another runs. Elsewhere it is one transaction (delete + insert),
+    recorded as a touch while a full recompute runs, so its swap replays it (``touches``).
+    Tables a dead full recompute left behind are dropped first, except by the per-change
     recompute (``drop_stale_stages=False``: it must stay a handful of queries; the sweep and
     every other run do it).
     """
@@ -55,34 +52,22 @@ def metrics_recompute(
         report.notes.append("No indicators in scope.")
         return report
     everything = area_ids is None and from_month is None and indicator_ids is None
-    processes = workers if workers is not None else auto_workers(everything)
-    if everything and processes > 1:
-        full_recompute_parallel(catalogue, now=now, workers=processes, report=report)
+    if fan_out is None:
+        fan_out = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if everything and fan_out:
+        full_recompute_chord(catalogue, now=now, report=report)
     else:
         if drop_stale_stages:
-            stage_tables_drop_stale()
-        phase_started = time.perf_counter()
-        rows, rates, early = compute_rows(catalogue, area_ids, from_month, now, report)
-        report.phases = {"load and compute": time.perf_counter() - phase_started}
-        with transaction.atomic():
-            phase_started = time.perf_counter()
-            report.rows = metrics_write(
-                rows,
-                now=now,
-                scope=(catalogue, area_ids, from_month),
-                everything=everything,
-                early=early,
-            )
-            report.phases["write"] = time.perf_counter() - phase_started
-            phase_started = time.perf_counter()
-            report.ranks = ranks_recompute(
-                indicator_ids=list(catalogue.indicators),
-                area_ids=area_ids,
-                from_month=from_month,
-                months=rank_months,
-                known_rates=rates if everything else None,
-            )
-            report.phases["ranks"] = time.perf_counter() - phase_started
+            runs_sweep(now=now)
+        scoped_write(
+            catalogue,
+            now=now,
+            area_ids=area_ids,
+            from_month=from_month,
+            rank_months=rank_months,
+            everything=everything,
+            report=report,
+        )
     # /readyz reports how long ago the derived store was last recomputed successfully.
     heartbeat_record(name=RECOMPUTE, at=now, detail="full" if everything else "partial")
     report.seconds = time.perf_counter() - started

@@ -32,9 +32,16 @@ NEEDS_A_REAL_WORKER = [
 
 
 @contextmanager
-def worker_running(log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+def worker_running(
+    log_dir: Path,
+    *,
+    name: str = "celery-worker",
+    env_extra: dict[str, str] | None = None,
+    purge: bool = True,
+) -> Iterator[subprocess.Popen[bytes]]:
     """A worker on the test database, reading uploads from the test run's MEDIA_ROOT; its log is
-    ``celery-worker.log`` in ``log_dir``."""
+    ``<name>.log`` in ``log_dir``; ``env_extra`` adds to its environment. The queue is purged
+    first unless ``purge`` is false (a second worker taking over a killed one's work)."""
     db = connection.settings_dict
     env = dict(os.environ)
     env["DATABASE_URL"] = (
@@ -42,8 +49,10 @@ def worker_running(log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     )
     env["DEBUG"] = "true"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    app.control.purge()
-    with open(log_dir / "celery-worker.log", "w") as log:
+    env.update(env_extra or {})
+    if purge:
+        app.control.purge()
+    with open(log_dir / f"{name}.log", "w") as log:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -57,6 +66,7 @@ def worker_running(log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                f"--hostname={name}@%h",
             ],
             cwd=ROOT,
             env=env,

@@ -17,6 +17,8 @@ _FIGURES = pytest.StashKey[list[str]]()
 
 # Short enough that a sweep follows the broker's return within seconds (production: 300).
 SWEEP_SECONDS = 5
+# A full recompute's chunk nobody has touched for this long is sent again (production: 120).
+RESEND_SECONDS = 10
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """gunicorn (3 workers), a Celery worker and beat, Redis and PostgreSQL, on loopback."""
     workdir = tmp_path_factory.mktemp("production-stack")
     running = Stack(
-        database_url=os.environ["DATABASE_URL"], workdir=workdir, sweep_seconds=SWEEP_SECONDS
+        database_url=os.environ["DATABASE_URL"],
+        workdir=workdir,
+        sweep_seconds=SWEEP_SECONDS,
+        env={"RECOMPUTE_CHUNK_RESEND_SECONDS": str(RESEND_SECONDS)},
     )
     try:
         # Enough figures beside the demo's that a full recompute runs for several seconds.

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from indicators.engine.periods import parse_month
 from indicators.models import Indicator
-from indicators.services import area_ids_for_codes, metrics_recompute
+from indicators.services import RecomputeRefused, area_ids_for_codes, metrics_recompute
 
 
 class Command(BaseCommand):
@@ -29,9 +29,12 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"Unknown indicator code(s): {', '.join(unknown)}")
             indicator_ids = list(found.values())
-        report = metrics_recompute(
-            now=timezone.now(), area_ids=area_ids, indicator_ids=indicator_ids, from_month=month
-        )
+        try:
+            report = metrics_recompute(
+                now=timezone.now(), area_ids=area_ids, indicator_ids=indicator_ids, from_month=month
+            )
+        except RecomputeRefused as exc:
+            raise CommandError(str(exc)) from exc
         for note in report.notes:
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(report.summary()))
