@@ -340,5 +340,3 @@ def _store_month_values(
     recompute_queue(
         touched, {k: v for k, v in first_month.items() if span_ok[k]}, now=now, reason=reason
     )
-
-

@@ -73,8 +73,9 @@ def _month(code: str) -> str:
 
 def pack_notes(pack: PackSnapshot) -> list[tuple[str, str, str, str]]:
     """What the figures carry, one row each (indicator code, indicator, month, note): each month
-    without a figure and why, a suppression threshold, each estimated month, a figure's reference
-    period, a lagged figure's period and a rating the coordinator overrode."""
+    without a figure and why, a suppression threshold, a figure's reference period, each
+    estimated month (of this or last financial year), a lagged figure's period and a rating the
+    coordinator overrode."""
     notes = []
     statuses = {s.value: s.label for s in ValueStatus}
     statuses[NOT_SUBMITTED] = "No figure submitted"
@@ -85,15 +86,15 @@ def pack_notes(pack: PackSnapshot) -> list[tuple[str, str, str, str]]:
 
         if page.suppression_threshold:
             note("", f"Counts below {page.suppression_threshold} are suppressed (not shown).")
-        estimated = set(page.tables.estimated)
         for m in page.months:
             if m.status != ValueStatus.REPORTED:
                 reason = f": {m.reason}" if m.reason else ""
                 note(m.month, f"{statuses.get(m.status, m.status)}{reason}.")
-            if m.month in estimated:
-                note(m.month, "The figure is an estimate.")
             if m.reference_period:
                 note(m.month, f"The figure is for {m.reference_period}.")
+        # Last year's months too: the changes on last year are made from them.
+        for month in sorted(page.tables.estimated):
+            note(month, "The figure is an estimate.")
         last = page.months[-1].month if page.months else pack.month
         metrics = page.metrics
         if metrics.figure_month and metrics.figure_month != last and metrics.period_label:

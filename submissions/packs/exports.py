@@ -78,9 +78,7 @@ COMPUTED = PACK_CSV_COMPUTED
 
 
 def _resource(names: list[str]) -> type[resources.Resource]:
-    attrs: dict[str, Any] = {
-        name: fields.Field(attribute=name, column_name=name) for name in names
-    }
+    attrs: dict[str, Any] = {name: fields.Field(attribute=name, column_name=name) for name in names}
     attrs["Meta"] = type("Meta", (), {"fields": names, "export_order": names})
     attrs["export_field"] = _export_field
     return type("PackFiguresResource", (resources.Resource,), attrs)
