@@ -15,6 +15,37 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# The pack's CSV (``packs.exports``) carries the entered figures under the month-values import's
+# column names and these computed ones beside them, which that import ignores
+# (``imports.month_values``): packs and imports stand apart, so the list they share is here.
+PACK_CSV_COMPUTED = (
+    "title",
+    "portfolio",
+    "kind",
+    "ytd",
+    "ytd_change_pct",
+    "r12",
+    "rate",
+    "rate_unit",
+    "month_pct",
+    "ytd_numerator",
+    "ytd_denominator",
+    "ytd_pct",
+    "target_to_date",
+    "period_label",
+    "period_start",
+    "period_end",
+    "period_age_months",
+    "period_value",
+    "rag",
+    "rag_reason",
+    "rag_override_justification",
+    "raw_ytd_change_pct",
+    "raw_rate",
+    "raw_month_pct",
+    "raw_ytd_pct",
+)
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")

@@ -49,6 +49,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0  # rows with nothing to store (a pack CSV's months without a figure)
     errors: list[RowError] = field(default_factory=list)
     stored: bool = False
     outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # line, outcome, what
@@ -64,9 +65,10 @@ class ImportReport:
                 f"of {self.rows}."
             )
         verb = "stored" if self.stored else "checked (nothing stored yet)"
+        skipped = f", {self.skipped} skipped (nothing to store)" if self.skipped else ""
         return (
             f"{self.filename}: {self.rows} row(s) {verb}: {self.created} new, "
-            f"{self.updated} changed, {self.unchanged} unchanged."
+            f"{self.updated} changed, {self.unchanged} unchanged{skipped}."
         )
 
 

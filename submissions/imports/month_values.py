@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from csp.models import Area
 from csp.users import User
-from indicators.engine.vocabulary import COUNT_KINDS
+from indicators.engine.vocabulary import COUNT_KINDS, NOT_SUBMITTED
 from indicators.models import (
     Indicator,
     IndicatorCategory,
@@ -41,6 +41,7 @@ from submissions.imports.common import (
     whole_number,
 )
 from submissions.imports.reader import table_open
+from submissions.spreadsheet import PACK_CSV_COMPUTED
 
 MONTH_VALUE_REQUIRED = {"area", "indicator", "month"}
 
@@ -55,6 +56,8 @@ MONTH_VALUE_ALLOWED = MONTH_VALUE_REQUIRED | {
     "reference_period",
     "estimated",
 }
+# A pack's CSV (``packs.exports``) re-imports: its computed columns are read and ignored.
+MONTH_VALUE_READ = MONTH_VALUE_ALLOWED | set(PACK_CSV_COMPUTED)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,35 @@ def _parse_month_value(
     return _ParsedValue(line, indicator, area, month, category, fields)
 
 
+def _pack_rows_skip(
+    rows: list[dict[str, str]],
+    report: ImportReport,
+    indicators: dict[str, Indicator],
+    with_categories: set[int],
+) -> None:
+    """Drop the rows of a pack's CSV (it has the computed ``kind`` column) that hold nothing to
+    store, each listed as skipped: a month without a figure (``not_submitted``, the pack's word,
+    never stored) and a month of an indicator counted by category, whose figures are in its
+    categories, which the pack's CSV does not carry."""
+    if not rows or "kind" not in rows[0]:
+        return
+    kept = []
+    for row in rows:
+        indicator = indicators.get(row.get("indicator", ""))
+        by_category = indicator is not None and indicator.id in with_categories
+        figure = any(row.get(c) for c in ("value", "numerator", "denominator"))
+        status = row.get("status", "").lower()
+        if status == NOT_SUBMITTED or (
+            by_category and not row.get("category") and not figure and status == "reported"
+        ):
+            report.skipped += 1
+            what = f"{row.get('area', '')}, {row.get('indicator', '')}, {row.get('month', '')}"
+            report.outcomes.append((int(row[LINE]), "skipped", what))
+            continue
+        kept.append(row)
+    rows[:] = kept
+
+
 def _check_shape(
     indicator: Indicator, category: IndicatorCategory | None, fields: dict[str, Any]
 ) -> None:
@@ -162,11 +194,12 @@ def month_values_import(
     holds no locks.
     """
     report, rows = table_open(
-        content, filename, MONTH_VALUE_REQUIRED, MONTH_VALUE_ALLOWED, progress=progress
+        content, filename, MONTH_VALUE_REQUIRED, MONTH_VALUE_READ, progress=progress
     )
     areas = Areas()
     indicators = {i.code: i for i in Indicator.objects.all()}
     categories = {(c.indicator_id, c.code): c for c in IndicatorCategory.objects.all()}
+    _pack_rows_skip(rows, report, indicators, {i for i, _ in categories})
 
     def parse(row: dict[str, str]) -> tuple[tuple[int, int, dt.date, int | None], _ParsedValue]:
         value = _parse_month_value(row, int(row[LINE]), areas, indicators, categories)
@@ -307,5 +340,3 @@ def _store_month_values(
     recompute_queue(
         touched, {k: v for k, v in first_month.items() if span_ok[k]}, now=now, reason=reason
     )
-
-

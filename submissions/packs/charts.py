@@ -141,11 +141,15 @@ def svg_line_chart(
     height: int = 220,
     title: str = "",
     legend: bool = True,
+    description: str = "",
 ) -> str:  # noqa: C901  # one drawing, top to bottom
     """A server-drawn SVG of the same data (WeasyPrint runs no JavaScript). Without ``legend``
-    the caller prints the title and the key beside it (the PDF does, as text that wraps); the
-    title stays the drawing's text alternative."""
+    the caller prints the title and the key beside it (the PDF does, as text that wraps). The
+    drawing's text alternative is ``description`` (``chart_text``: what it shows, in words and
+    figures), else its title; a tagged PDF takes it from the ``<title>`` element."""
     from html import escape
+
+    alt = escape(description or title)
 
     labels = data["labels"]
     series = [d for d in data["datasets"] if any(v is not None for v in d["data"])]
@@ -155,8 +159,8 @@ def svg_line_chart(
     if not values or not labels:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60" '
-            f'role="img" aria-label="{escape(title)}: no data"><text x="4" y="30" '
-            f'font-size="12">No data to chart</text></svg>'
+            f'role="img" aria-label="{alt}: no data"><title>{alt}: no data</title>'
+            f'<text x="4" y="30" font-size="12">No data to chart</text></svg>'
         )
     lo, hi = axis_range(values)
     span_x = max(1, len(labels) - 1)
@@ -169,7 +173,7 @@ def svg_line_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{alt}"><title>{alt}</title>',
     ]
     if title and legend:
         parts.append(
@@ -235,3 +239,30 @@ def svg_line_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _figure(value: float) -> str:
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
+def chart_text(data: dict[str, Any], *, chart: str, subject: str) -> str:
+    """A chart in words, its text alternative: what it shows and every figure it draws
+    ("Chart of Total Notifiable Offences, this year against last year, by month (offences in
+    the month). 2016/17: Apr 1,383, May 1,639, … Dec 1,386. …"). A line that is the same in
+    every month (an XmR chart's mean and limits) is given once."""
+    labels = [str(label) for label in data["labels"]]
+    unit = f" ({data['yTitle'][:1].lower()}{data['yTitle'][1:]})" if data.get("yTitle") else ""
+    parts = [f"Chart of {subject}: {chart[:1].lower()}{chart[1:]}{unit}."]
+    for d in data["datasets"]:
+        points = [(labels[i], v) for i, v in enumerate(d["data"]) if v is not None]
+        if not points:
+            continue
+        label = d.get("label", "") or "Figures"
+        if len({v for _, v in points}) == 1 and len(points) > 2:
+            parts.append(f"{label}: {_figure(points[0][1])} throughout.")
+            continue
+        figures = ", ".join(f"{when} {_figure(v)}" for when, v in points)
+        parts.append(f"{label}: {figures}.")
+    if len(parts) == 1:
+        parts.append("No figures to chart.")
+    return " ".join(parts)

@@ -1,9 +1,17 @@
-"""The pack's figures as XLSX and CSV through django-import-export: one row per indicator and
-month, with every derived figure, under headers a reader understands. Percentages are rounded to
-one decimal and rates to two, as the pages print them; the CSV keeps each at full precision too,
-in its ``raw_*`` columns at the end. The XLSX sheet is named after the pack ("Barking and Dagenham
-Dec 2016"). Text that a spreadsheet would run as a formula is neutralised
-(``submissions.spreadsheet``)."""
+"""The pack's figures as XLSX and CSV: one row per indicator and month, with every derived figure.
+
+The **CSV** is for machines: its headers are the stable names in ``COLUMNS`` (``area``,
+``indicator``, ``month``, ``value`` …), the entered figures under the names the month-values
+import reads, so a pack's CSV re-imports (``submissions.imports.month_values``: the computed
+columns are ignored, ``PACK_CSV_COMPUTED``). Percentages are rounded to one decimal and rates to
+two, as the pages print them, each also at full precision in its ``raw_*`` column at the end.
+
+The **XLSX** is for people (``export_xlsx``): headers a reader understands, numbers as numbers
+with their formats (percentages as fractions shown as "0.0%", counts "#,##0", rates "0.00"), the
+header row frozen, columns sized, and a second sheet, "Notes", with what the figures carry
+(statuses, suppression, estimates, reference periods, overrides). The first sheet is named after
+the pack ("Barking and Dagenham Dec 2016"). Text a spreadsheet would run as a formula is
+neutralised (``submissions.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -16,55 +24,61 @@ from typing import Any
 from import_export import fields, resources
 
 from indicators.engine.formatting import month_label, rate_per
+from submissions.packs.export_xlsx import workbook
 from submissions.packs.schema import PackSnapshot, as_snapshot
-from submissions.spreadsheet import neutralise
+from submissions.spreadsheet import PACK_CSV_COMPUTED, neutralise
 
-# (attribute, header): the columns of both formats, in order.
-COLUMNS = [
-    ("area", "Area code"),
-    ("month", "Month"),
-    ("indicator", "Indicator code"),
-    ("title", "Indicator"),
-    ("portfolio", "Portfolio"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("reason", "Reason"),
-    ("value", "Figure"),
-    ("numerator", "Numerator"),
-    ("denominator", "Denominator"),
-    ("ytd", "Year to date"),
-    ("ytd_change_pct", "% change on last year (YTD)"),
-    ("r12", "Rolling 12 months"),
-    ("rate", "Rate (rolling 12 months)"),
-    ("rate_unit", "Rate per"),
-    ("month_pct", "% in the month"),
-    ("ytd_numerator", "Numerator (YTD)"),
-    ("ytd_denominator", "Denominator (YTD)"),
-    ("ytd_pct", "% year to date"),
-    ("target_to_date", "Target to date"),
+# (name, header, format): the columns of both formats, in order; the CSV's header is the name,
+# the XLSX's the header. Format: "text", "count" (#,##0), "pct" (a percentage, written to the
+# XLSX as a fraction), "rate" (0.00) or "months" (0).
+COLUMNS: list[tuple[str, str, str]] = [
+    ("area", "Area code", "text"),
+    ("month", "Month", "text"),
+    ("indicator", "Indicator code", "text"),
+    ("title", "Indicator", "text"),
+    ("portfolio", "Portfolio", "text"),
+    ("kind", "Kind", "text"),
+    ("status", "Status", "text"),
+    ("reason", "Reason", "text"),
+    ("value", "Figure", "count"),
+    ("numerator", "Numerator", "count"),
+    ("denominator", "Denominator", "count"),
+    ("reference_period", "Reference period", "text"),
+    ("estimated", "Estimated", "text"),
+    ("ytd", "Year to date", "count"),
+    ("ytd_change_pct", "% change on last year (YTD)", "pct"),
+    ("r12", "Rolling 12 months", "count"),
+    ("rate", "Rate (rolling 12 months)", "rate"),
+    ("rate_unit", "Rate per", "text"),
+    ("month_pct", "% in the month", "pct"),
+    ("ytd_numerator", "Numerator (YTD)", "count"),
+    ("ytd_denominator", "Denominator (YTD)", "count"),
+    ("ytd_pct", "% year to date", "pct"),
+    ("target_to_date", "Target to date", "count"),
     # The pack month's row: the period its figures cover (a lagged kind's latest available
     # period) and that period's figure.
-    ("period_label", "Period"),
-    ("period_start", "Period start"),
-    ("period_end", "Period end"),
-    ("period_age_months", "Age of the figure (months)"),
-    ("period_value", "Figure for the period"),
-    ("rag", "Rating"),
-    ("rag_reason", "Why this rating"),
-    ("rag_override_justification", "Coordinator's judgement"),
+    ("period_label", "Period", "text"),
+    ("period_start", "Period start", "text"),
+    ("period_end", "Period end", "text"),
+    ("period_age_months", "Age of the figure (months)", "months"),
+    ("period_value", "Figure for the period", "count"),
+    ("rag", "Rating", "text"),
+    ("rag_reason", "Why this rating", "text"),
+    ("rag_override_justification", "Coordinator's judgement", "text"),
 ]
 # Printed rounded (decimals), as the pages print them; the CSV adds each at full precision.
 ROUNDED = {"ytd_change_pct": 1, "rate": 2, "month_pct": 1, "ytd_pct": 1}
-RAW_COLUMNS = [(f"raw_{name}", f"raw_{name}") for name in ROUNDED]
+RAW_COLUMNS = [f"raw_{name}" for name in ROUNDED]
+# The CSV's header row, in order: what README documents and the import expects.
+CSV_HEADERS = [name for name, _, _ in COLUMNS] + RAW_COLUMNS
 SHEET_TITLE_MAX = 31  # Excel's limit
 SHEET_FORBIDDEN = re.compile(r"[\\/?*:\[\]]")
+# The CSV's columns the month-values import ignores (a test holds the two lists together).
+COMPUTED = PACK_CSV_COMPUTED
 
 
-def _resource(columns: list[tuple[str, str]]) -> type[resources.Resource]:
-    attrs: dict[str, Any] = {
-        name: fields.Field(attribute=name, column_name=header) for name, header in columns
-    }
-    names = [name for name, _ in columns]
+def _resource(names: list[str]) -> type[resources.Resource]:
+    attrs: dict[str, Any] = {name: fields.Field(attribute=name, column_name=name) for name in names}
     attrs["Meta"] = type("Meta", (), {"fields": names, "export_order": names})
     attrs["export_field"] = _export_field
     return type("PackFiguresResource", (resources.Resource,), attrs)
@@ -74,8 +88,7 @@ def _export_field(self: resources.Resource, field: fields.Field, instance: Any, 
     return neutralise(getattr(instance, field.attribute, None))
 
 
-PackFiguresResource = _resource(COLUMNS)
-PackFiguresRawResource = _resource(COLUMNS + RAW_COLUMNS)
+PackFiguresCsvResource = _resource(CSV_HEADERS)
 
 
 def sheet_title(area_name: str, month: str, *, short_name: str = "") -> str:
@@ -98,6 +111,7 @@ def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespac
     for page in pack.indicators:
         last = page.months[-1].month if page.months else None
         unit = rate_per(page.per_n, page.rate_unit) if page.per_n else ""
+        estimated = set(page.tables.estimated)
         for m in page.months:
             is_pack_month = m.month == last
             rows.append(
@@ -113,6 +127,8 @@ def pack_rows(snapshot: PackSnapshot | Mapping[str, Any]) -> list[SimpleNamespac
                     value=m.value,
                     numerator=m.numerator,
                     denominator=m.denominator,
+                    reference_period=m.reference_period or "",
+                    estimated="yes" if m.month in estimated else "",
                     ytd=m.ytd,
                     ytd_change_pct=m.ytd_change_pct,
                     r12=m.r12,
@@ -148,7 +164,6 @@ def pack_export(snapshot: PackSnapshot | Mapping[str, Any], fmt: str) -> bytes:
     pack = as_snapshot(snapshot)
     rows = pack_rows(pack)
     if fmt == "csv":
-        return PackFiguresRawResource().export(rows).export("csv").encode("utf-8-sig")
-    dataset = PackFiguresResource().export(rows)
-    dataset.title = sheet_title(pack.area.name, pack.month, short_name=pack.area.short_name)
-    return dataset.export("xlsx")
+        return PackFiguresCsvResource().export(rows).export("csv").encode("utf-8-sig")
+    title = sheet_title(pack.area.name, pack.month, short_name=pack.area.short_name)
+    return workbook(pack, rows, COLUMNS, title)

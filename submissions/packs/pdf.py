@@ -24,6 +24,10 @@ from submissions.packs.schema import snapshot_read
 logger = logging.getLogger(__name__)
 # Layouts at most: the first, then one size smaller (or cut tighter) for any page that ran over.
 MAX_PASSES = 4
+# A tagged PDF/UA-1 document (issue 16): the structure tree (headings, tables, figures with
+# their text alternatives), the language and title of the template, PDF/UA declared in its XMP
+# metadata. WeasyPrint's variant sets the PDF version only: the tags are asked for by name.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
 
 # The task lives beside the service that queues it, so neither imports the other in a circle;
@@ -153,7 +157,7 @@ def _render(pdf: PackPdf, now: dt.datetime) -> str:
         _progress(pdf_id, 30 + 20 * attempt, "Fitting each indicator to one page", now)
 
     document = pack_pdf_document(context, version, refitting)
-    content = document.write_pdf()
+    content = pack_pdf_bytes(document)
     _progress(
         pdf_id,
         100,
@@ -185,6 +189,12 @@ def pack_pdf_document(
                 shrink(page, over[page.page.code])
         document = _lay_out(context, version)
     return document
+
+
+def pack_pdf_bytes(document: Any) -> bytes:
+    """The laid-out document as a tagged PDF/UA-1 file."""
+    content: bytes = document.write_pdf(**PDF_OPTIONS)
+    return content
 
 
 def _lay_out(context: PdfContext, version: Any) -> Any:

@@ -21,7 +21,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from indicators.engine.formatting import month_label
-from submissions.packs.charts import CHARTS, available_charts, chart_data, svg_line_chart
+from submissions.packs.charts import (
+    CHARTS,
+    available_charts,
+    chart_data,
+    chart_text,
+    svg_line_chart,
+)
 from submissions.packs.latest import Latest, latest_of
 from submissions.packs.pages import SummaryRow, pack_table, summary_rows
 from submissions.packs.schema import PackSnapshot, Page
@@ -119,7 +125,12 @@ def pdf_charts(page: Page, month: str) -> list[dict[str, Any]]:
             {
                 "title": CHARTS[name],
                 "svg": svg_line_chart(
-                    data, width=360, height=185, title=CHARTS[name], legend=False
+                    data,
+                    width=360,
+                    height=185,
+                    title=CHARTS[name],
+                    legend=False,
+                    description=chart_text(data, chart=CHARTS[name], subject=page.title),
                 ),
                 "legend": _legend(data),
             }

@@ -68,9 +68,9 @@ def test_the_export_carries_the_period_on_the_pack_month_row(board: Client) -> N
     response = board.get(DEC + "export.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     fte = next(
-        r for r in rows if r["Indicator code"] == "first-time-entrants" and r["Month"] == "2016-12"
+        r for r in rows if r["indicator"] == "first-time-entrants" and r["month"] == "2016-12"
     )
-    assert (fte["Period"], fte["Period end"], fte["Figure for the period"]) == (
+    assert (fte["period_label"], fte["period_end"], fte["period_value"]) == (
         "12 months to June 2016",
         "2016-06-30",
         "131",

@@ -112,14 +112,14 @@ def test_the_version_1_pack_exports(version_1, board: Client) -> None:
     response = board.get(f"{PACK}export.csv{V1}")
     assert response["Content-Disposition"].endswith('-v2.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    tno = next(r for r in rows if r["Indicator code"] == "tno" and r["Month"] == "2016-12")
-    assert (tno["Figure"], tno["Year to date"], tno["Rolling 12 months"], tno["Rating"]) == (
+    tno = next(r for r in rows if r["indicator"] == "tno" and r["month"] == "2016-12")
+    assert (tno["value"], tno["ytd"], tno["r12"], tno["rag"]) == (
         "1386",
         "13207",
         "17587",
         "R",
     )
-    assert tno["Rate per"] == "per 1,000 residents"
+    assert tno["rate_unit"] == "per 1,000 residents"
     sheet = openpyxl.load_workbook(io.BytesIO(board.get(f"{PACK}export.xlsx{V1}").content)).active
     header = [c.value for c in sheet[1]]
     december = {

@@ -112,9 +112,9 @@ def test_exports_have_one_row_per_indicator_and_month(board: Client) -> None:
     response = board.get(DEC + "export.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len({r["Indicator code"] for r in rows}) == 34
-    tno_dec = next(r for r in rows if r["Indicator code"] == "tno" and r["Month"] == "2016-12")
-    assert (tno_dec["Year to date"], tno_dec["Rolling 12 months"], tno_dec["Rating"]) == (
+    assert len({r["indicator"] for r in rows}) == 34
+    tno_dec = next(r for r in rows if r["indicator"] == "tno" and r["month"] == "2016-12")
+    assert (tno_dec["ytd"], tno_dec["r12"], tno_dec["rag"]) == (
         "13207",
         "17587",
         "R",
@@ -134,18 +134,19 @@ def test_exports_are_named_headed_and_rounded_for_a_reader(board: Client) -> Non
     import openpyxl
 
     # ATR, June 2016: 4 successful of 9 terminations year to date (seed: "44.4%"), so
-    # 4 / 9 × 100 = 44.444…%, printed 44.4 and kept whole in the CSV's raw column.
+    # 4 / 9 × 100 = 44.444…%: in the CSV 44.4 (and kept whole in its raw column), in the
+    # XLSX the fraction 0.444 shown as a percentage.
     rows = list(
         csv.DictReader(io.StringIO(board.get(DEC + "export.csv").content.decode("utf-8-sig")))
     )
     june = next(
-        r for r in rows if r["Indicator code"] == "atr-completions" and r["Month"] == "2016-06"
+        r for r in rows if r["indicator"] == "atr-completions" and r["month"] == "2016-06"
     )
-    assert june["% year to date"] == "44.4"
+    assert june["ytd_pct"] == "44.4"
     assert june["raw_ytd_pct"].startswith("44.4444")
-    assert list(rows[0])[:4] == ["Area code", "Month", "Indicator code", "Indicator"]
+    assert list(rows[0])[:4] == ["area", "month", "indicator", "title"]  # for machines
     book = openpyxl.load_workbook(io.BytesIO(board.get(DEC + "export.xlsx").content))
-    assert book.sheetnames == ["Barking and Dagenham Dec 2016"]
+    assert book.sheetnames == ["Barking and Dagenham Dec 2016", "Notes"]
     header = [c.value for c in book.active[1]]
     assert "raw_ytd_pct" not in header and "% year to date" in header
     june_row = next(
@@ -154,7 +155,7 @@ def test_exports_are_named_headed_and_rounded_for_a_reader(board: Client) -> Non
         if r[header.index("Indicator code")] == "atr-completions"
         and r[header.index("Month")] == "2016-06"
     )
-    assert june_row[header.index("% year to date")] == 44.4
+    assert june_row[header.index("% year to date")] == 0.444
 
 
 def test_a_sheet_title_keeps_within_excels_rules() -> None:

@@ -88,7 +88,7 @@ def test_the_export_has_each_rates_unit() -> None:
     rows = list(
         csv.DictReader(io.StringIO(board.get(PACK + "export.csv").content.decode("utf-8-sig")))
     )
-    units = {r["Indicator code"]: r["Rate per"] for r in rows if r["Month"] == "2016-12"}
+    units = {r["indicator"]: r["rate_unit"] for r in rows if r["month"] == "2016-12"}
     assert units["serious-youth-violence"] == "per 1,000 residents aged 1–19"
     assert units["tno"] == "per 1,000 residents"
     assert units["first-time-entrants"] == "per 100,000 young people aged 10–17"
