@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
+from csp.celery import app
 from csp.models import Partnership, Role, RoleKind
 from submissions.models import PackVersion, ReportingRound
 from submissions.packs import notice, publish
@@ -28,6 +29,16 @@ pytestmark = pytest.mark.django_db
 DEC = dt.date(2016, 12, 1)
 BD_BOARD = "board@example.org"
 BARNET_BOARD = "barnet.board@example.org"
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The notice is a Celery task queued after the commit; with a broker (CI) run it in-process,
+    so the outbox shows what the worker would send."""
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 @pytest.fixture
