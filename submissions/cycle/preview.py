@@ -18,8 +18,12 @@ from indicators.engine.formatting import DASH, change, month_label, number, perc
 from indicators.engine.periods import add_months
 from indicators.engine.rag import NAMES
 from indicators.engine.series import change as series_change
-from submissions.cycle.numbers import decimal_message, parse_decimal, parse_whole
-from submissions.cycle.numbers import whole_number_message
+from submissions.cycle.numbers import (
+    decimal_message,
+    parse_decimal,
+    parse_whole,
+    whole_number_message,
+)
 from submissions.cycle.validation import Entry, EntryStatus
 
 if TYPE_CHECKING:
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["FigurePreview", "PackSide", "figure_preview", "preview_entry"]
 
 CHART_MONTHS = 24
+MAX_TYPED = 30  # longer is no figure a person types
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,18 @@ class FigurePreview:
     usual_range: str  # "1,255 to 1,650", or "" before there are limits
     before: PackSide
     after: PackSide
-    # The last 24 months with the figure in place: (label, value or None).
-    chart: list[tuple[str, float | None]] = field(default_factory=list)
+    # The last 24 months with the figure in place: (label, value or None, value as printed).
+    chart: list[tuple[str, float | None, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _typed(params: dict[str, str], name: str) -> str:
+    raw = params.get(name, "")
+    if len(raw) > MAX_TYPED:
+        raise ValueError(f"{name} too long")
+    return raw
 
 
 def preview_entry(kind: str, params: dict[str, str]) -> tuple[Entry | None, str]:
@@ -65,22 +77,20 @@ def preview_entry(kind: str, params: dict[str, str]) -> tuple[Entry | None, str]
     (None, message) when it is not a number."""
     try:
         if kind == "ratio":
-            num = parse_whole(params.get("numerator", ""))
-            den = parse_whole(params.get("denominator", ""))
+            num = parse_whole(_typed(params, "numerator"))
+            den = parse_whole(_typed(params, "denominator"))
             if num is None or den is None:
                 return None, ""
             return Entry(numerator=num, denominator=den), ""
-        raw = params.get("figure", "")
-        if kind in {"snapshot", "rolling"}:
+        raw = _typed(params, "figure")
+        if kind == "rolling":
             dec = parse_decimal(raw)
             return (None, "") if dec is None else (Entry(decimal_value=dec), "")
         whole = parse_whole(raw)
         return (None, "") if whole is None else (Entry(value=whole), "")
     except ValueError:
         noun = "the figure"
-        message = (
-            decimal_message(noun) if kind in {"snapshot", "rolling"} else whole_number_message(noun)
-        )
+        message = decimal_message(noun) if kind == "rolling" else whole_number_message(noun)
         return None, message
 
 
@@ -183,7 +193,11 @@ def figure_preview(
         before=_side(kind, before),
         after=_side(kind, after) if after.status == "reported" else _side(kind, before),
         chart=[
-            (month_label(m.month), m.month_pct if kind == "ratio" else m.month_value)
+            (
+                month_label(m.month),
+                m.month_pct if kind == "ratio" else m.month_value,
+                _figure_text(kind, m) or DASH,
+            )
             for m in series
         ],
     )

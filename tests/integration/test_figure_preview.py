@@ -36,8 +36,8 @@ def test_tno_with_1421_typed_adds_it_to_the_year_to_date() -> None:
         "+1%",
     )
     assert p.after.rating in {"Red", "Amber", "Green"} and p.after.reason
-    assert len(p.chart) == 24 and p.chart[-1] == ("January 2017", 1421.0)
-    assert p.chart[-2] == ("December 2016", 1386.0)
+    assert len(p.chart) == 24 and p.chart[-1] == ("January 2017", 1421.0, "1,421")
+    assert p.chart[-2] == ("December 2016", 1386.0, "1,386")
     assert (MonthValue.objects.count(), DerivedMetric.objects.count()) == stored
 
 
