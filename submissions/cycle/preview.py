@@ -112,7 +112,7 @@ def _figure_text(kind: str, m: MonthMetrics) -> str:
     if m.month_value is None:
         return ""
     text = number(m.month_value, 0 if float(m.month_value).is_integer() else 2)
-    return f"{text} in total" if kind == "breakdown" else text
+    return text
 
 
 def _month_change(kind: str, now: MonthMetrics, year_ago: MonthMetrics) -> str:
@@ -182,7 +182,8 @@ def figure_preview(
     lower, upper = limits.spc_lower, limits.spc_upper
     last = {m.month: m for m in series}
     return FigurePreview(
-        figure=_figure_text(kind, after),
+        # A breakdown's figure is its total (the total category's, or the categories' sum).
+        figure=f"{fig} in total" if (fig := _figure_text(kind, after)) and e.categories else fig,
         error=error,
         last_month=_figure_text(kind, last[prev]) or DASH,
         last_year=_figure_text(kind, last[add_months(month, -12)]) or DASH,

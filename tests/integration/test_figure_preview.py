@@ -73,3 +73,10 @@ def test_a_ratio_previews_its_percentage() -> None:
     assert entry == Entry(numerator=3, denominator=4)
     p = figure_preview(jan("atr-completions"), entry)
     assert p.figure == "75.0%"
+
+
+def test_a_breakdown_shows_its_total() -> None:
+    # Hate crime's categories with "all" the total: 300 in all, 12 of them disability.
+    sub = jan("hate-crime")
+    p = figure_preview(sub, Entry(categories={"all": 300, "disability": 12}))
+    assert p.figure == "300 in total"
