@@ -206,8 +206,11 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "audit": audit,
             "returns": returns_of(audit),
             "context": context,
-            # The figure in context, the saved entry's (the form's script previews a typed one).
-            "preview": figure_preview(sub),
+            # The figure in context: a posted form's figure when it was read (a refused save,
+            # without scripts), else the saved entry's; the form's script previews as typed.
+            "preview": figure_preview(
+                sub, form.to_entry() if form.is_bound and form.is_valid() else None
+            ),
             "show_note": show_note,
             "allowed": allowed,
             "action_log": action_panel(request.user, sub),

@@ -52,3 +52,14 @@ def test_a_figure_not_typed_as_a_number_is_told_so() -> None:
 def test_only_get() -> None:
     response = web("police").post(f"/submissions/{jan('tno').pk}/preview/", {"figure": "1"})
     assert response.status_code == 405
+
+
+def test_without_scripts_the_saved_figure_shows_in_context() -> None:
+    sub = jan("tno")
+    client = web("police")
+    data = {"entry_status": "reported", "version": str(sub.version), "action": "save"}
+    assert client.post(f"/submissions/{sub.pk}/", {**data, "value": "1,421"}).status_code == 302
+    html = client.get(f"/submissions/{sub.pk}/").content.decode()
+    assert 'id="ytd-before">13,207' in html
+    assert '<span data-preview="after.ytd">14,628</span>' in html
+    assert 'data-preview-url="/submissions/' in html
