@@ -194,6 +194,12 @@ def can_approve(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 
 
+def can_preview_figure(user: AnyUser, submission: SubmissionLike) -> bool:
+    """The figure in context (what a typed figure does to the pack): whoever may enter the
+    submission or review it."""
+    return can_edit_submission(user, submission) or can_approve(user, submission)
+
+
 def can_return(user: AnyUser, submission: SubmissionLike) -> bool:
     return is_coordinator(user, submission.round.partnership_id)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from submissions.actions_log import views as action_views
-from submissions.cycle import round_views, views
+from submissions.cycle import preview_views, round_views, views
 from submissions.imports import views as import_views
 from submissions.settings import views as settings_views
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("submissions/", views.my_submissions, name="mine"),
     path("submissions/<int:pk>/", views.entry, name="entry"),
+    path(
+        "submissions/<int:pk>/preview/", preview_views.figure_preview_json, name="figure_preview"
+    ),
     path("submissions/<int:pk>/approve/", views.approve, name="approve"),
     path("submissions/<int:pk>/return/", views.return_, name="return"),
     path("submissions/<int:pk>/override/", views.override, name="override"),

@@ -295,6 +295,7 @@ class OverrideForm(GovukForm):
             ("None", "None (not rated)"),
         ],
         required=False,
+        widget=forms.RadioSelect,
     )
     justification = _text(
         "rag_override_justification",

@@ -222,6 +222,11 @@ def submission_audit(submission: Submission) -> list[AuditEntry]:
     return list(reversed(out))
 
 
+def returns_of(audit: list[AuditEntry]) -> list[AuditEntry]:
+    """The returns in a submission's audit trail (newest first), each with its reason."""
+    return [a for a in audit if a.what.startswith("returned: ")]
+
+
 def _short(value: object) -> str:
     if value is None or value == "":
         return "–"

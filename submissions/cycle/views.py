@@ -30,9 +30,11 @@ from submissions.cycle.forms import (
     ReturnForm,
     SubmissionReopenForm,
 )
+from submissions.cycle.preview import figure_preview
 from submissions.cycle.selectors import (
     entered_figure,
     home_data,
+    returns_of,
     review_context,
     submission_audit,
 )
@@ -179,6 +181,7 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     allowed = submission_actions(request.user, sub)
     coordinator = permissions.can_approve(request.user, sub)
     context = review_context(sub)
+    audit = submission_audit(sub)
     # The confirming note is asked for only when a warning applies (or one is already written).
     note = form["confirm_note"]
     show_note = bool(warnings or context.warnings or note.errors or (note.value() or "").strip())
@@ -200,8 +203,14 @@ def entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 initial={"rag": sub.rag_override, "justification": sub.rag_override_justification}
             ),
             "reopen_form": SubmissionReopenForm(),
-            "audit": submission_audit(sub),
+            "audit": audit,
+            "returns": returns_of(audit),
             "context": context,
+            # The figure in context: a posted form's figure when it was read (a refused save,
+            # without scripts), else the saved entry's; the form's script previews as typed.
+            "preview": figure_preview(
+                sub, form.to_entry() if form.is_bound and form.is_valid() else None
+            ),
             "show_note": show_note,
             "allowed": allowed,
             "action_log": action_panel(request.user, sub),

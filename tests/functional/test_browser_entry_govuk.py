@@ -55,7 +55,23 @@ def test_a_lead_enters_tno_as_typed_and_the_coordinator_reviews_it(new_page) -> 
     # The summary's link goes to the field; "1,421" is saved as 1421.
     summary.get_by_role("link").click()
     assert police.evaluate("document.activeElement.id") == "id_value"
+    # The figure in context as it is typed (the preview endpoint, through figure-preview.js):
+    # the year to date to December 2016 is the seed's 13,207; 500 makes it 13,707, 5.7% under
+    # last year's 14,535 (13,075 + January 2016's 1,460), beyond the −5% stretch: Green; 1,421
+    # makes it 13,207 + 1,421 = 14,628, +0.6%: Red, as December's +1% is.
+    assert "13,207" in police.locator("#ytd-before").inner_text()
+    figure.fill("500")
+    police.locator("#ytd-after", has_text="13,707").wait_for()
+    police.locator("#rating-after", has_text="Green").wait_for()
     figure.fill("1,421")
+    police.locator("#ytd-after", has_text="14,628").wait_for()
+    police.locator("#rating-after", has_text="Red").wait_for()
+    assert "1,421" in police.locator("#preview-figure").inner_text()
+    assert police.locator("#figure-preview[aria-live=polite]").count() == 1
+    assert police.locator("#figure-chart[data-drawn=true]").count() == 1
+    last_row = police.locator("#figure-chart-table tbody tr").last.text_content() or ""
+    assert "January 2017" in last_row and "1,421" in last_row
+    assert axe_violations(police) == []
     police.get_by_role("button", name="Submit for review").click()
     assert "submitted for review" in police.locator(".messages").inner_text()
     assert police.locator(".govuk-notification-banner--success").count() == 1
@@ -66,6 +82,10 @@ def test_a_lead_enters_tno_as_typed_and_the_coordinator_reviews_it(new_page) -> 
     sign_in(coordinator, "coordinator")
     coordinator.goto(url)
     assert "1,421" in coordinator.locator("#review-context").inner_text()
+    # What approving does: the pack's year to date and rating before and after the figure.
+    assert "13,207" in coordinator.locator("#review-ytd-before").inner_text()
+    assert "14,628" in coordinator.locator("#review-ytd-after").inner_text()
+    assert "Red" in coordinator.locator("#review-rating-after").inner_text()
     assert coordinator.get_by_role("button", name="Return to the agency").is_visible()
     assert axe_violations(coordinator) == []
     assert narrow_page_problems(coordinator, url) == []

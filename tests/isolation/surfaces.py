@@ -41,6 +41,12 @@ PAGES = [
     _get("imports", SUB + "imports", ABSENT, lambda s: "/imports/"),
     _get("entry-draft", SUB + "entry", REFUSED, lambda s: f"/submissions/{s.draft.pk}/"),
     _get("entry-approved", SUB + "entry", REFUSED, lambda s: f"/submissions/{s.approved.pk}/"),
+    _get(
+        "figure-preview",
+        SUB + "figure_preview",
+        REFUSED,
+        lambda s: f"/submissions/{s.draft.pk}/preview/?figure=1,421",
+    ),
     _post(
         "save-draft",
         SUB + "entry",
