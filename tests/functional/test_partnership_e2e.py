@@ -123,6 +123,7 @@ def sign_out(page) -> None:
     """Sign out in the app, then forget every cookie (the provider's session too)."""
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")  # the app's sign-in page, not the admin's
     page.context.clear_cookies()
 
 
