@@ -33,6 +33,9 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # never offered: sign-up is
 ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from invitations or the provider
 ACCOUNT_SESSION_REMEMBER = True  # the session's lifetime is csp.security's (SESSION_*)
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Django's sign-out (the header's button posts to it) goes there too, not to the admin's
+# "Logged out" page.
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 # django-axes throttles failed sign-ins (above); allauth's own limits would count twice.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 SOCIALACCOUNT_AUTO_SIGNUP = True

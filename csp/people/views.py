@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from csp import permissions
+from csp.accounts.views import sign_in_policy, sso_button
 from csp.invitations import InvitationRefused, invitation_accept, invitation_open, role_words
 from csp.people import services
 from csp.people.forms import AcceptForm, InviteForm, ReasonForm, RoleChangeForm, role_value
@@ -201,9 +203,16 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome: you are now {what}.")
             return redirect("submissions:home")
-    return render(
+    sso = sso_button()
+    if sso is not None:  # single sign-on accepts the invitation too (matched by its address)
+        sso["url"] += "?" + urlencode({"process": "login"})
+    response = render(
         request,
         "people/invitation.html",
-        {"invitation": found, "what": what, "form": form},
+        {"invitation": found, "what": what, "form": form, "sso": sso},
         status=400 if form.errors else 200,
     )
+    policy = sign_in_policy()
+    if policy is not None:
+        response.headers["Content-Security-Policy"] = policy
+    return response

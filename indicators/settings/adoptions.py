@@ -99,6 +99,8 @@ class AdoptionChange:
     what_good_looks_like: str
     why_important: str
     issues_to_consider: str
+    # The plausibility limit: an entry's largest acceptable figure; None, the derived default.
+    figure_limit: int | None = None
 
 
 def adoption_change(
@@ -113,10 +115,13 @@ def adoption_change(
             raise SettingsError("Choose a portfolio.")
         if change.tolerance is not None and change.tolerance < 0:
             raise SettingsError("The amber band cannot be negative.")
+        if change.figure_limit is not None and change.figure_limit < 1:
+            raise SettingsError("The plausibility limit is a whole number of 1 or more.")
         adoption.owner = _owner(partnership_id, change.owner_id)
         adoption.portfolio = portfolio
         adoption.suppression_threshold = change.suppression_threshold
         adoption.tolerance = change.tolerance
+        adoption.figure_limit = change.figure_limit
         adoption.due_months = due_months_clean(change.due_months, adoption.indicator.frequency)
         adoption.what_good_looks_like = change.what_good_looks_like.strip()
         adoption.why_important = change.why_important.strip()

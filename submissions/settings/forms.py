@@ -51,6 +51,11 @@ class AdoptionForm(forms.Form):
         label="Amber band (%)", required=False, min_value=Decimal(0), max_digits=6,
         decimal_places=3, help_text="For targets that give none of their own (default 10).",
     )  # fmt: skip
+    figure_limit = forms.IntegerField(
+        label="Plausibility limit", required=False, min_value=1, max_value=2**63 - 1,
+        help_text="The largest figure an entry may give (a count, a total or a rate); a larger "
+        "one is refused. Blank: ten times the largest approved month of the last five years.",
+    )  # fmt: skip
     due_months = forms.CharField(
         required=False, max_length=40,
         help_text="A quarterly or annual indicator's due months as numbers, e.g. 6,9,12,3. "
@@ -84,6 +89,7 @@ class AdoptionForm(forms.Form):
             portfolio_id=int(d["portfolio"]),
             suppression_threshold=d["suppression_threshold"],
             tolerance=d["tolerance"],
+            figure_limit=d["figure_limit"],
             due_months=d["due_months"],
             what_good_looks_like=d["what_good_looks_like"],
             why_important=d["why_important"],

@@ -149,7 +149,8 @@ def adoption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {
         "owner": str(adopted.owner_id or ""), "portfolio": str(adopted.portfolio_id),
         "suppression_threshold": adopted.suppression_threshold, "tolerance": adopted.tolerance,
-        "due_months": adopted.due_months, "what_good_looks_like": adopted.what_good_looks_like,
+        "figure_limit": adopted.figure_limit, "due_months": adopted.due_months,
+        "what_good_looks_like": adopted.what_good_looks_like,
         "why_important": adopted.why_important, "issues_to_consider": adopted.issues_to_consider,
     }  # fmt: skip
     form = AdoptionForm(request.POST or None, initial=initial, **choices)

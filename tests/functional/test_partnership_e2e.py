@@ -3,19 +3,23 @@ shared catalogue and an administrator, a partnership is set up and runs its firs
 anyone opening the Django admin.
 
 The administrator sets up the partnership with the documented command (``setup_partnership``);
-its coordinator accepts the e-mailed invitation, adds two agencies, adopts ten indicators with
-their owners, sets targets of four kinds, invites two agency leads and a board member and opens
-a round; each lead accepts, signs in and submits; the coordinator approves and publishes; the
-board member reads the pack. Invitation links come from the outbox (locmem mail).
-
-Signing in is isolated in small helpers (``accept_invitation``, ``sign_in``): single sign-on
-and the coordinator's second factor will replace or extend those steps only.
+its coordinator accepts the e-mailed invitation and, with ``MFA_REQUIRED`` on as in production,
+is made to set a second factor (TOTP: the codes computed with pyotp from the secret the page
+shows, as a phone app would), adds two agencies, adopts ten indicators with their owners, sets
+targets of four kinds, invites two agency leads and a board member and opens a round. The
+police lead accepts through single sign-on at a real OpenID Connect provider started on loopback
+for the run (``tests/oidc_provider``, the whole redirect flow), signs in through it again and
+submits; the fire lead accepts with a password. The coordinator signs in again, giving the
+second factor, approves and publishes; the board member reads the pack. Invitation links come
+from the outbox (locmem mail). ``pytest -k oidc`` selects this test.
 """
 
 from __future__ import annotations
 
 import re
+import time
 
+import pyotp
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -24,6 +28,7 @@ from django.core.management import call_command
 from csp.models import Area
 from indicators.models import Adoption, Indicator, Portfolio, Target
 from submissions.models import PackVersion
+from tests.functional.oidc import PROVIDER_PASSWORD, start_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +52,28 @@ TARGETS = {  # four kinds
     "hate-crime": {"Kind of target": "Monitoring only"},
 }
 FIGURES = {code: 40 + i for i, code in enumerate(ADOPTED)}
+COORDINATOR = "coordinator@barnet.example.org"
+SSO_LEAD, SSO_LEAD_USERNAME = "police.lead@barnet.example.org", "pat.lead"
+# The provider knows the police lead by the invited address, and vouches for it.
+PROVIDER_PEOPLE = [
+    {"username": SSO_LEAD_USERNAME, "email": SSO_LEAD, "name": "Pat Lead", "email_verified": True}
+]
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(live_server, tmp_path_factory):
+    yield from start_provider(
+        tmp_path_factory.mktemp("oidc-e2e"), app_url=live_server.url, people=PROVIDER_PEOPLE
+    )
+
+
+@pytest.fixture
+def production_sign_in(oidc_provider, settings):
+    """Single sign-on configured (as csp.settings builds it from OIDC_*) and the second factor
+    required for coordinators, as in production."""
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
+    settings.MFA_REQUIRED = True
+    return oidc_provider
 
 
 def install() -> None:
@@ -71,7 +98,7 @@ def invitation_link(email: str) -> str:
     return found.group(1)
 
 
-# --- signing in: the steps single sign-on and the second factor will change -------------------
+# --- signing in ---------------------------------------------------------------------------------
 
 
 def accept_invitation(page, email: str) -> None:
@@ -93,6 +120,10 @@ def accept_invitation(page, email: str) -> None:
 
 
 def sign_out(page) -> None:
+    """Sign out in the app, then forget every cookie (the provider's session too)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")  # the app's sign-in page, not the admin's
     page.context.clear_cookies()
 
 
@@ -101,9 +132,57 @@ def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state("load")
     assert "/accounts/login/" not in page.url, page.content()[:2000]
+
+
+def set_second_factor(page) -> tuple[pyotp.TOTP, str]:
+    """Straight after signing in, a coordinator is sent to set up an authenticator; the code
+    comes from the secret the page shows. Returns the authenticator and the code used."""
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    assert "Your role needs a second factor" in page.content()
+    totp = pyotp.TOTP(page.get_by_label("Authenticator secret", exact=True).input_value())
+    code = totp.now()
+    page.get_by_label("Code from your app").fill(code)
+    page.get_by_role("button", name="Turn on").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    assert len(page.get_by_label("Unused codes").input_value().split()) == 10
+    return totp, code
+
+
+def give_second_factor(page, totp: pyotp.TOTP, used: str) -> None:
+    """After the password, the code of a later period than ``used`` (a code works once)."""
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    while (code := totp.now()) == used:
+        time.sleep(1)
+    page.get_by_label(re.compile("^Code")).fill(code)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    assert "/accounts/" not in page.url, page.url
+
+
+def sign_in_at_provider(page, username: str) -> None:
+    """At the provider's own page (another origin), then back through the callback."""
+    page.wait_for_url("http://127.0.0.1:*/login/**")
+    page.get_by_label("Provider username").fill(username)
+    page.get_by_label("Provider password").fill(PROVIDER_PASSWORD)
+    page.get_by_role("button", name="Continue to the application").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    assert "/accounts/" not in page.url, page.url
+
+
+def accept_invitation_through_provider(page, email: str, username: str) -> None:
+    """The invitation's page offers the provider as well as a password."""
+    page.goto(invitation_link(email))
+    page.get_by_role("button", name="Sign in with Council ID").click()
+    sign_in_at_provider(page, username)
+
+
+def sign_in_through_provider(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Council ID").click()
+    sign_in_at_provider(page, username)
 
 
 # --- the coordinator's steps ------------------------------------------------------------------
@@ -166,7 +245,9 @@ def invite(page, email: str, role: str) -> None:
     submit_form(page, {"E-mail address": email, "Role": role}, "Send the invitation")
 
 
-def test_a_new_partnership_runs_its_first_month_without_the_admin(new_page) -> None:
+def test_partnership_e2e_oidc_a_new_partnership_runs_its_first_month_without_the_admin(
+    new_page, production_sign_in
+) -> None:
     install()
     visited: list[str] = []
     opened = new_page
@@ -179,12 +260,17 @@ def test_a_new_partnership_runs_its_first_month_without_the_admin(new_page) -> N
     # The administrator sets up the partnership (the documented command, not the admin).
     call_command(
         "setup_partnership", "--area", AREA, "--name", "Barnet Community Safety Partnership",
-        "--coordinator-email", "coordinator@barnet.example.org",
+        "--coordinator-email", COORDINATOR,
     )  # fmt: skip
     partnership_id = Area.objects.get(code=AREA).partnership.id
 
+    # The coordinator accepts and, before any other page, sets a second factor.
     coordinator = new_page()
-    accept_invitation(coordinator, "coordinator@barnet.example.org")
+    accept_invitation(coordinator, COORDINATOR)
+    totp, used = set_second_factor(coordinator)
+    coordinator.goto("/")
+    coordinator.get_by_role("link", name="Sign-in security").click()
+    coordinator.wait_for_url("**/accounts/2fa/")
     add_agencies(coordinator)
     adopt(coordinator)
     owners = dict(
@@ -209,15 +295,24 @@ def test_a_new_partnership_runs_its_first_month_without_the_admin(new_page) -> N
         coordinator, {"Month": MONTH, "Submission deadline": "2026-12-10"}, "Open the round"
     )
 
-    # Each lead accepts, signs in again with the password, and submits its figures.
+    # The police lead accepts through the OpenID Connect provider and signs in through it again;
+    # the fire lead accepts with a password and signs in with it. Each submits its figures.
     for email, codes in (
-        ("police.lead@barnet.example.org", [c for c in ADOPTED if c not in FIRE]),
+        (SSO_LEAD, [c for c in ADOPTED if c not in FIRE]),
         ("fire.lead@barnet.example.org", [c for c in ADOPTED if c in FIRE]),
     ):
         lead = new_page()
-        accept_invitation(lead, email)
-        sign_out(lead)
-        sign_in(lead, email)
+        if email == SSO_LEAD:
+            accept_invitation_through_provider(lead, email, SSO_LEAD_USERNAME)
+            account = get_user_model().objects.get(email=SSO_LEAD)
+            assert not account.has_usable_password()  # single sign-on only
+            assert account.socialaccount_set.count() == 1
+            sign_out(lead)  # the provider's session too: it asks again
+            sign_in_through_provider(lead, SSO_LEAD_USERNAME)
+        else:
+            accept_invitation(lead, email)
+            sign_out(lead)
+            sign_in(lead, email)
         titles = dict(CATALOGUE)
         for code in codes:
             lead.goto("/submissions/")
@@ -226,7 +321,10 @@ def test_a_new_partnership_runs_its_first_month_without_the_admin(new_page) -> N
             lead.get_by_role("button", name="Submit for review").click()
             assert "submitted for review" in messages(lead), code
 
-    # The coordinator approves them all and publishes.
+    # The coordinator signs in again, giving the second factor, approves them all and publishes.
+    sign_out(coordinator)
+    sign_in(coordinator, COORDINATOR)
+    give_second_factor(coordinator, totp, used)
     coordinator.goto("/review/?status=submitted")
     for box in coordinator.locator("input[name=selected]").all():
         box.check()

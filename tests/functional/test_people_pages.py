@@ -100,6 +100,37 @@ def test_the_invitation_link_sets_a_password_and_signs_in(
     assert again.status_code == 404 and b"no longer works" in again.content
 
 
+def test_with_single_sign_on_the_invitation_page_offers_it_and_lets_its_form_go_there(
+    django_capture_on_commit_callbacks, settings
+) -> None:
+    issuer = "https://id.council.example.org/o"
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso", "name": "Council ID", "client_id": "app",
+                    "secret": "s", "settings": {"server_url": issuer},
+                }
+            ]
+        }
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(_signed_in("coordinator"), "invited@example.org")
+    path = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    page = Client().get(path)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'action="/accounts/oidc/sso/login/?process=login"' in body
+    assert "Sign in with Council ID" in body
+    form_action = re.search(r"form-action ([^;]+)", page.headers["Content-Security-Policy"])
+    assert form_action and "https://id.council.example.org" in form_action.group(1).split()
+
+
+def test_the_header_links_to_sign_in_security() -> None:
+    body = _signed_in("police").get("/", follow=True).content.decode()
+    assert '<a href="/accounts/2fa/">Sign-in security</a>' in body
+
+
 def test_password_reset_end_to_end_from_the_sign_in_page(demo_password: str) -> None:
     known = get_user_model().objects.create_user(
         username="reset@example.org", email="reset@example.org", password="old passphrase 77"

@@ -92,6 +92,43 @@ def test_saving_a_target_from_the_page() -> None:
     assert target.history.latest().history_change_reason == "Agreed at the board"
 
 
+def _adoption_fields(tno: Adoption, **changed: str) -> dict[str, str]:
+    return {
+        "owner": str(tno.owner_id or ""), "portfolio": str(tno.portfolio_id),
+        "due_months": "", "reason": "Sense check", **changed,
+    }  # fmt: skip
+
+
+def test_the_plausibility_limit_is_set_and_cleared_from_the_adoption_page() -> None:
+    tno = _tno()
+    assert tno.figure_limit is None  # the demo leaves it to the derived default
+    page = _text(_client().get(f"/settings/indicators/{tno.pk}/"))
+    assert "Plausibility limit" in page
+    response = _client().post(
+        f"/settings/indicators/{tno.pk}/",
+        _adoption_fields(tno, figure_limit="2500", reason="No month has come near 2,500"),
+    )
+    assert response.status_code == 302
+    tno.refresh_from_db()
+    assert tno.figure_limit == 2500
+    latest = tno.audit.latest()
+    assert (latest.history_user.username, latest.history_change_reason) == (
+        "coordinator", "No month has come near 2,500",
+    )  # fmt: skip
+    assert 'value="2500"' in _client().get(f"/settings/indicators/{tno.pk}/").content.decode()
+    # Zero would refuse every figure: refused, nothing saved.
+    refused = _client().post(
+        f"/settings/indicators/{tno.pk}/", _adoption_fields(tno, figure_limit="0")
+    )
+    assert refused.status_code == 200 and "greater than or equal to 1" in _text(refused)
+    tno.refresh_from_db()
+    assert tno.figure_limit == 2500
+    # Blank goes back to the default.
+    _client().post(f"/settings/indicators/{tno.pk}/", _adoption_fields(tno, figure_limit=""))
+    tno.refresh_from_db()
+    assert tno.figure_limit is None
+
+
 def test_moving_an_indicator_up_without_script() -> None:
     order = list(
         Adoption.objects.filter(partnership__area__code="E09000002")

@@ -315,6 +315,32 @@ def test_due_months_of_a_quarterly_indicator() -> None:
         )  # fmt: skip
 
 
+def test_the_plausibility_limit_is_audited_and_a_limit_below_one_refused() -> None:
+    tno = _tno()
+    change = dict(
+        owner_id=tno.owner_id, portfolio_id=tno.portfolio_id, suppression_threshold=None,
+        tolerance=None, due_months="", what_good_looks_like="", why_important="",
+        issues_to_consider="",
+    )  # fmt: skip
+    adoption_change(
+        adoption_id=tno.pk, partnership_id=tno.partnership_id, user=_user("coordinator"),
+        reason="Twice the busiest month", change=AdoptionChange(figure_limit=3000, **change),
+    )  # fmt: skip
+    tno.refresh_from_db()
+    assert tno.figure_limit == 3000
+    latest = tno.audit.latest()
+    assert (latest.history_user.username, latest.history_change_reason, latest.figure_limit) == (
+        "coordinator", "Twice the busiest month", 3000,
+    )  # fmt: skip
+    with pytest.raises(SettingsError, match="1 or more"):
+        adoption_change(
+            adoption_id=tno.pk, partnership_id=tno.partnership_id, user=_user("coordinator"),
+            reason="x", change=AdoptionChange(figure_limit=0, **change),
+        )  # fmt: skip
+    tno.refresh_from_db()
+    assert tno.figure_limit == 3000  # nothing half-saved
+
+
 # --- agencies ---------------------------------------------------------------------------------
 
 
