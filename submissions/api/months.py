@@ -70,7 +70,11 @@ class MonthFormField(forms.Field):
         try:
             return parse_month(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
+            # The sentence quotes what was sent, which may hold "%": pass it as a parameter,
+            # since Django and django-filter format a ValidationError's message with its params.
+            raise forms.ValidationError(
+                "%(sentence)s", code="invalid", params={"sentence": str(exc)}
+            ) from None
 
 
 @extend_schema_field(MONTH_SCHEMA)
