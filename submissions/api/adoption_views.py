@@ -4,6 +4,8 @@ partnership sets these up in the admin or with ``setup_partnership``; the API on
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -15,8 +17,19 @@ from submissions.api import selectors
 PARTNERSHIP_HELP = "One of your partnerships, by its area's ONS code (e.g. E09000002)."
 
 
+class YearField(forms.IntegerField):
+    """A financial year given in the query string: a whole number (0.5 is refused), and given
+    empty (``?financial_year=``) is refused too, as the schema says; absent is no filter."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value == "":
+            message = "Give the year as a whole number, like 2016."
+            raise forms.ValidationError(message, code="invalid")
+        return super().to_python(value)
+
+
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # a year is a whole number: 0.5 is refused
+    field_class = YearField
 
 
 class AdoptionFilter(django_filters.FilterSet):
