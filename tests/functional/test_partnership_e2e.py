@@ -339,7 +339,8 @@ def test_partnership_e2e_oidc_a_new_partnership_runs_its_first_month_without_the
     board = new_page()
     accept_invitation(board, "board.member@barnet.example.org")
     board.goto("/packs/")
-    board.get_by_role("link", name=MONTH_NAME).click()
+    with board.expect_navigation():  # waits for "load": the whole table, not a part parsed so far
+        board.get_by_role("link", name=MONTH_NAME).click()
     summary = board.locator("#summary").inner_text()
     for code, title in CATALOGUE[:10]:
         assert title in summary, code
