@@ -84,6 +84,27 @@ def _copy(
             copy.write_row(row)
 
 
+def copy_types_match(table: str, columns: Sequence[str], types: Sequence[str]) -> bool:
+    """Whether ``table``'s ``columns`` have the given types (as ``format_type`` names them):
+    what a payload built for them (``copy_payload``) assumes. PostgreSQL only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        found = dict(cursor.fetchall())
+    return [found.get(c) for c in columns] == list(types)
+
+
+def copy_payload(table: str, columns: Sequence[str], payload: bytes) -> None:
+    """COPY rows already in PostgreSQL's binary format (signature to trailer) into ``table``."""
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        with cursor.cursor.copy(sql) as copy:
+            copy.write(payload)
+
+
 class _JsonText(str):
     """Never made: the key ``_JsonTextBinaryDumper`` is registered under (dumpers are looked
     up by the column's type when copying)."""

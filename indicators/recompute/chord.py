@@ -176,7 +176,10 @@ def full_recompute_chord(
     # No broker, or no worker answering: the same chunks run here, one after another. Inside a
     # task the workers are there (a solo worker busy with this task would not answer a ping).
     in_task = bool(current_task) and not current_task.request.is_eager
-    eager = bool(app.conf.task_always_eager) or not (in_task or app.control.ping(timeout=1.0))
+    # ``limit=1``: the first answer will do (without it the ping waits out its whole timeout).
+    eager = bool(app.conf.task_always_eager) or not (
+        in_task or app.control.ping(timeout=1.0, limit=1)
+    )
     chunks = chunks_of(list(catalogue.indicators))
     if eager:
         with connection.cursor() as cursor:
@@ -245,13 +248,20 @@ _SWAP_ORDER = {"foreig": 0, "swap": 1, "replay": 2, "drop o": 3}
 def _wait_for(run: RecomputeRun) -> None:
     """Wait until the run is swapped (by its chord, or by chunks the sweep sent again); raise if
     it failed."""
+    swapped_at: float | None = None
     while True:
-        state, detail = RecomputeRun.objects.filter(id=run.id).values_list("state", "detail")[0]
+        state, detail, phases = RecomputeRun.objects.filter(id=run.id).values_list(
+            "state", "detail", "phases"
+        )[0]
         if state == RecomputeRun.SWAPPED:
-            return
+            # The swap task records its phases just after the swap commits: wait for them
+            # (the report), a few seconds at most (the store is in place already).
+            swapped_at = swapped_at or time.monotonic()
+            if phases or time.monotonic() - swapped_at > 5:
+                return
         if state == RecomputeRun.FAILED:
             raise RuntimeError(f"Full recompute run {run.id} failed: {detail}")
-        time.sleep(0.5)
+        time.sleep(0.1)
 
 
 def _dead(run: RecomputeRun, stale: dt.datetime) -> bool:

@@ -17,10 +17,10 @@ from indicators.models import RecomputeRun
 from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
 from indicators.recompute.load import catalogue_load
 from indicators.recompute.ranks import (
-    RANK_COLUMNS,
     group_members,
+    rank_blocks,
     rank_inputs,
-    rank_rows,
+    ranks_write,
     released_load,
 )
 from indicators.recompute.staging import stage_table
@@ -91,13 +91,13 @@ def _chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: st
         members, _areas, partners = group_members(None)
         supplied_by, per_n = rank_inputs(indicator_ids, None)
         released = released_load(indicator_ids, partners)
-        rank_list = rank_rows(rates, members, supplied_by, per_n, released)
-        bulk_insert(ranks, RANK_COLUMNS, rank_list)
+        blocks, supplied = rank_blocks(rates, members, supplied_by, per_n, released)
+        ranked = ranks_write(ranks, blocks, supplied)
         phases["ranks"] = time.perf_counter() - started
         done = {
             "series": report.series,
             "rows": count,
-            "ranks": len(rank_list),
+            "ranks": ranked,
             "phases": phases,
             "pid": os.getpid(),
             "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -106,7 +106,7 @@ def _chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: st
         run.chunks_done[str(chunk)] = done
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["chunks_done", "heartbeat_at"])
-    return f"Run {run_id} chunk {chunk}: {count:,} rows, {len(rank_list):,} ranks."
+    return f"Run {run_id} chunk {chunk}: {count:,} rows, {ranked:,} ranks."
 
 
 def _test_pause() -> None:

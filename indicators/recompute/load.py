@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 
@@ -51,14 +51,32 @@ def series_spec(indicator: Indicator, categories: Sequence[IndicatorCategory]) -
 def target_spec(target: Target, tolerance: Decimal | None = None) -> TargetSpec:
     """The engine's view of a target; ``tolerance`` is the adoption's amber band, used when the
     target gives none of its own."""
+    return _target_spec_of(
+        target.kind,
+        target.value,
+        target.lower,
+        target.upper,
+        target.volume,
+        target.tolerance,
+        target.text,
+        tolerance,
+    )
+
+
+def _target_spec_of(
+    kind: Any, value: Any, lower: Any, upper: Any, volume: Any, tolerance: Any, text: Any,
+    adopted: Any,
+) -> TargetSpec:  # fmt: skip
+    """``target_spec`` from a target's fields as ``values_list`` gives them (``adopted``: the
+    adoption's tolerance)."""
     return TargetSpec(
-        kind=target.kind,
-        value=as_float(target.value),
-        lower=as_float(target.lower),
-        upper=as_float(target.upper),
-        volume=target.volume,
-        tolerance=as_float(target.tolerance if target.tolerance is not None else tolerance),
-        text=target.text,
+        kind=kind,
+        value=as_float(value),
+        lower=as_float(lower),
+        upper=as_float(upper),
+        volume=volume,
+        tolerance=as_float(tolerance if tolerance is not None else adopted),
+        text=text,
     )
 
 
@@ -89,15 +107,34 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
         categories[c.indicator_id].append(c)
     targets: dict[tuple[int, int], dict[int, TargetSpec]] = defaultdict(dict)
     per_category: dict[tuple[int, int], dict[int, dict[str, TargetSpec]]] = defaultdict(dict)
-    for t in Target.objects.filter(adoption__indicator_id__in=list(by_id)).select_related(
-        "adoption__partnership", "category"
+    # Plain tuples, not model instances (a national install has hundreds of thousands of
+    # targets); equal targets share one spec.
+    seen: dict[tuple[object, ...], TargetSpec] = {}
+    for ind, area, year, category, *fields in (
+        Target.objects.filter(adoption__indicator_id__in=list(by_id))
+        .order_by()
+        .values_list(
+            "adoption__indicator_id",
+            "adoption__partnership__area_id",
+            "financial_year",
+            "category__code",
+            "kind",
+            "value",
+            "lower",
+            "upper",
+            "volume",
+            "tolerance",
+            "text",
+            "adoption__tolerance",
+        )
     ):
-        key = (t.adoption.indicator_id, t.adoption.partnership.area_id)
-        spec = target_spec(t, t.adoption.tolerance)
-        if t.category is None:
-            targets[key][t.financial_year] = spec
+        spec = seen.get(key_fields := tuple(fields))
+        if spec is None:
+            spec = seen[key_fields] = _target_spec_of(*fields)
+        if category is None:
+            targets[(ind, area)][year] = spec
         else:
-            per_category[key].setdefault(t.financial_year, {})[t.category.code] = spec
+            per_category[(ind, area)].setdefault(year, {})[category] = spec
     due: dict[tuple[int, int], tuple[int, ...]] = {}
     for adoption in (
         Adoption.objects.filter(indicator_id__in=list(by_id))

@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import F, Q
 
 from csp.models import ComparatorGroup, GroupMembership
-from indicators.bulk import bulk_insert
+from indicators.bulk import bulk_insert, copy_payload, copy_types_match
 from indicators.engine import ranks as rankmod
 from indicators.models import (
     DerivedMetric,
@@ -25,7 +26,7 @@ from indicators.models import (
 )
 from indicators.recompute.compute import Rates, gc_paused
 from indicators.recompute.load import as_float
-from indicators.recompute.rank_grid import computed_rank_rows
+from indicators.recompute.rank_grid import RankBlock, computed_rank_blocks, rank_copy_payload
 
 
 def ranks_recompute(
@@ -81,7 +82,7 @@ def _ranks_rewrite(
             rate__isnull=False,
             **month_filter,
         ).filter(Q(figure_month__isnull=True) | Q(figure_month=F("month")))  # see compute_rows
-        for ind, area, month, rate, r12, den in derived.values_list(
+        for ind, area, month, rate, r12, den in derived.order_by().values_list(
             "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
         ):
             rates[(ind, month)][area] = (rate, r12, den)
@@ -148,10 +149,20 @@ def released_load(
         indicator_id__in=indicator_ids, area_id__in=partnership_areas, **month_filter
     )
     rates: Rates = defaultdict(dict)
-    for ind, area, month, rate, r12, den in rows.values_list(
-        "indicator_id", "area_id", "month", "rate", "r12", "rate_denominator"
-    ):
-        rates[(ind, month)][area] = (rate, r12, den)
+    # The query's own SQL on a plain cursor: a national install releases millions of rates,
+    # and Django's row handling costs several times the fetch.
+    # No order: the model's (by code and name) joins and sorts for nothing.
+    sql, params = (
+        rows.order_by()
+        .values_list("indicator_id", "area_id", "month", "rate", "r12", "rate_denominator")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for ind, area, month, rate, r12, den in cursor.fetchall():
+            if isinstance(month, str):  # SQLite returns text dates
+                month = dt.date.fromisoformat(month)
+            rates[(ind, month)][area] = (rate, r12, den)
     return Released(partnership_areas, rates)
 
 
@@ -167,17 +178,47 @@ def rank_rows(
 
     Computed on arrays, every month of an indicator and group at once (``rank_grid``); the
     rows of ``rank_rows_reference``, in another order."""
+    blocks, supplied = rank_blocks(rates, members, supplied_by, per_n, released)
+    return [row for block in blocks for row in block.rows()] + supplied
+
+
+def rank_blocks(
+    rates: Rates,
+    members: dict[int, list[int]],
+    supplied_by: dict[tuple[int, dt.date, int, int], SuppliedBenchmark],
+    per_n: dict[int, int | None],
+    released: Released,
+) -> tuple[list[RankBlock], list[tuple[object, ...]]]:
+    """``rank_rows`` as the computed rows' arrays and the supplied rows' tuples (what
+    ``ranks_write`` takes)."""
     with gc_paused():
-        rows = computed_rank_rows(rates, members, per_n, released.partnership_areas, released.rates)
+        blocks = computed_rank_blocks(
+            rates, members, per_n, released.partnership_areas, released.rates
+        )
     if not supplied_by:
-        return rows
-    computed = {row[:4] for row in rows}
-    rows += [
+        return blocks, []
+    computed = {
+        (block.indicator, area, block.months[m], block.group)
+        for block in blocks
+        for area, m in zip(block.area.tolist(), block.month.tolist(), strict=True)
+    }
+    supplied: list[tuple[object, ...]] = [
         (ind, area, month, group_id, s.position, s.size, as_float(s.average), "supplied")
         for (ind, month, group_id, area), s in supplied_by.items()
         if (ind, area, month, group_id) not in computed
     ]
-    return rows
+    return blocks, supplied
+
+
+def ranks_write(table: str, blocks: list[RankBlock], supplied: list[tuple[object, ...]]) -> int:
+    """Insert the rank rows ``rank_blocks`` gave; returns how many. On PostgreSQL the computed
+    rows go as one binary COPY built on arrays (``rank_copy_payload``), no tuple made."""
+    if connection.vendor == "postgresql" and copy_types_match(table, RANK_COLUMNS, RANK_TYPES):
+        copy_payload(table, RANK_COLUMNS, rank_copy_payload(blocks))
+    else:
+        bulk_insert(table, RANK_COLUMNS, [row for block in blocks for row in block.rows()])
+    bulk_insert(table, RANK_COLUMNS, supplied)
+    return sum(len(block) for block in blocks) + len(supplied)
 
 
 def rank_rows_reference(
@@ -239,3 +280,8 @@ RANK_COLUMNS = [
     "average",
     "source",
 ]
+# The column types ``rank_copy_payload`` writes (PostgreSQL type names, as format_type gives).
+RANK_TYPES = [
+    "bigint", "bigint", "date", "bigint", "smallint", "smallint", "double precision",
+    "character varying(10)",
+]  # fmt: skip
