@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from indicators.bulk import bulk_insert
 from indicators.models import RecomputeRun
-from indicators.recompute.compute import METRIC_COLUMNS, RecomputeReport, compute_rows
+from indicators.recompute.compute import (
+    METRIC_COLUMNS,
+    RecomputeReport,
+    compute_rows,
+    gc_paused,
+)
 from indicators.recompute.load import catalogue_load
 from indicators.recompute.ranks import (
     group_members,
@@ -49,7 +54,10 @@ def chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str
             # (then it is done, and skipped, or its holder is gone).
             raise ChunkBusy(f"run {run_id} chunk {chunk} is at work in another session")
     try:
-        return _chunk_compute(run_id=run_id, chunk=chunk, indicator_ids=indicator_ids, now=now)
+        # No cyclic collection while the chunk builds its rows, rates and ranks (millions of
+        # objects, freed by reference counting): each would scan everything built so far.
+        with gc_paused():
+            return _chunk_compute(run_id=run_id, chunk=chunk, indicator_ids=indicator_ids, now=now)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", chunk_lock(run_id, chunk))

@@ -157,7 +157,7 @@ def released_load(
         .values_list("indicator_id", "area_id", "month", "rate", "r12", "rate_denominator")
         .query.sql_with_params()
     )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, gc_paused():
         cursor.execute(sql, params)
         for ind, area, month, rate, r12, den in cursor.fetchall():
             if isinstance(month, str):  # SQLite returns text dates

@@ -15,7 +15,7 @@ from csp.health import RECOMPUTE, heartbeat_record
 from csp.models import Area
 from indicators.engine.periods import add_months
 from indicators.recompute.chord import full_recompute_chord, runs_sweep
-from indicators.recompute.compute import RecomputeReport
+from indicators.recompute.compute import RecomputeReport, gc_paused
 from indicators.recompute.load import catalogue_load
 from indicators.recompute.touches import scoped_write
 
@@ -59,15 +59,16 @@ def metrics_recompute(
     else:
         if drop_stale_stages:
             runs_sweep(now=now)
-        scoped_write(
-            catalogue,
-            now=now,
-            area_ids=area_ids,
-            from_month=from_month,
-            rank_months=rank_months,
-            everything=everything,
-            report=report,
-        )
+        with gc_paused():  # as a chunk: many short-lived rows, no cycles among them
+            scoped_write(
+                catalogue,
+                now=now,
+                area_ids=area_ids,
+                from_month=from_month,
+                rank_months=rank_months,
+                everything=everything,
+                report=report,
+            )
     # /readyz reports how long ago the derived store was last recomputed successfully.
     heartbeat_record(name=RECOMPUTE, at=now, detail="full" if everything else "partial")
     report.seconds = time.perf_counter() - started
