@@ -25,7 +25,7 @@ from indicators.recompute.chunk import ChunkBusy, chunk_compute, chunks_at_work
 from indicators.recompute.compute import RecomputeReport
 from indicators.recompute.load import Catalogue, catalogue_load
 from indicators.recompute.retry import RETRY
-from indicators.recompute.staging import leftovers_drop, stages_create, stages_foreign_keys
+from indicators.recompute.staging import leftovers_drop, stages_create, stages_finish
 from indicators.recompute.swap import swap_in
 
 logger = logging.getLogger(__name__)
@@ -142,8 +142,8 @@ def run_swap(*, run_id: int) -> str:
         raise ChunksPending(f"run {run_id}: {len(run.chunks_done)} of {run.chunks} chunks")
     RecomputeRun.objects.filter(id=run_id).update(heartbeat_at=timezone.now())
     started = time.perf_counter()
-    stages_foreign_keys(run_id)
-    phases = {"foreign keys and analyse": time.perf_counter() - started}
+    stages_finish(run_id)
+    phases = {"indexes, foreign keys and analyse": time.perf_counter() - started}
     swapped = swap_in(run_id)
     if swapped is None:
         return f"Run {run_id} is no longer running; nothing to swap."
@@ -242,7 +242,7 @@ def report_fill(report: RecomputeReport, run: RecomputeRun, *, seconds: float) -
     }
 
 
-_SWAP_ORDER = {"foreig": 0, "swap": 1, "replay": 2, "drop o": 3}
+_SWAP_ORDER = {"indexe": 0, "swap": 1, "replay": 2, "drop o": 3}
 
 
 def _wait_for(run: RecomputeRun) -> None:

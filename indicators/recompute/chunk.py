@@ -46,7 +46,7 @@ class ChunkBusy(Exception):
 def chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: str) -> str:
     """Compute one chunk into the run's staging tables, holding the chunk's session lock.
     Idempotent: a chunk already recorded is skipped, one at work in another session is retried
-    (``ChunkBusy``); in one transaction it deletes what an earlier attempt wrote, then writes."""
+    (``ChunkBusy``); it writes its rows and records itself in one transaction."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", chunk_lock(run_id, chunk))
         if not cursor.fetchone()[0]:
@@ -86,11 +86,9 @@ def _chunk_compute(*, run_id: int, chunk: int, indicator_ids: list[int], now: st
         if run is None or run.state != RecomputeRun.RUNNING:
             return f"Run {run_id} is no longer running; chunk {chunk} skipped."
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for table in (metrics, ranks):
-                cursor.execute(
-                    f'DELETE FROM "{table}" WHERE indicator_id = ANY(%s)', [indicator_ids]
-                )
+        # Nothing of this chunk's is in the staging tables: an earlier attempt that wrote also
+        # recorded itself, in the same transaction (and was skipped above), and one that did
+        # not commit wrote nothing. (So no DELETE, which without indexes would scan the table.)
         bulk_insert(metrics, METRIC_COLUMNS, rows)
         count = len(rows)
         del rows

@@ -1,11 +1,14 @@
 """Staging tables for a full recompute, and the swap by rename (PostgreSQL; ADR 0028).
 
-A run's staging tables are copies of the live tables' definitions (``LIKE … INCLUDING ALL``:
-columns, defaults, identity, NOT NULL and CHECK constraints, indexes, unique constraints) plus
-their foreign keys, under the same constraint names. The chunks fill them; the swap renames the
-live tables, their indexes and their identity sequences out of the way and the staging ones
-into their names, in one short transaction. The old tables are dropped afterwards. No
-constraint is dropped on a live table: the tables that become live were built with theirs.
+A run's staging tables are copies of the live tables' definitions (``LIKE … INCLUDING ALL
+EXCLUDING INDEXES``: columns, defaults, identity, NOT NULL and CHECK constraints). The chunks
+fill them without indexes (a COPY into a table with a four-column unique index costs about twice
+the COPY alone); before the swap, ``stages_finish`` gives them the live tables' primary key,
+unique constraints and indexes (a unique violation fails the run there), then their foreign
+keys under the same names, each checked against the rows in one scan. The swap renames the live
+tables, their indexes and their identity sequences out of the way and the staging ones into
+their names, in one short transaction. The old tables are dropped afterwards. No constraint is
+dropped on a live table: the tables that become live have all of theirs before the swap.
 """
 
 from __future__ import annotations
@@ -47,21 +50,46 @@ def stages_create(run_id: int) -> None:
         for short in SHORT:
             live, stage = live_table(short), stage_table(short, run_id)
             cursor.execute(f'DROP TABLE IF EXISTS "{stage}"')
-            cursor.execute(f'CREATE TABLE "{stage}" (LIKE "{live}" INCLUDING ALL)')
+            cursor.execute(
+                f'CREATE TABLE "{stage}" (LIKE "{live}" INCLUDING ALL EXCLUDING INDEXES)'
+            )
 
 
-def stages_foreign_keys(run_id: int) -> None:
-    """Give the staging tables the live tables' foreign keys, under the same names (a foreign
-    key's name is unique per table, not per schema). Checked against the loaded rows in one
-    scan each; idempotent (a retried swap skips the keys already there)."""
+def stages_finish(run_id: int) -> None:
+    """Give the loaded staging tables the live tables' primary key, unique constraints and
+    indexes (built from the rows, each in one sort), then their foreign keys under the same
+    names (a foreign key's name is unique per table, not per schema), checked against the rows
+    in one scan each, and analyse them. Idempotent: a retried swap skips what is there."""
     with transaction.atomic(), connection.cursor() as cursor:
         for short in SHORT:
             live, stage = live_table(short), stage_table(short, run_id)
+            _indexes_copy(cursor, live, stage)
             have = _foreign_keys(cursor, stage)
             for name, definition in _foreign_keys(cursor, live).items():
                 if name not in have:
                     cursor.execute(f'ALTER TABLE "{stage}" ADD CONSTRAINT "{name}" {definition}')
             cursor.execute(f'ANALYZE "{stage}"')
+
+
+def _indexes_copy(cursor, live: str, stage: str) -> None:
+    """The live table's index-backed constraints (as constraints) and other indexes on the
+    staging table, under names of its own (the swap gives them the live names)."""
+    have = set(_indexes(cursor, stage).values())
+    cursor.execute(
+        "SELECT conindid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY conname",
+        [live],
+    )
+    constraints = dict(cursor.fetchall())
+    for i, (name, definition) in enumerate(sorted(_indexes(cursor, live).items())):
+        if definition in have:
+            continue
+        if name in constraints:
+            cursor.execute(
+                f'ALTER TABLE "{stage}" ADD CONSTRAINT "{stage}_k{i}" {constraints[name]}'
+            )
+        else:
+            cursor.execute(definition.replace("INDEX ON", f'INDEX "{stage}_i{i}" ON "{stage}"', 1))
 
 
 def _foreign_keys(cursor, table: str) -> dict[str, str]:
