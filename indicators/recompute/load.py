@@ -97,7 +97,11 @@ class Catalogue:
     due_months: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
 
 
-def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
+def catalogue_load(
+    indicator_ids: Iterable[int] | None, area_ids: Iterable[int] | None = None
+) -> Catalogue:
+    """The indicators' specs, and the targets and due months of their adoptions by the
+    partnerships of ``area_ids`` (None: every area's; a scoped recompute reads only its own)."""
     indicators = Indicator.objects.all()
     if indicator_ids is not None:
         indicators = indicators.filter(id__in=list(indicator_ids))
@@ -110,23 +114,24 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
     # Plain tuples, not model instances (a national install has hundreds of thousands of
     # targets); equal targets share one spec.
     seen: dict[tuple[object, ...], TargetSpec] = {}
-    for ind, area, year, category, *fields in (
-        Target.objects.filter(adoption__indicator_id__in=list(by_id))
-        .order_by()
-        .values_list(
-            "adoption__indicator_id",
-            "adoption__partnership__area_id",
-            "financial_year",
-            "category__code",
-            "kind",
-            "value",
-            "lower",
-            "upper",
-            "volume",
-            "tolerance",
-            "text",
-            "adoption__tolerance",
-        )
+    targets_in = Target.objects.filter(adoption__indicator_id__in=list(by_id))
+    adoptions_in = Adoption.objects.filter(indicator_id__in=list(by_id))
+    if area_ids is not None:
+        targets_in = targets_in.filter(adoption__partnership__area_id__in=list(area_ids))
+        adoptions_in = adoptions_in.filter(partnership__area_id__in=list(area_ids))
+    for ind, area, year, category, *fields in targets_in.order_by().values_list(
+        "adoption__indicator_id",
+        "adoption__partnership__area_id",
+        "financial_year",
+        "category__code",
+        "kind",
+        "value",
+        "lower",
+        "upper",
+        "volume",
+        "tolerance",
+        "text",
+        "adoption__tolerance",
     ):
         spec = seen.get(key_fields := tuple(fields))
         if spec is None:
@@ -136,11 +141,7 @@ def catalogue_load(indicator_ids: Iterable[int] | None) -> Catalogue:
         else:
             per_category[(ind, area)].setdefault(year, {})[category] = spec
     due: dict[tuple[int, int], tuple[int, ...]] = {}
-    for adoption in (
-        Adoption.objects.filter(indicator_id__in=list(by_id))
-        .exclude(due_months="")
-        .select_related("partnership")
-    ):
+    for adoption in adoptions_in.exclude(due_months="").select_related("partnership"):
         key = (adoption.indicator_id, adoption.partnership.area_id)
         due[key] = adoption.due_month_numbers()
     return Catalogue(

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q
 
@@ -125,7 +126,9 @@ def group_members(
 def rank_inputs(
     indicator_ids: Sequence[int], area_ids: set[int] | None, **month_filter: object
 ) -> tuple[dict[tuple[int, dt.date, int, int], SuppliedBenchmark], dict[int, int | None]]:
-    supplied = SuppliedBenchmark.objects.filter(indicator_id__in=indicator_ids, **month_filter)
+    supplied = SuppliedBenchmark.objects.filter(
+        indicator_id__in=indicator_ids, **month_filter
+    ).order_by()
     if area_ids is not None:
         supplied = supplied.filter(area_id__in=area_ids)
     supplied_by = {(s.indicator_id, s.month, s.group_id, s.area_id): s for s in supplied}
@@ -152,11 +155,14 @@ def released_load(
     # The query's own SQL on a plain cursor: a national install releases millions of rates,
     # and Django's row handling costs several times the fetch.
     # No order: the model's (by code and name) joins and sorts for nothing.
-    sql, params = (
-        rows.order_by()
-        .values_list("indicator_id", "area_id", "month", "rate", "r12", "rate_denominator")
-        .query.sql_with_params()
-    )
+    try:
+        sql, params = (
+            rows.order_by()
+            .values_list("indicator_id", "area_id", "month", "rate", "r12", "rate_denominator")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # no partnership area, or no indicator: nothing released
+        return Released(partnership_areas, rates)
     with connection.cursor() as cursor, gc_paused():
         cursor.execute(sql, params)
         for ind, area, month, rate, r12, den in cursor.fetchall():

@@ -47,7 +47,7 @@ def metrics_recompute(
     queries_before = len(connection.queries)
     report = RecomputeReport()
     area_ids = None if area_ids is None else sorted(set(area_ids))
-    catalogue = catalogue_load(indicator_ids)
+    catalogue = catalogue_load(indicator_ids, area_ids)
     if not catalogue.indicators:
         report.notes.append("No indicators in scope.")
         return report

@@ -15,8 +15,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from csp.models import Area
 from csp.users import User
+from indicators.engine.formatting import figure as figure_text
+from indicators.engine.formatting import number
 from indicators.engine.vocabulary import COUNT_KINDS, NOT_SUBMITTED
 from indicators.models import (
+    Adoption,
     Indicator,
     IndicatorCategory,
     IndicatorKind,
@@ -260,6 +263,7 @@ def _store_month_values(
             "pk", "indicator_id", "area_id", "month", "category_id", *names
         )
     }
+    limits = _figure_limits(indicator_ids, area_ids)
     creates: list[MonthValue] = []
     updates: dict[int, dict[str, Any]] = {}
     touched: set[tuple[int, int]] = set()
@@ -296,7 +300,11 @@ def _store_month_values(
             f", {p.category.code}" if p.category else ""
         )
         changes = row is None or tuple(p.fields.values()) != row[1]
-        refusal = own.refusal(p.area, p.month, user) if changes else None
+        refusal = None
+        if changes:
+            refusal = own.refusal(p.area, p.month, user) or _over_limit(
+                p, limits.get((p.indicator.id, p.area.id))
+            )
         if refusal:
             report.errors.append(RowError(p.line, refusal))
             continue
@@ -340,3 +348,44 @@ def _store_month_values(
     recompute_queue(
         touched, {k: v for k, v in first_month.items() if span_ok[k]}, now=now, reason=reason
     )
+
+
+def _figure_limits(indicator_ids: set[int], area_ids: set[int]) -> dict[tuple[int, int], int]:
+    """(indicator, area) -> the largest figure the area's partnership allows for it, where its
+    adoption sets one (the entry form's plausibility limit; the default, derived from the
+    stored history, is the entry form's alone: an import may be that history)."""
+    adoptions = Adoption.objects.filter(
+        indicator_id__in=indicator_ids,
+        partnership__area_id__in=area_ids,
+        figure_limit__isnull=False,
+        retired_on__isnull=True,
+    ).order_by()
+    return {
+        (indicator, area): limit
+        for indicator, area, limit in adoptions.values_list(
+            "indicator_id", "partnership__area_id", "figure_limit"
+        )
+        if limit is not None
+    }
+
+
+def _over_limit(p: _ParsedValue, limit: int | None) -> str | None:
+    """Why a row's figure cannot be, if one is above the partnership's maximum (as the entry
+    form refuses it: a figure with a few extra digits would otherwise reach the board)."""
+    if limit is None:
+        return None
+    f = p.fields
+    for name, figure in (
+        ("value", f["value"]),
+        ("numerator", f["numerator"]),
+        ("denominator", f["denominator"]),
+        ("value", f["decimal_value"]),
+    ):
+        if figure is not None and figure > limit:
+            return (
+                f"{name} {figure_text(figure)} is more than {p.indicator.code} can be for "
+                f"{p.area.name}: at most {number(limit)}, the maximum its partnership set. Check "
+                "the figure; if it is right, the coordinator can set a higher maximum in the "
+                "indicator's settings"
+            )
+    return None

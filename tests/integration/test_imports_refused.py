@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from csp.models import Area
 from indicators.engine.periods import add_months
-from indicators.models import MonthValue
+from indicators.models import Adoption, MonthValue
 from submissions.imports.benchmarks import benchmarks_import
 from submissions.imports.common import ImportRefused
 from submissions.imports.month_values import month_values_import
@@ -220,3 +220,47 @@ def test_random_and_malformed_rows_are_stored_whole_or_refused_whole(rows, heade
     else:
         assert report.created + report.updated + report.unchanged == report.rows
     assert MonthValue.objects.count() == before  # a dry run, or a refusal, stores nothing
+
+
+def test_a_figure_above_the_partnerships_maximum_is_refused_as_on_the_entry_form() -> None:
+    """The adoption's plausibility limit (set on the indicator's settings page) holds for an
+    import of the partnership's figures too; a figure at the limit, and another partnership's
+    figure above it, pass."""
+    adoption = Adoption.objects.get(partnership__area__code=BD, indicator__code="tno")
+    adoption.figure_limit = 2500
+    adoption.save()
+    rows = [
+        [BD, "tno", "2017-03", "25000"],  # a typo with an extra digit
+        [BD, "tno", "2017-04", "2500"],
+        ["Barnet", "tno", "2017-03", "25000"],  # Barnet is no partnership here: no maximum
+    ]
+    errors = refused(csv_bytes(HEADER, rows))
+    assert errors == [
+        (
+            2,
+            "value 25,000 is more than tno can be for Barking and Dagenham: at most 2,500, the "
+            "maximum its partnership set. Check the figure; if it is right, the coordinator can "
+            "set a higher maximum in the indicator's settings",
+        )
+    ]
+    assert not MonthValue.objects.filter(month=dt.date(2017, 4, 1), indicator__code="tno").exists()
+
+    report = month_values_import(
+        content=csv_bytes(HEADER, rows[1:]), filename="figures.csv", user=None, now=NOW
+    )
+    assert report.created == 2
+
+
+def test_a_stored_figure_above_a_maximum_set_later_is_sent_again_unchanged() -> None:
+    """Only what an import changes is held to the maximum: a file that repeats history stored
+    before the maximum was set (here December 2016's 1,386) is not refused for it."""
+    adoption = Adoption.objects.get(partnership__area__code=BD, indicator__code="tno")
+    adoption.figure_limit = 1000
+    adoption.save()
+    report = month_values_import(
+        content=csv_bytes(HEADER, [[BD, "tno", "2016-12", "1386"]]),
+        filename="figures.csv",
+        user=None,
+        now=NOW,
+    )
+    assert (report.unchanged, report.created, report.updated) == (1, 0, 0)
