@@ -17,14 +17,19 @@ migrates it, loads a synthetic data set with COPY (groups of 32 and 15 areas), t
 3. from a month: ``metrics_recompute(from_month=...)`` over everything from that month on (what
    ``recompute --from`` runs after an import);
 4. floor: one SQL statement computing YTD and R12 with window functions over the same month
-   values and writing them into a table (INSERT ... SELECT).
+   values and writing them into a table (INSERT ... SELECT);
+5. store copy: the finished store (both derived tables) copied inside PostgreSQL into tables
+   without indexes (INSERT ... SELECT, cheaper than any COPY from a client), then given the
+   live tables' indexes, the two tables at once in sessions of their own, as the full
+   recompute's chunks and finish write them. Nothing is computed, so no full recompute of this
+   store can take less: its ratio to the floor is what the store's size alone costs.
 
-and prints the three times, the full recompute's phases (load, compute, write and ranks summed
-over the chunks, i.e. process time; the swap), the ratio full / floor and the peak memory (max
-RSS) of every process. Before them it times the compute phase (load and engine, nothing
-written) of the scalar and the vectorised engine on the same data and counts the rows where they
-differ (``--engines-only`` stops there). Nothing here is a test: machines are shared and noisy,
-so compare the ratio, not the seconds.
+and prints the times, the full recompute's phases (load, compute, write and ranks summed
+over the chunks, i.e. process time; the swap), the ratios full / floor, store copy / floor and
+full / store copy, and the peak memory (max RSS) of every process. Before them it times the
+compute phase (load and engine, nothing written) of the scalar and the vectorised engine on the
+same data and counts the rows where they differ (``--engines-only`` stops there). Nothing here
+is a test: machines are shared and noisy, so compare the ratios, not the seconds.
 """
 
 from __future__ import annotations
@@ -167,6 +172,8 @@ def main() -> int:
         cursor.execute(FLOOR_SQL)
         floor = time.perf_counter() - started
 
+    store_copy = store_copy_time()
+
     from indicators.models import RecomputeRun
 
     run = RecomputeRun.objects.latest("id")
@@ -179,6 +186,9 @@ def main() -> int:
     print(f"recompute --from      {from_month:8.2f} s")
     print(f"bare-SQL floor        {floor:8.2f} s")
     print(f"ratio full / floor    {full / floor:8.2f}")
+    print(f"store copy            {store_copy:8.2f} s  (both tables, no compute)")
+    print(f"ratio store copy / floor {store_copy / floor:5.2f}")
+    print(f"ratio full / store copy  {full / store_copy:5.2f}")
     peaks: dict[int, int] = {}
     for done in run.chunks_done.values():
         peaks[done["pid"]] = max(peaks.get(done["pid"], 0), done["peak_kib"])
@@ -234,6 +244,42 @@ def engines_compare(now: dt.datetime, chunk: int = 5) -> None:
     engine = {k: v - loading for k, v in seconds.items()}
     print(f"engine and rows only, ratio      {engine[False] / engine[True]:8.2f}")
     print(f"rows that differ                 {differ:8d}")
+
+
+def store_copy_time() -> float:
+    """Seconds to copy the finished store (metrics and ranks) inside PostgreSQL into tables
+    without indexes (``INSERT … SELECT``: cheaper than the chunks' binary COPY from a client,
+    which streamed from a COPY out of the live tables takes longer still), then to index them as
+    the live ones are; each table in a session of its own, both at once, as the chunks and the
+    finish write them. The copies are dropped afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from indicators.recompute.staging import SHORT, indexes_copy, live_table
+
+    def copy(short: str) -> None:
+        live, copied = live_table(short), f"bench_copy_{short}"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP TABLE IF EXISTS "{copied}"')
+                cursor.execute(
+                    f'CREATE TABLE "{copied}" (LIKE "{live}" INCLUDING ALL EXCLUDING INDEXES)'
+                )
+                cursor.execute(f'INSERT INTO "{copied}" SELECT * FROM "{live}"')
+                indexes_copy(cursor, live, copied)
+        finally:
+            connections.close_all()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(SHORT)) as pool:
+        for future in [pool.submit(copy, short) for short in SHORT]:
+            future.result()
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for short in SHORT:
+            cursor.execute(f'DROP TABLE "bench_copy_{short}"')
+    return seconds
 
 
 RELEASE_SQL = """

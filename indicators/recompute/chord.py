@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 # Indicators per chunk: small enough that two workers share the work evenly and a retried
 # chunk redoes little, large enough that each chunk's fixed cost (group members, released
 # rates) is small against its compute.
-CHUNK_INDICATORS = 4
+CHUNK_INDICATORS = 2
 
 # Session advisory lock an eager run (chunks in the starting process) holds while it runs: a
 # killed one's session ends and frees it, so the next run knows at once that it is dead.

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from indicators.models import DerivedMetric, DerivedRank, RecomputeRun
 
@@ -59,19 +60,41 @@ def stages_finish(run_id: int) -> None:
     """Give the loaded staging tables the live tables' primary key, unique constraints and
     indexes (built from the rows, each in one sort), then their foreign keys under the same
     names (a foreign key's name is unique per table, not per schema), checked against the rows
-    in one scan each, and analyse them. Idempotent: a retried swap skips what is there."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    in one scan each, and analyse them. Idempotent: a retried swap skips what is there.
+
+    The two tables are finished at once, each in a session (and transaction) of its own, so
+    PostgreSQL builds the ranks' indexes on one core while it builds the metrics' on another.
+    Inside a caller's transaction (which other sessions could not see into) one after another.
+    """
+    if connection.in_atomic_block:
         for short in SHORT:
-            live, stage = live_table(short), stage_table(short, run_id)
-            _indexes_copy(cursor, live, stage)
-            have = _foreign_keys(cursor, stage)
-            for name, definition in _foreign_keys(cursor, live).items():
-                if name not in have:
-                    cursor.execute(f'ALTER TABLE "{stage}" ADD CONSTRAINT "{name}" {definition}')
-            cursor.execute(f'ANALYZE "{stage}"')
+            _stage_finish(run_id, short)
+        return
+    with ThreadPoolExecutor(max_workers=len(SHORT), thread_name_prefix="stage-finish") as pool:
+        futures = [pool.submit(_stage_finish_own_session, run_id, short) for short in SHORT]
+        for future in futures:
+            future.result()  # the first failure is raised here, after both have ended
 
 
-def _indexes_copy(cursor, live: str, stage: str) -> None:
+def _stage_finish_own_session(run_id: int, short: str) -> None:
+    try:
+        _stage_finish(run_id, short)
+    finally:
+        connections.close_all()  # this thread's own connections only
+
+
+def _stage_finish(run_id: int, short: str) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        live, stage = live_table(short), stage_table(short, run_id)
+        indexes_copy(cursor, live, stage)
+        have = _foreign_keys(cursor, stage)
+        for name, definition in _foreign_keys(cursor, live).items():
+            if name not in have:
+                cursor.execute(f'ALTER TABLE "{stage}" ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(f'ANALYZE "{stage}"')
+
+
+def indexes_copy(cursor, live: str, stage: str) -> None:
     """The live table's index-backed constraints (as constraints) and other indexes on the
     staging table, under names of its own (the swap gives them the live names)."""
     have = set(_indexes(cursor, stage).values())
