@@ -16,7 +16,7 @@ import time
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import F
 
 from csp.models import Area
@@ -151,3 +151,37 @@ def test_a_reader_holding_the_live_table_makes_the_swap_wait_briefly_then_retry(
         reader.close()
     run.refresh_from_db()
     assert run.state == RecomputeRun.SWAPPED
+
+
+def _indexed(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table])
+        return bool(cursor.fetchone()[0])
+
+
+def test_a_duplicate_staged_row_fails_the_finish_and_nothing_is_swapped() -> None:
+    """The two staging tables are finished at once, each in a session of its own: a duplicate
+    row in one fails the swap with the unique violation, the other is finished all the same
+    (a retried swap skips it), and the live store stays as it was until the run is failed."""
+    demo_load(password="chord-test")
+    metrics_recompute(now=NOW, fan_out=False)
+    before = _snapshot()
+    run = _chunks_computed()
+    metrics, ranks = f"stage_metrics_{run.id}", f"stage_ranks_{run.id}"
+    with connection.cursor() as cursor:
+        # The same series and month twice (a new id: only the unique constraint can refuse it).
+        columns = ", ".join(f'"{f.column}"' for f in DerivedMetric._meta.fields if f.column != "id")
+        cursor.execute(
+            f'INSERT INTO "{metrics}" ({columns}) SELECT {columns} FROM "{metrics}" LIMIT 1'
+        )
+    with pytest.raises(IntegrityError, match="indicator_id, area_id, month"):
+        run_swap(run_id=run.id)
+    run.refresh_from_db()
+    assert run.state == RecomputeRun.RUNNING  # the task retries, then its error callback runs
+    assert not _indexed(metrics)  # its transaction rolled back: no index, no constraint
+    assert _indexed(ranks)  # finished in its own session
+    assert _snapshot() == before
+    recompute_failed(run_id=run.id)
+    run.refresh_from_db()
+    assert run.state == RecomputeRun.FAILED
+    assert _tables_like("stage\\_%") == [] and _snapshot() == before
