@@ -6,41 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from csp.models import Agency, Partnership
+from csp.models import Agency
 from indicators.models import Adoption, Target
 from indicators.settings import SettingsError
 from indicators.settings.new_year import targets_copy_to_next_year
-from indicators.settings.targets import TargetInput, target_preview
 from submissions.settings.agencies import agency_add, agency_rename, agency_retire
 from tests.integration.conftest import BARNET_COORDINATOR
+from tests.integration.conftest import bd as _bd
+from tests.integration.settings_helpers import tno_adoption as _tno
+from tests.integration.settings_helpers import user_named as _user
 
 pytestmark = pytest.mark.django_db
-DEC_END = dt.date(2016, 12, 31)  # the latest figures up to then are December 2016's
 
 
-def _user(name: str):
-    return get_user_model().objects.get(username=name)
-
-
-def _bd() -> Partnership:
-    return Partnership.objects.get(area__code="E09000002")
-
-
-def _tno() -> Adoption:
-    return Adoption.objects.select_related("indicator", "partnership").get(
-        partnership=_bd(), indicator__code="tno"
-    )
-
-
-def _preview(target: TargetInput):
-    return target_preview(
-        adoption=_tno(), financial_year=2016, category_id=None, target=target, today=DEC_END
-    )
-
-
-# --- the preview ------------------------------------------------------------------------------
+# --- agencies ---------------------------------------------------------------------------------
 
 
 def test_an_agency_with_open_submissions_cannot_be_retired_until_they_move() -> None:

@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from csp.models import Partnership
@@ -26,33 +25,17 @@ from indicators.settings.adoptions import (
     adoptions_reorder,
 )
 from indicators.settings.new_year import new_year_notice, targets_copy_to_next_year
-from indicators.settings.targets import TargetInput, target_preview, target_save
+from indicators.settings.targets import TargetInput, target_save
 from submissions.cycle import services
 from submissions.models import ReportingRound
 from tests.integration.conftest import BARNET_COORDINATOR
+from tests.integration.conftest import bd as _bd
+from tests.integration.settings_helpers import DEC_END
+from tests.integration.settings_helpers import tno_adoption as _tno
+from tests.integration.settings_helpers import tno_preview as _preview
+from tests.integration.settings_helpers import user_named as _user
 
 pytestmark = pytest.mark.django_db
-DEC_END = dt.date(2016, 12, 31)  # the latest figures up to then are December 2016's
-
-
-def _user(name: str):
-    return get_user_model().objects.get(username=name)
-
-
-def _bd() -> Partnership:
-    return Partnership.objects.get(area__code="E09000002")
-
-
-def _tno() -> Adoption:
-    return Adoption.objects.select_related("indicator", "partnership").get(
-        partnership=_bd(), indicator__code="tno"
-    )
-
-
-def _preview(target: TargetInput):
-    return target_preview(
-        adoption=_tno(), financial_year=2016, category_id=None, target=target, today=DEC_END
-    )
 
 
 # --- the preview ------------------------------------------------------------------------------
