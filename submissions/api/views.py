@@ -230,7 +230,9 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PackViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
-        return packs_visible_to(self.request.user).order_by("-round__month", "number")
+        versions = packs_visible_to(self.request.user).order_by("-round__month", "number")
+        # The list names versions; only a version's own resource carries its snapshot.
+        return versions if self.action == "retrieve" else versions.defer("snapshot")
 
     def get_serializer_class(self):
         return (

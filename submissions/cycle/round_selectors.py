@@ -4,8 +4,11 @@ rendering."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Count
 
 from csp.models import Partnership
 from csp.users import User
@@ -24,13 +27,14 @@ from submissions.models import PackVersion, ReportingRound, SubmissionStatus
 
 @dataclass(frozen=True)
 class RoundList:
-    rounds: list[ReportingRound]
+    rounds: Sequence[ReportingRound]
     next_month: dt.date | None  # the month after the latest round: the form's suggestion
     next_deadline: dt.date | None
 
 
 def round_list(partnership: Partnership) -> RoundList:
-    rounds = list(partnership.rounds.order_by("-month").prefetch_related("versions"))
+    # Each round's count of published versions, not the versions (each holds a whole pack).
+    rounds = list(partnership.rounds.order_by("-month").annotate(version_count=Count("versions")))
     if not rounds:
         return RoundList(rounds, None, None)
     month = add_months(rounds[0].month, 1)
@@ -104,7 +108,7 @@ def round_page(round_: ReportingRound, *, user: User, today: dt.date) -> RoundPa
         total=len(rows),
         overdue=sum(1 for r in rows if r.overdue),
         publish_refusal=round_publish_refusal(round_, user),
-        versions=list(round_.versions.order_by("number")),
+        versions=list(round_.versions.defer("snapshot").order_by("number")),
         allowed={a.value for a in workflow.allowed_round_actions(round_.status)},
         untargeted=untargeted_in_round(round_),
     )

@@ -145,6 +145,7 @@ def landing_for(user: AnyUser, chosen: object = None) -> Landing | None:
             latest = (
                 packs_visible_to(user)
                 .filter(round__partnership=partnership)
+                .defer("snapshot")
                 .order_by("-round__month")
                 .first()
             )

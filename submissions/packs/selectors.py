@@ -133,7 +133,11 @@ class PackIndex:
 def _grouped(versions: QuerySet[PackVersion]) -> list[dict[str, Any]]:
     """Versions grouped by (area, month), newest month first, each with its versions."""
     packs: dict[Any, dict[str, Any]] = {}
-    for v in versions.order_by("-round__month", "round__partnership__name", "number"):
+    # Never the snapshots (a whole pack each): the index names versions, it shows none.
+    listed = versions.defer("snapshot").order_by(
+        "-round__month", "round__partnership__name", "number"
+    )
+    for v in listed:
         key = (v.round.partnership.area.code, v.round.month)
         packs.setdefault(
             key,

@@ -121,3 +121,34 @@ def test_the_cycle_pages_name_the_working_partnership(analyst, barnet) -> None:
     client.force_login(coordinator)
     for page in ("/rounds/", "/review/"):
         assert caption.format(barnet.name) in client.get(page).content.decode(), page
+
+
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("mopac", "/packs/"),  # the regional reader's index: both boroughs' packs
+        ("board", "/"),  # the board member's landing: the latest pack
+        ("board", "/api/packs/"),
+        (BARNET_COORDINATOR, "/rounds/"),
+        (BARNET_COORDINATOR, "round"),
+    ],
+)
+def test_the_pages_that_list_versions_read_no_snapshot(barnet_published, username, path) -> None:
+    """A version's snapshot is a whole pack, read only where that pack is shown: lists of
+    versions (the pack index, the landing's latest pack, the API's list, the rounds and a round)
+    name versions, and a partnership with ten years of packs would read them all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if path == "round":
+        path = f"/rounds/{ReportingRound.objects.get(partnership=barnet_published, month=DEC).pk}/"
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code in {200, 302}, path
+    listed = [q["sql"] for q in queries if "submissions_packversion" in q["sql"]]
+    assert listed and not any('"snapshot"' in sql for sql in listed), listed
+    if path == "/rounds/":
+        assert re.search(r"December 2016</a></td><td>[^<]*</td><td>[^<]*</td><td>1</td>",
+                         response.content.decode())  # fmt: skip
