@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from submissions.models import Action, PackVersion, ReminderSent, ReportingRound, Submission
@@ -40,6 +42,10 @@ class SubmissionAdmin(ReadOnlyHistoryAdmin):
 class PackVersionAdmin(ReadOnlyAdmin):
     list_display = ["round", "number", "published_at", "published_by", "change_note"]
     exclude = ["snapshot"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PackVersion]:
+        # ``exclude`` is the form's: the list would still read every version's whole pack.
+        return super().get_queryset(request).defer("snapshot")
 
 
 @admin.register(ReminderSent)

@@ -65,15 +65,22 @@ def stages_finish(run_id: int) -> None:
     The two tables are finished at once, each in a session (and transaction) of its own, so
     PostgreSQL builds the ranks' indexes on one core while it builds the metrics' on another.
     Inside a caller's transaction (which other sessions could not see into) one after another.
+    (The derived tables have no foreign keys today, ``db_constraint=False``: the copy is there
+    so that one added later is kept, not lost by the swap.)
     """
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not connection.get_autocommit():
         for short in SHORT:
             _stage_finish(run_id, short)
         return
     with ThreadPoolExecutor(max_workers=len(SHORT), thread_name_prefix="stage-finish") as pool:
         futures = [pool.submit(_stage_finish_own_session, run_id, short) for short in SHORT]
-        for future in futures:
-            future.result()  # the first failure is raised here, after both have ended
+    # Both have ended here (leaving the pool waits for them): the first failure is raised, and
+    # a second one is logged rather than lost.
+    failures = [exc for exc in (future.exception() for future in futures) if exc is not None]
+    for exc in failures[1:]:
+        logger.error("Finishing run %s's staging tables also failed: %s", run_id, exc)
+    if failures:
+        raise failures[0]
 
 
 def _stage_finish_own_session(run_id: int, short: str) -> None:

@@ -185,3 +185,19 @@ def test_a_duplicate_staged_row_fails_the_finish_and_nothing_is_swapped() -> Non
     run.refresh_from_db()
     assert run.state == RecomputeRun.FAILED
     assert _tables_like("stage\\_%") == [] and _snapshot() == before
+
+
+def test_when_both_tables_fail_to_finish_the_first_error_is_raised_and_the_other_logged(
+    monkeypatch, caplog
+) -> None:
+    from django.db import DatabaseError
+
+    from indicators.recompute import staging
+
+    def fail(run_id: int, short: str) -> None:
+        raise DatabaseError(f"{short} of run {run_id} failed")
+
+    monkeypatch.setattr(staging, "_stage_finish", fail)
+    with pytest.raises(DatabaseError, match="metrics of run 7 failed"):
+        staging.stages_finish(7)
+    assert "ranks of run 7 failed" in caplog.text

@@ -131,12 +131,14 @@ def test_the_cycle_pages_name_the_working_partnership(analyst, barnet) -> None:
         ("board", "/api/packs/"),
         (BARNET_COORDINATOR, "/rounds/"),
         (BARNET_COORDINATOR, "round"),
+        ("admin", "/admin/submissions/packversion/"),
     ],
 )
 def test_the_pages_that_list_versions_read_no_snapshot(barnet_published, username, path) -> None:
     """A version's snapshot is a whole pack, read only where that pack is shown: lists of
-    versions (the pack index, the landing's latest pack, the API's list, the rounds and a round)
-    name versions, and a partnership with ten years of packs would read them all."""
+    versions (the pack index, the landing's latest pack, the API's list, the rounds, a round and
+    the admin's list) name versions, and a partnership with ten years of packs would read them
+    all."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
