@@ -34,13 +34,16 @@ class ReportingRoundAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "round", "status", "updated_at"]
-    list_filter = ["status", "round"]
+    # A round is named by its partnership's area and month: by those, not by every round (whose
+    # names the round filter would look up two queries each, twelve more rounds a year).
+    list_filter = ["status", "round__partnership", "round__month"]
     list_select_related = ["indicator", "round__partnership__area"]
 
 
 @admin.register(PackVersion)
 class PackVersionAdmin(ReadOnlyAdmin):
     list_display = ["round", "number", "published_at", "published_by", "change_note"]
+    list_select_related = ["round__partnership__area", "published_by"]
     exclude = ["snapshot"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PackVersion]:
@@ -60,3 +63,6 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
 
     list_display = ["adoption", "text", "owner_agency", "owner_person", "due_date", "status"]
     list_filter = ["status", "adoption__partnership"]
+    list_select_related = [
+        "adoption__indicator", "adoption__partnership", "owner_agency", "owner_person",
+    ]  # fmt: skip

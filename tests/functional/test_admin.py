@@ -141,3 +141,59 @@ def test_administrator_can_open_the_history_page_of_every_admin_object(
         pytest.skip(f"the demo has no {model}")
     url = reverse(f"admin:{app}_{model}_history", args=[instance.pk])
     assert _client("admin").get(url).status_code == 200
+
+
+def _more_rows() -> None:
+    """Six more of each: actions owned by agencies and by people, published versions (copies of
+    the demo's, published by nobody and by the coordinator) and rounds with their submissions."""
+    import datetime as dt
+
+    from csp.models import Agency
+    from indicators.models import Adoption
+    from submissions.models import Action, PackVersion, ReportingRound
+
+    adoptions = list(Adoption.objects.filter(partnership__area__code="E09000002")[:6])
+    agency = Agency.objects.filter(partnership=adoptions[0].partnership).first()
+    person = get_user_model().objects.get(username="police")
+    for i, adoption in enumerate(adoptions):
+        Action.objects.create(
+            adoption=adoption, text=f"Action {i}", created_in=dt.date(2016, 12, 1),
+            owner_agency=agency if i % 2 else None, owner_person=None if i % 2 else person,
+        )  # fmt: skip
+    version = PackVersion.objects.first()
+    coordinator = get_user_model().objects.get(username="coordinator")
+    for i in range(6):
+        PackVersion.objects.create(
+            round=version.round, number=version.number + i + 1, published_at=version.published_at,
+            published_by=coordinator if i % 2 else None, change_note=f"copy {i}",
+            snapshot=version.snapshot, schema_version=version.schema_version,
+        )  # fmt: skip
+    partnership = version.round.partnership
+    for i in range(6):
+        month = dt.date(2015, 1 + i, 1)
+        round_ = ReportingRound.objects.create(
+            partnership=partnership, month=month, deadline=month.replace(day=10)
+        )
+        first = version.round.submissions.first()
+        first.pk, first.id, first.round = None, None, round_
+        first.save()
+
+
+@pytest.mark.parametrize("model", ["submission", "packversion", "action"])
+def test_the_admin_lists_of_the_cycles_records_cost_the_same_with_more_rows(model: str) -> None:
+    """No query per row (a nullable foreign key shown, which the admin does not join by itself)
+    or per round (the round filter naming every round)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client("admin")
+    url = reverse(f"admin:submissions_{model}_changelist")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    _more_rows()
+    assert queries() == before
