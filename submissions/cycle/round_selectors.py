@@ -4,6 +4,7 @@ rendering."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,10 @@ from submissions.cycle.rounds import default_deadline, round_publish_refusal
 from submissions.cycle.selectors import (
     AuditEntry,
     SubmissionRow,
-    submission_audit,
+    audit_entries,
     submission_rows,
 )
-from submissions.models import PackVersion, ReportingRound, SubmissionStatus
+from submissions.models import PackVersion, ReportingRound, Submission, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,14 @@ class RoundAudit:
 
 
 def round_audit(round_: ReportingRound) -> RoundAudit:
+    # Every submission's history in one query (not one a submission), oldest first.
+    records: dict[int, list[Any]] = defaultdict(list)
+    history = Submission.history.filter(round_id=round_.pk).select_related("history_user")
+    for record in history.order_by("history_date", "history_id"):
+        records[record.id].append(record)
     entries = []
     for sub in round_.submissions.select_related("indicator").order_by("adoption__pack_order"):
-        for item in submission_audit(sub):
+        for item in audit_entries(records[sub.pk]):
             entries.append((item, sub))
     entries.sort(key=lambda pair: pair[0].when, reverse=True)
     return RoundAudit(

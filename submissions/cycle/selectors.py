@@ -192,7 +192,12 @@ class AuditEntry:
 
 def submission_audit(submission: Submission) -> list[AuditEntry]:
     """Who changed what and when, newest first, with before and after of each field."""
-    records = list(submission.history.select_related("history_user").order_by("history_date"))
+    history = submission.history.select_related("history_user")
+    return audit_entries(list(history.order_by("history_date", "history_id")))
+
+
+def audit_entries(records: list[Any]) -> list[AuditEntry]:
+    """``submission_audit`` of one submission's history records, oldest first."""
     out = []
     previous = None
     for record in records:

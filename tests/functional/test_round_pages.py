@@ -175,3 +175,27 @@ def test_an_approved_item_of_a_reopened_round_can_be_reopened_from_its_page() ->
     Submission.objects.filter(pk=open_item.pk).update(status="approved")
     page = client.get(f"/submissions/{open_item.pk}/").content.decode()
     assert "Reopen for correction" not in page  # January is not published
+
+
+def test_the_round_audit_reads_every_submissions_history_at_once() -> None:
+    """The audit page lists each submission's changes (as its own page's trail does) in a few
+    queries, not one per submission: a round holds one submission per adopted indicator."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from submissions.cycle.round_selectors import round_audit
+    from submissions.cycle.selectors import submission_audit
+
+    dec = _round(DEC)
+    subs = list(dec.submissions.order_by("adoption__pack_order"))
+    assert len(subs) == 34  # the December 2016 pack's indicators
+    expected = sorted(
+        ((entry, sub) for sub in subs for entry in submission_audit(sub)),
+        key=lambda pair: pair[0].when,
+        reverse=True,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        audit = round_audit(dec)
+    assert len(queries) <= 3  # the histories, the submissions, the round's own history
+    assert [(e, s.pk) for e, s in audit.entries] == [(e, s.pk) for e, s in expected]
+    assert len(audit.entries) >= len(subs)  # every submission has at least its creation
