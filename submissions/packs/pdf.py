@@ -72,9 +72,11 @@ def _requeue(pdf_id: int, now: dt.datetime, step: str) -> None:
 
 def pack_pdf_request(*, version_id: int, now: dt.datetime) -> tuple[PackPdf, bool]:
     """The version's PDF record, created (and its task queued on commit) the first time; a
-    failed PDF, or one whose task was lost, is queued again."""
+    failed PDF, or one whose task was lost, is queued again. Returned as it stands after the
+    commit (an eager task has run by then), without the PDF itself (hundreds of KB: the caller
+    reads it with ``pack_pdf_content`` once it is done)."""
     with transaction.atomic():
-        pdf, created = PackPdf.objects.get_or_create(
+        pdf, created = PackPdf.objects.defer("content").get_or_create(
             version_id=version_id,
             defaults={
                 "requested_at": now,
@@ -92,7 +94,13 @@ def pack_pdf_request(*, version_id: int, now: dt.datetime) -> tuple[PackPdf, boo
             .exists()
         ):
             _requeue(pdf.pk, now, "Waiting to start")
-    return pdf, created
+    return PackPdf.objects.defer("content").get(pk=pdf.pk), created
+
+
+def pack_pdf_content(pdf_id: int) -> bytes:
+    """A done PDF's bytes (``pack_pdf_request`` leaves them unread)."""
+    content = PackPdf.objects.values_list("content", flat=True).get(pk=pdf_id)
+    return bytes(content or b"")
 
 
 def pack_pdfs_sweep(*, now: dt.datetime) -> str:

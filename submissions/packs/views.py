@@ -206,17 +206,14 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
     """The stored PDF, or (the first time) its production queued with progress shown."""
     from django.utils import timezone
 
-    from submissions.packs.pdf import pack_pdf_request
+    from submissions.packs.pdf import pack_pdf_content, pack_pdf_request
 
     versions = _versions(request, area, month)
     version = _chosen(request, versions)
     record, _created = pack_pdf_request(version_id=version.pk, now=timezone.now())
-    record.refresh_from_db()
     if record.status == "done":
-        response = HttpResponse(
-            bytes(record.content),  # type: ignore[arg-type]  # a done record holds its PDF
-            content_type="application/pdf",
-        )
+        # The PDF is read here, once; the progress page, refreshed every 2 s, never reads it.
+        response = HttpResponse(pack_pdf_content(record.pk), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="csp-pack-{area}-{month}-v{version.number}.pdf"'
         )
@@ -224,11 +221,7 @@ def pdf(request: HttpRequest, area: str, month: str) -> HttpResponse:
     return render(
         request,
         "packs/pdf_progress.html",
-        {
-            "record": record,
-            "snapshot": version_snapshot(version),
-            "version": version,
-        },
+        {"record": record, "version": version, "area": area, "month": month},  # no snapshot
     )
 
 

@@ -197,6 +197,36 @@ def test_the_pdf_is_produced_once_and_stored(board: Client, django_capture_on_co
     assert record.pages >= 35
 
 
+def test_the_pdf_progress_page_reads_no_snapshot_and_the_download_reads_the_pdf_once(
+    board: Client, django_capture_on_commit_callbacks
+):
+    """The progress page refreshes itself every 2 s: it reads neither the pack's snapshot nor
+    the PDF's bytes; the download reads the bytes once."""
+
+    def columns_read(url: str) -> tuple[list[str], bytes]:
+        with CaptureQueriesContext(connection) as captured:
+            response = board.get(url)
+        return [q["sql"] for q in captured if q["sql"].startswith("SELECT")], response.content
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        queries, page = columns_read(DEC + "pdf")  # the task is queued, not run
+    assert b"refreshes itself" in page and b"The December 2016 pack as a PDF" in page
+    assert b'href="/packs/E09000002/2016-12/"' in page  # back to the call over
+    read = [q for q in queries if '"snapshot"' in q or '"content"' in q]
+    assert not read, read
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        for callback in queued:
+            callback()
+    finally:
+        app.conf.task_always_eager = saved
+    queries, pdf = columns_read(DEC + "pdf")
+    assert pdf[:5] == b"%PDF-"
+    assert sum('"content"' in q for q in queries) == 1, queries
+    assert not any('"snapshot"' in q for q in queries), queries
+
+
 @pytest.mark.parametrize("url", [DEC, f"{DEC}tno/"])
 def test_pack_pages_cost_a_constant_number_of_queries(board: Client, url: str) -> None:
     board.get(url)  # warm the session
