@@ -101,3 +101,22 @@ def test_the_process_memo_keeps_the_most_recently_used() -> None:
     assert (memo.get("a"), memo.get("b"), memo.get("c")) == ("A", None, "C")
     memo.clear()
     assert memo.get("a") is None
+
+
+def test_an_indicator_page_and_its_charts_read_the_pack_once_per_process() -> None:
+    """A published version never changes: its snapshot is read and parsed once in each process,
+    not by the indicator page and again by each of its charts' JSON."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    board = _signed_in("board")
+    page = "/packs/E09000002/2016-12/tno/"
+    first = _main(board, page)
+    assert "13,207" in first  # TNO's year to date to December 2016, as the pack printed it
+    with CaptureQueriesContext(connection) as queries:
+        again = _main(board, page)
+        charts = [board.get(f"{page}chart/{name}.json") for name in ("year", "xmr")]
+    assert again == first
+    assert all(c.status_code == 200 and c.json()["labels"] for c in charts)
+    read = [q["sql"] for q in queries if '"snapshot"' in q["sql"]]
+    assert not read, read
