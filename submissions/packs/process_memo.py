@@ -3,9 +3,9 @@
 For values that never change under their key (a published version's rendered summary body,
 keyed by version id, schema, code and filters): reading one from Redis meant moving ~77 KB over
 a socket and unpickling it on every request of the board's call-over page. Also a published
-version's parsed snapshot (``selectors.version_snapshot``), read whole by each indicator page. What may change
-(the list of a month's versions, which publishing deletes from the shared cache) never goes
-here. Bounded by entries; safe with threads.
+version's parsed snapshot (``selectors.version_snapshot``), read whole by each indicator page.
+What may change (the list of a month's versions, which publishing deletes from the shared
+cache) never goes here. Bounded by entries; safe with threads.
 """
 
 from __future__ import annotations

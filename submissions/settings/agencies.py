@@ -9,9 +9,10 @@ another agency at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
 from csp.models import Agency
@@ -90,11 +91,23 @@ def agency_rename(
         return agency
 
 
+def _open_submissions(**owner: object) -> QuerySet[Submission]:
+    """Submissions not yet approved in rounds not yet published, of the agencies ``owner``
+    selects (``adoption__owner=…``): work that must move before an agency retires."""
+    return Submission.objects.filter(round__status__in=OPEN_ROUNDS, **owner).exclude(
+        status=State.APPROVED
+    )
+
+
+def _owned_adoptions(**owner: object) -> QuerySet[Adoption]:
+    """Current indicators of the agencies ``owner`` selects (``owner=…``)."""
+    return Adoption.objects.filter(retired_on__isnull=True, **owner)
+
+
 def agency_retire_blockers(agency: Agency) -> list[str]:
     """What must move before the agency can retire, in words (empty: it can)."""
     open_subs = (
-        Submission.objects.filter(adoption__owner=agency, round__status__in=OPEN_ROUNDS)
-        .exclude(status=State.APPROVED)
+        _open_submissions(adoption__owner=agency)
         .select_related("indicator", "round")
         .order_by("round__month", "adoption__pack_order")
     )
@@ -102,11 +115,26 @@ def agency_retire_blockers(agency: Agency) -> list[str]:
         f"{s.indicator.code} in the {month_label(s.round.month)} round ({State(s.status).label})"
         for s in open_subs
     ]
-    owned = Adoption.objects.filter(owner=agency, retired_on__isnull=True).select_related(
-        "indicator"
-    )
+    owned = _owned_adoptions(owner=agency).select_related("indicator")
     blockers += [f"{a.indicator.code} is owned by it" for a in owned.order_by("pack_order")]
     return blockers
+
+
+def agencies_open_work(partnership_id: int) -> dict[int, int]:
+    """How many items ``agency_retire_blockers`` lists for each of the partnership's agencies
+    that has any, in two queries (not two an agency)."""
+    counts: dict[int, int] = defaultdict(int)
+    for rows in (
+        _open_submissions(adoption__owner__partnership_id=partnership_id)
+        .values_list("adoption__owner")
+        .annotate(n=Count("id")),
+        _owned_adoptions(owner__partnership_id=partnership_id)
+        .values_list("owner")
+        .annotate(n=Count("id")),
+    ):
+        for agency_id, n in rows.order_by():
+            counts[agency_id] += n
+    return dict(counts)
 
 
 def agency_work_move(

@@ -20,7 +20,7 @@ from indicators.models import Adoption, Indicator, Portfolio, Target
 from indicators.selectors import rating_rule_text
 from indicators.settings.new_year import NewYearNotice, new_year_notice
 from submissions.cycle.visibility import partnership_for
-from submissions.settings.agencies import agency_retire_blockers
+from submissions.settings.agencies import agencies_open_work
 
 
 def settings_partnership(request: AuthenticatedHttpRequest) -> Any:
@@ -114,14 +114,13 @@ def this_year(today: dt.date) -> int:
 @dataclass(frozen=True)
 class AgencyRow:
     agency: Agency
-    blockers: list[str]
+    open_work: int  # items that must move before it can retire (``agency_retire_blockers``)
 
 
 def agencies_page(partnership: Any) -> list[AgencyRow]:
     agencies = Agency.objects.filter(partnership=partnership).order_by("retired_on", "name")
-    return [
-        AgencyRow(a, agency_retire_blockers(a) if a.retired_on is None else []) for a in agencies
-    ]
+    open_work = agencies_open_work(partnership.id)
+    return [AgencyRow(a, 0 if a.retired_on else open_work.get(a.pk, 0)) for a in agencies]
 
 
 def settings_home(partnership: Any, *, today: dt.date) -> NewYearNotice | None:

@@ -246,3 +246,31 @@ def test_moving_to_the_same_agency_is_refused() -> None:
     )
     assert response.status_code == 200
     assert "Select a valid choice" in _text(response)
+
+
+def test_the_agencies_page_counts_each_agencys_open_work_in_a_few_queries() -> None:
+    """Each current agency's count is the number of items its own page lists as blocking its
+    retirement (``agency_retire_blockers``), and adding agencies adds no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from submissions.settings.agencies import agency_add, agency_retire_blockers
+
+    client = _client()
+    bd = _tno().partnership
+    agencies = list(Agency.objects.filter(partnership=bd, retired_on__isnull=True))
+    expected = {a.name: len(agency_retire_blockers(a)) for a in agencies}
+    assert any(n > 1 for n in expected.values())  # the demo's agencies own several indicators
+    with CaptureQueriesContext(connection) as before:
+        page = _text(client.get("/settings/agencies/"))
+    for name, n in expected.items():
+        shown = f"{n} item{'s' if n != 1 else ''} of open work" if n else "Current"
+        assert re.search(rf"{re.escape(name)}</a></td><td>[^<]*</td><td>{shown}</td>", page), name
+    coordinator = get_user_model().objects.get(username="coordinator")
+    for i in range(3):
+        agency_add(partnership_id=bd.pk, name=f"New agency {i}", email="", user=coordinator,
+                   reason="test")  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        page = _text(client.get("/settings/agencies/"))
+    assert "New agency 2</a></td><td></td><td>Current</td>" in page
+    assert len(after) == len(before)
